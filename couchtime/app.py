@@ -1,0 +1,106 @@
+"""The Starlette ASGI app: /graphql (HTTP, websockets, GraphiQL), /healthz, /readyz."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from couchtime import graphiql
+from couchtime.logs import RequestLogMiddleware, configure_logging
+from couchtime.settings import Settings
+from couchtime.wiring import Runtime, build_runtime
+from domain.ports import Clock
+from persistence import migrate
+from resolvers.context import Context, Services, bearer_token
+from schema.schema import SchemaLimits, build_schema
+
+log = logging.getLogger("couchtime.app")
+
+
+class CouchtimeGraphQL(GraphQL):
+    """Strawberry's ASGI app with our context and a GraphiQL page that needs no CDN."""
+
+    def __init__(self, schema, services: Services, *, ide_html: str | None, **kwargs) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if ide_html else None, **kwargs)
+        self.services = services
+        self._ide_html = ide_html
+
+    async def get_context(self, request: Request | WebSocket, response) -> Context:
+        token = bearer_token(request.headers.get("authorization"))
+        client = request.client.host if request.client else "unknown"
+        return Context(self.services, token=token, client_address=client, request=request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html or "")
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    configure_logging(json_lines=settings.json_logs, level=settings.log_level)
+    runtime = build_runtime(settings, clock=clock)
+    assets_dir = Path(settings.graphiql_assets_dir) if settings.graphiql_assets_dir else (
+        graphiql.ASSETS_DIR_DEFAULT
+    )
+    assets_present = graphiql.graphiql_assets_present(assets_dir)
+    ide_html = None
+    if settings.graphiql_enabled:
+        ide_html = graphiql.graphiql_html(
+            asset_base=graphiql.ASSETS_MOUNT_PATH_DEFAULT if assets_present else None
+        )
+    schema = build_schema(
+        SchemaLimits(
+            max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
+            max_aliases=settings.max_aliases, introspection=not settings.is_production,
+        )
+    )
+    graphql_app = CouchtimeGraphQL(
+        schema, runtime.services, ide_html=ide_html, allowed_origins=settings.allowed_origins,
+    )
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            await asyncio.wait_for(runtime.db.ping(), timeout=3)
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.is_sqlite:
+            await asyncio.to_thread(migrate.upgrade, settings.database_url)
+        if settings.graphiql_enabled and not assets_present:
+            graphiql.log_missing_assets(log, assets_dir)
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+    ]
+    if settings.graphiql_enabled and assets_present:
+        routes.append(graphiql.graphiql_static_mount(assets_dir))
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    app.add_middleware(RequestLogMiddleware)
+    return app
+
+
+def runtime_of(app: Starlette) -> Runtime:
+    return app.state.runtime

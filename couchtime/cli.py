@@ -1,0 +1,139 @@
+"""The `couchtime` command: serve, migrate, export-schema.
+
+Every failure a user can cause (bad URL, unreachable database, refused option) prints one
+clear line and exits non-zero; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from couchtime.settings import Settings, SettingsError
+
+EXIT_USAGE, EXIT_UNAVAILABLE = 2, 3
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _check_database(settings: Settings) -> None:
+    """Fail fast with a readable message when the database URL is wrong or unreachable."""
+    from persistence.database import Database, DatabaseUrlError
+
+    try:
+        db = Database(settings.database_url)
+    except DatabaseUrlError as exc:
+        raise CliError(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - e.g. a driver that is not installed
+        raise CliError(f"COUCHTIME_DATABASE_URL cannot be used ({type(exc).__name__})") from None
+
+    async def ping() -> None:
+        try:
+            await asyncio.wait_for(db.ping(), timeout=10)
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(ping())
+    except Exception as exc:  # noqa: BLE001 - reported as one line, not a traceback
+        raise CliError(
+            f"cannot reach the database at COUCHTIME_DATABASE_URL ({type(exc).__name__}); "
+            "is it running, and does the database exist?",
+            EXIT_UNAVAILABLE,
+        ) from None
+
+
+def _migrate(settings: Settings) -> None:
+    from persistence import migrate
+
+    try:
+        migrate.upgrade(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - reported as one line, not a traceback
+        raise CliError(f"migration failed ({type(exc).__name__}: {exc})", EXIT_UNAVAILABLE) from None
+
+
+def cmd_migrate(_: argparse.Namespace) -> None:
+    settings = _settings()
+    _check_database(settings)
+    _migrate(settings)
+    print("database migrated to the latest schema")
+
+
+def cmd_export_schema(args: argparse.Namespace) -> None:
+    from schema.schema import SDL_PATH, sdl
+
+    path = args.output or SDL_PATH
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(sdl())
+    print(f"wrote {path}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = _settings()
+    if args.processes < 1:
+        raise CliError("--processes must be at least 1")
+    if args.processes > 1 and (settings.is_sqlite or not settings.redis_url):
+        raise CliError(
+            "--processes > 1 needs PostgreSQL (COUCHTIME_DATABASE_URL=postgresql+psycopg://...) "
+            "and Redis (COUCHTIME_REDIS_URL): the embedded default keeps its event bus and "
+            "jobs in one process"
+        )
+    _check_database(settings)
+    if settings.is_sqlite:
+        _migrate(settings)  # the embedded default migrates itself
+    print(f"Couchtime on http://{args.host}:{args.port}/graphql", flush=True)
+    uvicorn.run(
+        "couchtime.app:create_app", factory=True, host=args.host, port=args.port,
+        workers=args.processes if args.processes > 1 else None, access_log=False,
+        proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips, log_config=None,
+        ws_max_size=1 << 20,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="couchtime", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API (and GraphiQL in development)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--processes", type=int, default=1, help="API processes (needs PG+Redis)")
+    serve.add_argument(
+        "--forwarded-allow-ips", default="127.0.0.1",
+        help="proxies whose X-Forwarded-For is trusted for the client address",
+    )
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    export = sub.add_parser("export-schema", help="write the SDL to schema/schema.graphql")
+    export.add_argument("--output", default=None)
+    export.set_defaults(func=cmd_export_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CliError as exc:
+        print(f"couchtime: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Use cases for therapist accounts: sign up, sign in, sign out, profile."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from domain import accounts, tokens
+from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
+from domain.events import ProfileUpdated, TherapistSignedUp
+from domain.model import CalendarView, OfficeAddress, Therapist
+from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
+
+_DUMMY_PASSWORD = "not-a-real-password-0000"
+
+
+@dataclass(frozen=True)
+class SignUp:
+    email: str
+    password: str
+    display_name: str
+    username: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    per_account: int
+    per_address: int
+    window_seconds: int
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """None means "leave as it is"; `office_address` may be cleared with `clear_office_address`."""
+
+    display_name: str | None = None
+    username: str | None = None
+    time_zone: str | None = None
+    office_address: OfficeAddress | None = None
+    clear_office_address: bool = False
+
+
+async def _issue_token(uow: UnitOfWork, clock: Clock, therapist_id: UUID, ttl: timedelta) -> str:
+    plain, digest = tokens.new_token(tokens.THERAPIST)
+    now = clock.now()
+    await uow.tokens.add(
+        token_hash=digest, kind=tokens.THERAPIST, subject_id=therapist_id, created_at=now,
+        expires_at=now + ttl,
+    )
+    return plain
+
+
+async def sign_up(
+    uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, cmd: SignUp, *, token_ttl: timedelta
+) -> tuple[Therapist, str]:
+    email = accounts.normalize_email(cmd.email)
+    username = accounts.normalize_username(cmd.username)
+    errors = [
+        *accounts.email_errors(email),
+        *accounts.password_errors(cmd.password),
+        *accounts.text_errors(
+            cmd.display_name, ("displayName",), max_length=accounts.MAX_DISPLAY_NAME
+        ),
+        *accounts.username_errors(username),
+        *accounts.time_zone_errors(cmd.time_zone),
+    ]
+    if errors:
+        raise RuleViolation(errors)
+    password_hash = hasher.hash(cmd.password)
+    async with uow:
+        if await uow.therapists.email_taken(email):
+            raise RuleViolation.one(
+                ("email",), ErrorCode.EMAIL_TAKEN, "An account with this email already exists."
+            )
+        if await uow.therapists.username_taken(username):
+            raise RuleViolation.one(
+                ("username",), ErrorCode.USERNAME_TAKEN, "This username is taken."
+            )
+        therapist = Therapist(
+            id=uuid.uuid4(), email=email, password_hash=password_hash,
+            display_name=cmd.display_name.strip(), username=username, time_zone=cmd.time_zone,
+            office_address=None, calendar_view=CalendarView.WEEK, created_at=clock.now(),
+        )
+        await uow.therapists.add(therapist)
+        token = await _issue_token(uow, clock, therapist.id, token_ttl)
+        uow.record(TherapistSignedUp(therapist.id))
+        await uow.commit()
+    return therapist, token
+
+
+async def sign_in(
+    uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock, *,
+    email: str, password: str, client_address: str, limits: SignInLimits, token_ttl: timedelta,
+) -> tuple[Therapist, str]:
+    """Wrong password and unknown email fail alike, in about the same time (no enumeration)."""
+    email = accounts.normalize_email(email)
+    for key, limit in (
+        (tokens.rate_key("signin-account", email), limits.per_account),
+        (tokens.rate_key("signin-address", client_address), limits.per_address),
+    ):
+        retry_after = await limiter.hit(key, limit, limits.window_seconds)
+        if retry_after is not None:
+            raise RateLimited(retry_after)
+    async with uow:
+        therapist = await uow.therapists.by_email(email)
+        if therapist is None:
+            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
+            raise _bad_credentials()
+        if len(password) > accounts.MAX_PASSWORD_LENGTH or not hasher.verify(
+            therapist.password_hash, password
+        ):
+            raise _bad_credentials()
+        token = await _issue_token(uow, clock, therapist.id, token_ttl)
+        await uow.commit()
+    return therapist, token
+
+
+def _bad_credentials() -> RuleViolation:
+    return RuleViolation(
+        [UserError(("email",), ErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.")]
+    )
+
+
+async def sign_out(uow: UnitOfWork, clock: Clock, *, token: str) -> bool:
+    async with uow:
+        revoked = await uow.tokens.revoke(tokens.hash_token(token), clock.now())
+        await uow.commit()
+    return revoked
+
+
+def _address_errors(address: OfficeAddress) -> list[UserError]:
+    errors: list[UserError] = []
+    for name in ("street", "city", "state", "zip"):
+        errors += accounts.text_errors(
+            getattr(address, name), ("officeAddress", name), max_length=accounts.MAX_ADDRESS_PART
+        )
+    return errors
+
+
+async def update_profile(uow: UnitOfWork, therapist_id: UUID, changes: ProfileChanges) -> Therapist:
+    username = (
+        accounts.normalize_username(changes.username) if changes.username is not None else None
+    )
+    errors: list[UserError] = []
+    if changes.display_name is not None:
+        errors += accounts.text_errors(
+            changes.display_name, ("displayName",), max_length=accounts.MAX_DISPLAY_NAME
+        )
+    if username is not None:
+        errors += accounts.username_errors(username)
+    if changes.time_zone is not None:
+        errors += accounts.time_zone_errors(changes.time_zone)
+    if changes.office_address is not None:
+        errors += _address_errors(changes.office_address)
+    if errors:
+        raise RuleViolation(errors)
+    async with uow:
+        therapist = await uow.therapists.get(therapist_id, for_update=True)
+        if therapist is None:
+            raise RuleViolation.one((), ErrorCode.NOT_FOUND, "Account not found.")
+        if username is not None and username != therapist.username:
+            if await uow.therapists.username_taken(username, except_id=therapist_id):
+                raise RuleViolation.one(
+                    ("username",), ErrorCode.USERNAME_TAKEN, "This username is taken."
+                )
+            therapist.username = username
+        if changes.display_name is not None:
+            therapist.display_name = changes.display_name.strip()
+        if changes.time_zone is not None:
+            therapist.time_zone = changes.time_zone
+        if changes.clear_office_address:
+            therapist.office_address = None
+        elif changes.office_address is not None:
+            therapist.office_address = OfficeAddress(
+                *(getattr(changes.office_address, n).strip() for n in ("street", "city", "state", "zip"))
+            )
+        await uow.therapists.save(therapist)
+        uow.record(ProfileUpdated(therapist_id))
+        await uow.commit()
+    return therapist

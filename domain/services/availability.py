@@ -1,0 +1,49 @@
+"""Use cases for weekly hours: save one day, copy a day onto others; each one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from domain.availability import day_errors, parse_day, parse_slots
+from domain.errors import RuleViolation, UserError
+from domain.events import AvailabilityChanged
+from domain.ports import UnitOfWork
+
+
+async def set_day(
+    uow: UnitOfWork, therapist_id: UUID, *, day: str, slots: Sequence[tuple[str, str]]
+) -> None:
+    """Replace one weekday's slots atomically (the Save button); empty = unavailable."""
+    errors = day_errors(day, ("day",))
+    parsed, slot_errors = parse_slots(slots)
+    errors += slot_errors
+    if errors:
+        raise RuleViolation(errors)
+    weekday = parse_day(day)
+    assert weekday is not None
+    async with uow:
+        await uow.therapists.get(therapist_id, for_update=True)
+        await uow.availability.replace_days(therapist_id, {weekday: parsed})
+        uow.record(AvailabilityChanged(therapist_id, (weekday,)))
+        await uow.commit()
+
+
+async def copy_day(
+    uow: UnitOfWork, therapist_id: UUID, *, from_day: str, to_days: Sequence[str]
+) -> None:
+    """Copy one day's slots onto the ticked days, all or nothing (the copy icon and Apply)."""
+    errors: list[UserError] = day_errors(from_day, ("fromDay",))
+    for i, day in enumerate(to_days):
+        errors += day_errors(day, ("toDays", str(i)))
+    if errors:
+        raise RuleViolation(errors)
+    source = parse_day(from_day)
+    targets = sorted({d for d in (parse_day(day) for day in to_days) if d is not None} - {source})
+    async with uow:
+        await uow.therapists.get(therapist_id, for_update=True)
+        week = await uow.availability.week(therapist_id)
+        slots = list(week.get(source, ()))  # type: ignore[arg-type]
+        await uow.availability.replace_days(therapist_id, {day: slots for day in targets})
+        uow.record(AvailabilityChanged(therapist_id, tuple(targets)))
+        await uow.commit()

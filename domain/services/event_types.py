@@ -1,0 +1,100 @@
+"""Use cases for event types; at most 15 per therapist, kept in the order created."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain import event_types as rules
+from domain.errors import ErrorCode, RuleViolation
+from domain.events import EventTypeChanged
+from domain.model import EventType, VisitType
+from domain.ports import Clock, UnitOfWork
+
+
+@dataclass(frozen=True)
+class EventTypeFields:
+    """Fields of the create/edit form; None on an edit means "unchanged"."""
+
+    title: str | None = None
+    minutes: int | None = None
+    visit_type: VisitType | None = None
+    description: str | None = None
+
+
+def _errors(fields: EventTypeFields) -> list:
+    errors = []
+    if fields.title is not None:
+        errors += rules.title_errors(fields.title)
+    if fields.minutes is not None:
+        errors += rules.minutes_errors(fields.minutes)
+    errors += rules.description_errors(fields.description)
+    return errors
+
+
+def _clean_description(description: str | None) -> str | None:
+    return description.strip() or None if description is not None else None
+
+
+async def create(
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, fields: EventTypeFields
+) -> EventType:
+    if fields.title is None or fields.minutes is None or fields.visit_type is None:
+        raise ValueError("title, minutes and visit type are required")  # the schema enforces it
+    errors = _errors(fields)
+    if errors:
+        raise RuleViolation(errors)
+    async with uow:
+        await uow.therapists.get(therapist_id, for_update=True)  # serialises the limit check
+        if len(await uow.event_types.active(therapist_id)) >= rules.MAX_EVENT_TYPES:
+            raise RuleViolation.one(
+                (), ErrorCode.LIMIT_REACHED, f"At most {rules.MAX_EVENT_TYPES} event types."
+            )
+        event_type = EventType(
+            id=uuid.uuid4(), therapist_id=therapist_id, title=fields.title.strip(),
+            minutes=fields.minutes, visit_type=fields.visit_type,
+            description=_clean_description(fields.description), created_at=clock.now(),
+        )
+        await uow.event_types.add(event_type)
+        uow.record(EventTypeChanged(therapist_id, event_type.id))
+        await uow.commit()
+    return event_type
+
+
+async def _owned(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID) -> EventType:
+    event_type = await uow.event_types.get(event_type_id)
+    if event_type is None or event_type.therapist_id != therapist_id:
+        raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
+    return event_type
+
+
+async def update(
+    uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID, fields: EventTypeFields
+) -> EventType:
+    errors = _errors(fields)
+    if errors:
+        raise RuleViolation(errors)
+    async with uow:
+        event_type = await _owned(uow, therapist_id, event_type_id)
+        if fields.title is not None:
+            event_type.title = fields.title.strip()
+        if fields.minutes is not None:
+            event_type.minutes = fields.minutes
+        if fields.visit_type is not None:
+            event_type.visit_type = fields.visit_type
+        if fields.description is not None:
+            event_type.description = _clean_description(fields.description)
+        await uow.event_types.save(event_type)
+        uow.record(EventTypeChanged(therapist_id, event_type.id))
+        await uow.commit()
+    return event_type
+
+
+async def delete(uow: UnitOfWork, clock: Clock, therapist_id: UUID, event_type_id: UUID) -> None:
+    """Retire an event type; sessions already booked with it keep it (a soft delete)."""
+    async with uow:
+        await _owned(uow, therapist_id, event_type_id)
+        await uow.event_types.delete(event_type_id, clock.now())
+        uow.record(EventTypeChanged(therapist_id, event_type_id, deleted=True))
+        await uow.commit()

@@ -1,0 +1,24 @@
+"""Opaque bearer tokens: random, shown once, stored only as a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+THERAPIST = "therapist"
+_PREFIX = {THERAPIST: "ct_t_"}
+
+
+def new_token(kind: str = THERAPIST) -> tuple[str, str]:
+    """(the token to hand out, the hash to store). 256 random bits make SHA-256 enough."""
+    plain = _PREFIX[kind] + secrets.token_urlsafe(32)
+    return plain, hash_token(plain)
+
+
+def hash_token(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+def rate_key(*parts: str) -> str:
+    """A rate-limit key that never holds an email or address in clear (no PHI in Redis)."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]

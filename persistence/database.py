@@ -1,0 +1,91 @@
+"""The async engine and its sessions, on SQLite (embedded) or PostgreSQL (production).
+
+On SQLite, writes open with BEGIN IMMEDIATE so that concurrent writers queue on the lock
+(busy_timeout) instead of failing later with "database is locked"; reads stay deferred.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+psycopg")
+_IMMEDIATE = "couchtime_immediate"
+
+
+class DatabaseUrlError(ValueError):
+    """The configured URL is not one we can use. The message never echoes a password."""
+
+
+def check_url(url: str) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUrlError("COUCHTIME_DATABASE_URL is not a valid database URL") from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise DatabaseUrlError(
+            "COUCHTIME_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+psycopg://"
+        )
+    return parsed.drivername
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """Owns the engine; hands out read sessions and write sessions (one per unit of work)."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        driver = check_url(url)
+        self.url = url
+        self.is_sqlite = driver.startswith("sqlite")
+        kwargs: dict = {"echo": echo}
+        if not self.is_sqlite:
+            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        self.engine = create_async_engine(url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+            write_engine = self.engine.execution_options(**{_IMMEDIATE: True})
+        else:
+            write_engine = self.engine
+        self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writes = async_sessionmaker(write_engine, expire_on_commit=False)
+
+    def write_session(self) -> AsyncSession:
+        return self._writes()
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        async with self._reads() as session:
+            yield session
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

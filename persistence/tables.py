@@ -1,0 +1,83 @@
+"""SQLModel tables. Alembic migrations under persistence/migrations must match these."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from persistence.types import UTCDateTime
+
+metadata = SQLModel.metadata
+metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _instant(nullable: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+def _owner() -> Column:
+    return Column(ForeignKey("therapists.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class TherapistRow(SQLModel, table=True):
+    __tablename__ = "therapists"
+
+    id: uuid.UUID = Field(primary_key=True)
+    email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
+    password_hash: str = Field(sa_column=Column(String(255), nullable=False))
+    display_name: str = Field(sa_column=Column(String(100), nullable=False))
+    username: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
+    time_zone: str = Field(sa_column=Column(String(64), nullable=False))
+    office_street: str | None = Field(default=None, sa_column=Column(String(200)))
+    office_city: str | None = Field(default=None, sa_column=Column(String(200)))
+    office_state: str | None = Field(default=None, sa_column=Column(String(200)))
+    office_zip: str | None = Field(default=None, sa_column=Column(String(200)))
+    calendar_view: str = Field(sa_column=Column(String(10), nullable=False))
+    created_at: datetime = Field(sa_column=_instant())
+
+
+class AuthTokenRow(SQLModel, table=True):
+    """Bearer tokens by SHA-256; the token itself is never stored."""
+
+    __tablename__ = "auth_tokens"
+
+    token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    subject_id: uuid.UUID = Field(index=True)
+    created_at: datetime = Field(sa_column=_instant())
+    expires_at: datetime = Field(sa_column=_instant())
+    revoked_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class AvailabilitySlotRow(SQLModel, table=True):
+    __tablename__ = "availability_slots"
+    __table_args__ = (UniqueConstraint("therapist_id", "weekday", "start_minute"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    therapist_id: uuid.UUID = Field(sa_column=_owner())
+    weekday: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    start_minute: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    end_minute: int = Field(sa_column=Column(SmallInteger, nullable=False))
+
+
+class EventTypeRow(SQLModel, table=True):
+    __tablename__ = "event_types"
+    __table_args__ = (Index("ix_event_types_owner_created", "therapist_id", "created_at"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    therapist_id: uuid.UUID = Field(sa_column=_owner())
+    title: str = Field(sa_column=Column(String(120), nullable=False))
+    minutes: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    visit_type: str = Field(sa_column=Column(String(32), nullable=False))
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=_instant())
+    deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))

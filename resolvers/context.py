@@ -1,0 +1,72 @@
+"""The per-request context every field receives: services, the caller, fresh loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from domain import tokens
+from domain.model import Therapist
+from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
+from domain.services.accounts import SignInLimits
+from persistence import queries
+from persistence.database import Database
+from resolvers.errors import unauthenticated
+from resolvers.loaders import Loaders
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    public_app_url: str
+    token_ttl: timedelta
+    signin_limits: SignInLimits
+
+
+@dataclass(frozen=True)
+class Services:
+    """Ports wired to adapters by the composition root (couchtime.wiring)."""
+
+    db: Database
+    uow: Callable[[], UnitOfWork]
+    hasher: PasswordHasher
+    limiter: RateLimiter
+    clock: Clock
+    config: ApiConfig
+
+
+def bearer_token(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+class Context:
+    def __init__(
+        self, services: Services, *, token: str | None, client_address: str, request: object = None
+    ) -> None:
+        self.services = services
+        self.token = token
+        self.client_address = client_address
+        self.request = request
+        self.loaders = Loaders(services.db)
+        self._viewer: Therapist | None = None
+        self._viewer_loaded = False
+
+    async def viewer(self) -> Therapist | None:
+        """The signed-in therapist, looked up once per request."""
+        if not self._viewer_loaded:
+            self._viewer_loaded = True
+            if self.token:
+                self._viewer = await queries.therapist_by_token(
+                    self.services.db, tokens.hash_token(self.token), tokens.THERAPIST,
+                    self.services.clock.now(),
+                )
+        return self._viewer
+
+    async def therapist(self) -> Therapist:
+        viewer = await self.viewer()
+        if viewer is None:
+            raise unauthenticated()
+        return viewer

@@ -1,0 +1,32 @@
+"""DataLoaders, made fresh per request (or per subscription event) so nothing goes stale."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
+
+from domain.model import EventType, TimeSlot
+from persistence import queries
+from persistence.database import Database
+
+
+class Loaders:
+    """`XByYLoader`s as attributes; each batches its keys into one statement."""
+
+    def __init__(self, db: Database) -> None:
+        async def weekly_hours(ids: list[UUID]) -> list[dict[int, list[TimeSlot]]]:
+            found = await queries.weekly_hours_by_therapist(db, ids)
+            return [found[i] for i in ids]
+
+        async def event_types_of(ids: list[UUID]) -> list[list[EventType]]:
+            found = await queries.event_types_by_therapist(db, ids)
+            return [found[i] for i in ids]
+
+        async def event_type(ids: list[UUID]) -> list[EventType | None]:
+            found = await queries.event_types_by_id(db, ids)
+            return [found.get(i) for i in ids]
+
+        self.weekly_hours_by_therapist = DataLoader(load_fn=weekly_hours)
+        self.event_types_by_therapist = DataLoader(load_fn=event_types_of)
+        self.event_type_by_id = DataLoader(load_fn=event_type)

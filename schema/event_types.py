@@ -1,0 +1,28 @@
+"""Event types: what a client can book."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from domain import model
+from resolvers import global_ids
+from schema.common import Node, VisitType
+
+
+@strawberry.type(description="A bookable kind of session: title, length, where it happens.")
+class EventType(Node):
+    title: str = strawberry.field(description="Shown on the booking page, 1–120 characters.")
+    minutes: int = strawberry.field(description="Session length in minutes (5–720).")
+    visit_type: VisitType = strawberry.field(description="Telehealth, in person, or both.")  # type: ignore[valid-type]
+    description: str | None = strawberry.field(description="Optional, up to 2,000 characters.")
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
+
+    @classmethod
+    def from_domain(cls, e: model.EventType) -> EventType:
+        return cls(
+            id=strawberry.ID(global_ids.encode("EventType", e.id)), title=e.title,
+            minutes=e.minutes, visit_type=e.visit_type, description=e.description,
+            created_at=e.created_at,
+        )

@@ -1,0 +1,63 @@
+"""Weekly-hours mutations: save a day, copy a day."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from resolvers import availability
+from schema.common import UserError, user_errors
+from schema.therapist import DayAvailability, week_of
+
+
+@strawberry.input(description="A wall-clock slot; bad values come back as user errors.")
+class TimeSlotInput:
+    start: str = strawberry.field(description="\"HH:MM\", 24-hour.")
+    end: str = strawberry.field(description="\"HH:MM\", after start; \"24:00\" = end of day.")
+
+
+@strawberry.input(description="Replace one day's slots; an empty list makes the day unavailable.")
+class SetDayAvailabilityInput:
+    day: str = strawberry.field(description="MONDAY … SUNDAY (a string, so a typo is a user error).")
+    slots: list[TimeSlotInput] = strawberry.field(description="0 to 15, non-overlapping.")
+
+
+@strawberry.input(description="Copy one day's slots onto other days, in one transaction.")
+class CopyDayAvailabilityInput:
+    from_day: str
+    to_days: list[str]
+
+
+@strawberry.type(description="The whole week as it is after the mutation (or unchanged).")
+class AvailabilityPayload:
+    weekly_availability: list[DayAvailability]
+    user_errors: list[UserError]
+
+
+async def _payload(info: strawberry.Info, therapist_id: UUID, errors) -> AvailabilityPayload:
+    loader = info.context.loaders.weekly_hours_by_therapist
+    loader.clear(therapist_id)
+    hours = await availability.weekly_hours(info.context, therapist_id)
+    return AvailabilityPayload(weekly_availability=week_of(hours), user_errors=user_errors(errors))
+
+
+@strawberry.type
+class AvailabilityMutations:
+    @strawberry.mutation(description="Save one weekday's slots (replaces them atomically).")
+    async def set_day_availability(
+        self, info: strawberry.Info, input: SetDayAvailabilityInput
+    ) -> AvailabilityPayload:
+        outcome = await availability.set_day(
+            info.context, day=input.day, slots=[(s.start, s.end) for s in input.slots]
+        )
+        return await _payload(info, outcome.value, outcome.errors)
+
+    @strawberry.mutation(description="Copy one day's slots onto the ticked days.")
+    async def copy_day_availability(
+        self, info: strawberry.Info, input: CopyDayAvailabilityInput
+    ) -> AvailabilityPayload:
+        outcome = await availability.copy_day(
+            info.context, from_day=input.from_day, to_days=input.to_days
+        )
+        return await _payload(info, outcome.value, outcome.errors)

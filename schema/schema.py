@@ -1,0 +1,59 @@
+"""The strawberry.Schema with its limits; `schema/schema.graphql` is its exported SDL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from schema.errors import MaskUnexpectedErrors
+from schema.mutations.accounts import AccountMutations
+from schema.mutations.availability import AvailabilityMutations
+from schema.mutations.event_types import EventTypeMutations
+from schema.query import Query
+
+SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
+
+Mutation = merge_types("Mutation", (AccountMutations, AvailabilityMutations, EventTypeMutations))
+
+
+@dataclass(frozen=True)
+class SchemaLimits:
+    max_depth: int = 12
+    max_tokens: int = 2000
+    max_aliases: int = 30
+    introspection: bool = True
+
+
+class CouchtimeSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Strawberry would log every error with its message; MaskUnexpectedErrors logs instead."""
+
+
+def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
+    limits = limits or SchemaLimits()
+    extensions: list = [
+        MaskUnexpectedErrors,
+        QueryDepthLimiter(max_depth=limits.max_depth),
+        MaxTokensLimiter(max_token_count=limits.max_tokens),
+        MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        ParserCache(maxsize=256),
+        ValidationCache(maxsize=256),
+    ]
+    if not limits.introspection:
+        extensions.append(DisableIntrospection())
+    return CouchtimeSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"

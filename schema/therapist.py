@@ -1,0 +1,87 @@
+"""The signed-in therapist and their profile, weekly hours and event types."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from domain import model
+from domain.availability import format_minute
+from resolvers import accounts, availability, event_types, global_ids
+from schema.common import CalendarView, Node, Weekday
+from schema.event_types import EventType
+
+
+@strawberry.type(description="Office address, shown to clients of in-person event types.")
+class OfficeAddress:
+    street: str
+    city: str
+    state: str
+    zip: str
+
+
+@strawberry.type(description="A wall-clock time slot in the therapist's time zone.")
+class TimeSlot:
+    start: str = strawberry.field(description="Start, \"HH:MM\" (24-hour).")
+    end: str = strawberry.field(description="End, \"HH:MM\"; \"24:00\" is the end of the day.")
+
+
+@strawberry.type(description="One weekday's availability.")
+class DayAvailability:
+    day: Weekday
+    slots: list[TimeSlot] = strawberry.field(description="Sorted by start; 0 to 15 slots.")
+    unavailable: bool = strawberry.field(description="True when the day has no slot.")
+
+
+def week_of(hours: dict[int, list[model.TimeSlot]]) -> list[DayAvailability]:
+    return [
+        DayAvailability(
+            day=Weekday(day),
+            slots=[
+                TimeSlot(start=format_minute(s.start_minute), end=format_minute(s.end_minute))
+                for s in hours.get(day, [])
+            ],
+            unavailable=not hours.get(day),
+        )
+        for day in range(7)
+    ]
+
+
+@strawberry.type(description="A therapist's account. Only its owner can read it.")
+class Therapist(Node):
+    email: str
+    display_name: str
+    username: str = strawberry.field(description="The booking-page slug.")
+    time_zone: str = strawberry.field(description="IANA zone; all wall-clock rules use it.")
+    office_address: OfficeAddress | None
+    calendar_view: CalendarView = strawberry.field(  # type: ignore[valid-type]
+        description="The calendar layout last chosen, so every device opens it."
+    )
+    booking_page_url: str = strawberry.field(
+        description="The public booking link to share: <COUCHTIME_PUBLIC_APP_URL>/book/<username>."
+    )
+    therapist_id: strawberry.Private[UUID]
+
+    @classmethod
+    def from_domain(cls, t: model.Therapist, info: strawberry.Info) -> Therapist:
+        address = t.office_address
+        return cls(
+            id=strawberry.ID(global_ids.encode("Therapist", t.id)), email=t.email,
+            display_name=t.display_name, username=t.username, time_zone=t.time_zone,
+            office_address=OfficeAddress(
+                street=address.street, city=address.city, state=address.state, zip=address.zip
+            ) if address else None,
+            calendar_view=t.calendar_view,
+            booking_page_url=accounts.booking_page_url(info.context, t),
+            therapist_id=t.id,
+        )
+
+    @strawberry.field(description="Availability for each weekday, Monday first.")
+    async def weekly_availability(self, info: strawberry.Info) -> list[DayAvailability]:
+        return week_of(await availability.weekly_hours(info.context, self.therapist_id))
+
+    @strawberry.field(description="Event types in the order they were created (at most 15).")
+    async def event_types(self, info: strawberry.Info) -> list[EventType]:
+        found = await event_types.of_therapist(info.context, self.therapist_id)
+        return [EventType.from_domain(e) for e in found]
