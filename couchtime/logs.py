@@ -45,8 +45,10 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
         if json_lines
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
+    handler._couchtime = True  # type: ignore[attr-defined]
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, "_couchtime", False)]
+    root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True  # it logs query strings: PHI risk
 

@@ -44,14 +44,14 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     limits = limits or SchemaLimits()
     extensions: list = [
         MaskUnexpectedErrors,
-        QueryDepthLimiter(max_depth=limits.max_depth),
-        MaxTokensLimiter(max_token_count=limits.max_tokens),
-        MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        ParserCache,
+        ValidationCache,
     ]
     if not limits.introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return CouchtimeSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 

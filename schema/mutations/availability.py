@@ -37,7 +37,7 @@ class AvailabilityPayload:
 
 async def _payload(info: strawberry.Info, therapist_id: UUID, errors) -> AvailabilityPayload:
     loader = info.context.loaders.weekly_hours_by_therapist
-    loader.clear(therapist_id)
+    loader.clear_all()  # the mutation changed what an earlier field may have loaded
     hours = await availability.weekly_hours(info.context, therapist_id)
     return AvailabilityPayload(weekly_availability=week_of(hours), user_errors=user_errors(errors))
 

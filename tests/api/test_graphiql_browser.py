@@ -1,11 +1,11 @@
 """End-to-end check that the self-hosted GraphiQL page works without internet.
 
-A real uvicorn server (127.0.0.1, random port) serves a tiny Strawberry schema
-at /graphql with Couchtime's GraphiQL page plus the static asset mount.  Headless
+A real uvicorn server (127.0.0.1, random port) serves the Couchtime app (development
+mode, fresh SQLite file) with its GraphiQL page and static asset mount.  Headless
 Debian Chromium is driven over the Chrome DevTools Protocol (plain websockets,
 no extra dependencies, no browser download): it loads the page, runs
-``{ hello }`` and the test asserts the result pane shows ``world`` and that
-the browser never contacted a host other than localhost.
+``{ commonSessionLengths }`` and the test asserts the result pane shows the answer and
+that the browser never contacted a host other than localhost.
 
 Needs ``/usr/bin/chromium`` (``apt-get install -y chromium``) and the npm assets
 (``npm ci --prefix graphiql``).  Without them the test is skipped, except when
@@ -28,20 +28,17 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import strawberry
 import uvicorn
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
 from websockets.sync.client import ClientConnection, connect
 
+from couchtime.app import create_app
 from couchtime.graphiql import (
     ASSETS_DIR_DEFAULT,
     GRAPHIQL_ASSETS,
@@ -49,6 +46,7 @@ from couchtime.graphiql import (
     graphiql_html,
     graphiql_static_mount,
 )
+from couchtime.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ASSET_BASE = "/graphiql-assets"
@@ -66,31 +64,17 @@ def _skip_or_fail(reason: str) -> None:
 # --------------------------------------------------------------------------- app
 
 
-@strawberry.type
-class _Query:
-    @strawberry.field
-    def hello(self) -> str | None:
-        return "world"
-
-
-class _CouchtimeGraphQL(GraphQL):
-    async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(graphiql_html(asset_base=ASSET_BASE))
-
-
-def _build_app(assets_dir: Path) -> Starlette:
-    graphql_app = _CouchtimeGraphQL(strawberry.Schema(query=_Query))
-    return Starlette(
-        routes=[
-            Route("/graphql", graphql_app, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql_app),
-            graphiql_static_mount(assets_dir, path=ASSET_BASE),
-        ]
+def _build_app(tmp_path: Path) -> Starlette:
+    """The real Couchtime app (development mode) over a fresh SQLite file."""
+    settings = replace(
+        Settings(), env="development", database_url=f"sqlite+aiosqlite:///{tmp_path}/gq.db",
+        log_level="WARNING",
     )
+    return create_app(settings)
 
 
 @pytest.fixture
-def live_server() -> Iterator[str]:
+def live_server(tmp_path: Path) -> Iterator[str]:
     """Run the app with uvicorn in a background thread; yield its base URL."""
     if not CHROMIUM.exists():
         _skip_or_fail(f"{CHROMIUM} not found (install: apt-get install -y chromium)")
@@ -105,9 +89,9 @@ def live_server() -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        _build_app(ASSETS_DIR_DEFAULT),
-        log_level="warning",
-        lifespan="off",
+        _build_app(tmp_path),
+        log_config=None,
+        lifespan="on",
         loop="asyncio",
     )
     server = uvicorn.Server(config)
@@ -337,16 +321,16 @@ def test_graphiql_runs_query_with_local_assets_only(
         "!!document.querySelector('.graphiql-sidebar button[aria-label=\"Show GraphiQL Explorer\"]')"
     ), "explorer plugin button missing" + _diagnostics(cdp, tmp_path)
 
-    cdp.evaluate(f"{_QUERY_EDITOR}.CodeMirror.setValue('{{ hello }}')")
+    cdp.evaluate(f"{_QUERY_EDITOR}.CodeMirror.setValue('{{ commonSessionLengths }}')")
     cdp.evaluate("document.querySelector('.graphiql-execute-button').click()")
 
     text = cdp.wait_for(
-        f"(() => {{ const t = {_RESPONSE_TEXT}; return t.includes('world') ? t : ''; }})()",
+        f"(() => {{ const t = {_RESPONSE_TEXT}; return t.includes('90') ? t : ''; }})()",
         RESULT_TIMEOUT,
     )
     if not text:
-        pytest.fail("query result never showed 'world'" + _diagnostics(cdp, tmp_path))
-    assert json.loads(text) == {"data": {"hello": "world"}}
+        pytest.fail("query result never showed the session lengths" + _diagnostics(cdp, tmp_path))
+    assert json.loads(text) == {"data": {"commonSessionLengths": [15, 30, 45, 50, 60, 90]}}
 
     if shot := os.environ.get("COUCHTIME_GRAPHIQL_SCREENSHOT"):
         cdp.screenshot(Path(shot))

@@ -1,0 +1,226 @@
+"""Shared fixtures: real databases (SQLite file, PostgreSQL), a real HTTP server, a client.
+
+PostgreSQL runs when COUCHTIME_TEST_DATABASE_URL is set (and Redis when
+COUCHTIME_TEST_REDIS_URL is set); with CI=true a missing server fails the test, never skips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from couchtime.app import create_app
+from couchtime.settings import Settings
+from persistence import migrate
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("COUCHTIME_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("COUCHTIME_TEST_REDIS_URL")
+BACKENDS = ["sqlite", "postgres"]
+
+
+def need(service: str, value: str | None) -> str:
+    """The service URL, or skip (fail under CI=true) when it is not configured."""
+    if value:
+        return value
+    message = f"{service} not configured (set COUCHTIME_TEST_{service.upper()}_URL)"
+    if IN_CI:
+        pytest.fail(message + " — CI=true requires it")
+    pytest.skip(message)
+
+
+class MutableClock:
+    """A clock tests can freeze and move; starts at the real time."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self._now = now
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        return (self._now or datetime.now(UTC)) + self._offset
+
+    def set(self, now: datetime) -> None:
+        self._now, self._offset = now, timedelta()
+
+    def advance(self, delta: timedelta) -> None:
+        self._offset += delta
+
+    def reset(self) -> None:
+        self._now, self._offset = None, timedelta()
+
+
+def create_pg_database(base_url: str) -> tuple[str, Callable[[], None]]:
+    """A fresh database on the test server, and a function that drops it."""
+    name = f"couchtime_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(
+        make_url(base_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base_url).set(drivername="postgresql+psycopg", database=name)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.render_as_string(hide_password=False), drop
+
+
+def fresh_database(backend: str, tmp_path_factory, cleanups: list) -> str:
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "couchtime.db"
+        return f"sqlite+aiosqlite:///{path}"
+    url, drop = create_pg_database(need("database", PG_URL))
+    cleanups.append(drop)
+    migrate.upgrade(url)
+    return url
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    base = Settings(
+        env="development",
+        database_url=database_url,
+        argon2_time_cost=1,
+        argon2_memory_kib=8,
+        argon2_parallelism=1,
+        signin_limit_per_account=1000,
+        signin_limit_per_address=10_000,
+        log_format="text",
+        log_level="WARNING",
+    )
+    return replace(base, **overrides)
+
+
+class Api:
+    """A GraphQL client over real HTTP."""
+
+    def __init__(self, base_url: str, app, clock: MutableClock) -> None:
+        self.base_url = base_url
+        self.app = app
+        self.clock = clock
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=30)
+
+    @property
+    def runtime(self):
+        return self.app.state.runtime
+
+    async def post(self, query: str, variables: dict | None = None, token: str | None = None,
+                   headers: dict | None = None) -> dict:
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=h
+        )
+        assert response.status_code in (200, 400), response.text
+        return response.json()
+
+    async def gql(self, query: str, variables: dict | None = None, token: str | None = None) -> dict:
+        """`data` of a request that must not fail."""
+        body = await self.post(query, variables, token)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    async def sign_up(self, **fields: str) -> tuple[str, dict]:
+        suffix = uuid.uuid4().hex[:10]
+        variables = {
+            "email": fields.get("email", f"t{suffix}@example.com"),
+            "password": fields.get("password", "correct horse battery"),
+            "displayName": fields.get("displayName", "Dr Test"),
+            "username": fields.get("username", f"t-{suffix}"),
+            "timeZone": fields.get("timeZone", "America/New_York"),
+        }
+        data = await self.gql(SIGN_UP, {"input": variables})
+        payload = data["signUp"]
+        assert payload["userErrors"] == [], payload
+        return payload["token"], payload["therapist"]
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+SIGN_UP = """
+mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    token
+    therapist { id email displayName username timeZone bookingPageUrl }
+    userErrors { field code message }
+  }
+}
+"""
+
+
+class LiveServer:
+    """A uvicorn server on a free loopback port, running in the test's event loop."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on",
+                           access_log=False)
+        )
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> str:
+        self.task = asyncio.create_task(self.server.serve())
+        for _ in range(500):
+            if self.server.started:
+                break
+            if self.task.done():
+                self.task.result()
+            await asyncio.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self.task:
+            await self.task
+
+
+@pytest.fixture(scope="session")
+async def start_api(tmp_path_factory) -> AsyncIterator[Callable]:
+    """Factory: start_api(backend, **settings_overrides) → Api on its own fresh database."""
+    started: list[tuple[LiveServer, Api]] = []
+    cleanups: list[Callable[[], None]] = []
+
+    async def start(backend: str, *, clock: MutableClock | None = None, **overrides) -> Api:
+        url = fresh_database(backend, tmp_path_factory, cleanups)
+        clock = clock or MutableClock()
+        app = create_app(test_settings(url, **overrides), clock=clock)
+        server = LiveServer(app)
+        base_url = await server.start()
+        api = Api(base_url, app, clock)
+        started.append((server, api))
+        return api
+
+    yield start
+    for server, api in started:
+        await api.close()
+        await server.stop()
+    for cleanup in cleanups:
+        cleanup()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def api(request, start_api) -> Api:
+    """The shared server per backend; tests isolate by signing up their own therapist."""
+    return await start_api(request.param)
+
+
+@pytest.fixture
+def clock(api: Api) -> MutableClock:
+    yield api.clock
+    api.clock.reset()
