@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
 from couchtime import graphiql
 from couchtime.logs import RequestLogMiddleware, configure_logging
@@ -39,6 +40,12 @@ class CouchtimeGraphQL(GraphQL):
         token = bearer_token(request.headers.get("authorization"))
         client = request.client.host if request.client else "unknown"
         return Context(self.services, token=token, client_address=client, request=request)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """Reads the token from connection_init; a token that opens nothing closes with 4403."""
+        context.use_connection_params(context.connection_params or {})
+        if context.token and await context.viewer() is None:
+            raise ConnectionRejectionError()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html or "")

@@ -53,6 +53,13 @@ class Context:
         self.loaders = Loaders(services.db)
         self._viewer: Therapist | None = None
         self._viewer_loaded = False
+        self.connection_params: dict | None = None  # set by the websocket connection_init
+
+    def use_connection_params(self, params: dict) -> None:
+        """Websockets carry the token in connection_init: {"authorization": "Bearer …"}."""
+        raw = params.get("authorization") or params.get("Authorization")
+        self.token = bearer_token(raw) if isinstance(raw, str) else None
+        self._viewer, self._viewer_loaded = None, False
 
     async def viewer(self) -> Therapist | None:
         """The signed-in therapist, looked up once per request."""
