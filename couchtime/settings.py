@@ -56,6 +56,9 @@ class Settings:
     signin_limit_per_account: int = 10
     signin_limit_per_address: int = 30
     signin_window_seconds: int = 900
+    booking_limit_per_address: int = 20
+    booking_window_seconds: int = 3600
+    video_base_url: str = "https://meet.jit.si"
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30

@@ -11,9 +11,11 @@ from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
 from adapters.passwords import Argon2Hasher
 from adapters.rate_limit import MemoryRateLimiter, RedisRateLimiter
+from adapters.video import VideoRoomUrls
 from couchtime.settings import Settings
 from domain.ports import Clock
 from domain.services.accounts import SignInLimits
+from domain.services.booking import BookingLimits
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.context import ApiConfig, Services
@@ -49,6 +51,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         ),
         limiter=limiter,
         clock=clock or SystemClock(),
+        rooms=VideoRoomUrls(settings.video_base_url),
         config=ApiConfig(
             public_app_url=settings.public_app_url,
             token_ttl=timedelta(hours=settings.token_ttl_hours),
@@ -56,6 +59,10 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
                 per_account=settings.signin_limit_per_account,
                 per_address=settings.signin_limit_per_address,
                 window_seconds=settings.signin_window_seconds,
+            ),
+            booking_limits=BookingLimits(
+                per_address=settings.booking_limit_per_address,
+                window_seconds=settings.booking_window_seconds,
             ),
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 
@@ -30,3 +31,35 @@ class AvailabilityChanged(DomainEvent):
 class EventTypeChanged(DomainEvent):
     event_type_id: UUID
     deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOffChanged(DomainEvent):
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BookingReceived(DomainEvent):
+    """A client booked from the public page: an intake client and a session now exist."""
+
+    session_id: UUID
+    client_id: UUID
+    event_type_id: UUID
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResolved(DomainEvent):
+    """An intake client was accepted, rejected or merged into an active client."""
+
+    client_id: UUID
+    action: str  # ACCEPTED | REJECTED | MERGED
+    into_client_id: UUID | None = None
+    freed: tuple[tuple[datetime, datetime], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClientChanged(DomainEvent):
+    client_id: UUID

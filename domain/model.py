@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
+
+from domain.intervals import Interval
 
 
 class VisitType(StrEnum):
@@ -16,6 +18,29 @@ class VisitType(StrEnum):
     @property
     def allows_in_person(self) -> bool:
         return self is not VisitType.TELEHEALTH_ONLY
+
+
+    def allows(self, visit: SessionVisit) -> bool:
+        if self is VisitType.TELEHEALTH_AND_IN_PERSON:
+            return True
+        return visit is (
+            SessionVisit.TELEHEALTH if self is VisitType.TELEHEALTH_ONLY else SessionVisit.IN_PERSON
+        )
+
+    @property
+    def only_visit(self) -> SessionVisit | None:
+        """The one visit an event type allows, or None when the client may choose."""
+        return {
+            VisitType.TELEHEALTH_ONLY: SessionVisit.TELEHEALTH,
+            VisitType.IN_PERSON_ONLY: SessionVisit.IN_PERSON,
+        }.get(self)
+
+
+class SessionVisit(StrEnum):
+    """Where one session takes place."""
+
+    TELEHEALTH = "TELEHEALTH"
+    IN_PERSON = "IN_PERSON"
 
 
 class CalendarView(StrEnum):
@@ -42,6 +67,7 @@ class Therapist:
     office_address: OfficeAddress | None
     calendar_view: CalendarView
     created_at: datetime
+    booking_horizon_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,4 +86,72 @@ class EventType:
     minutes: int
     visit_type: VisitType
     description: str | None
+    created_at: datetime
+    slot_interval_minutes: int | None = None  # None = the length rounded up to 15 minutes
+    deleted: bool = False
+
+
+class ClientStatus(StrEnum):
+    INTAKE = "INTAKE"  # booked from the public page, waiting in "New bookings"
+    ACTIVE = "ACTIVE"
+
+
+@dataclass(slots=True)
+class Client:
+    id: UUID
+    therapist_id: UUID
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    time_zone: str | None
+    status: ClientStatus
+    created_at: datetime
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "SCHEDULED"
+    CANCELLED = "CANCELLED"
+
+
+class SessionSource(StrEnum):
+    BOOKING = "BOOKING"
+    MANUAL = "MANUAL"
+    SERIES = "SERIES"
+
+
+@dataclass(slots=True)
+class Session:
+    id: UUID
+    therapist_id: UUID
+    client_id: UUID
+    event_type_id: UUID
+    start: datetime
+    end: datetime
+    visit: SessionVisit
+    meeting_url: str
+    status: SessionStatus
+    source: SessionSource
+    created_at: datetime
+    client_time_zone: str | None = None
+    cancel_reason: str | None = None
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.start, self.end)
+
+
+@dataclass(slots=True)
+class TimeOff:
+    """Entered in local dates/times; `interval` holds the instants in the therapist's zone."""
+
+    id: UUID
+    therapist_id: UUID
+    start_date: date
+    end_date: date
+    all_day: bool
+    start_minute: int | None
+    end_minute: int | None
+    reason: str | None
+    interval: Interval
     created_at: datetime

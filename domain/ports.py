@@ -8,7 +8,8 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from domain.events import DomainEvent
-from domain.model import EventType, Therapist, TimeSlot
+from domain.intervals import Interval
+from domain.model import Client, EventType, Session, Therapist, TimeOff, TimeSlot
 
 
 class Clock(Protocol):
@@ -37,6 +38,8 @@ class TherapistRepository(Protocol):
     async def get(self, therapist_id: UUID, *, for_update: bool = False) -> Therapist | None: ...
 
     async def by_email(self, email: str) -> Therapist | None: ...
+
+    async def by_username(self, username: str, *, for_update: bool = False) -> Therapist | None: ...
 
     async def email_taken(self, email: str) -> bool: ...
 
@@ -76,6 +79,56 @@ class EventTypeRepository(Protocol):
     async def delete(self, event_type_id: UUID, at: datetime) -> None: ...
 
 
+class ClientRepository(Protocol):
+    async def get(self, client_id: UUID, *, for_update: bool = False) -> Client | None: ...
+
+    async def add(self, client: Client) -> None: ...
+
+    async def save(self, client: Client) -> None: ...
+
+    async def delete(self, client_id: UUID) -> None: ...
+
+
+class SessionRepository(Protocol):
+    async def get(self, session_id: UUID, *, for_update: bool = False) -> Session | None: ...
+
+    async def add(self, session: Session) -> None: ...
+
+    async def of_client(self, client_id: UUID) -> list[Session]: ...
+
+    async def move_to_client(self, from_client: UUID, to_client: UUID) -> None: ...
+
+    async def delete_of_client(self, client_id: UUID) -> list[Session]: ...
+
+    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Interval]:
+        """Intervals of non-cancelled sessions and time off overlapping [start, end)."""
+        ...
+
+
+class TimeOffRepository(Protocol):
+    async def add(self, time_off: TimeOff) -> None: ...
+
+    async def get(self, time_off_id: UUID) -> TimeOff | None: ...
+
+    async def delete(self, time_off_id: UUID) -> None: ...
+
+    async def of_therapist(self, therapist_id: UUID) -> list[TimeOff]: ...
+
+    async def save_interval(self, time_off: TimeOff) -> None: ...
+
+
+class BookingRequestRepository(Protocol):
+    async def session_for(self, key_hash: str) -> UUID | None: ...
+
+    async def add(self, key_hash: str, session_id: UUID, at: datetime) -> None: ...
+
+
+class VideoRooms(Protocol):
+    def new_room_url(self) -> str:
+        """An unguessable meeting URL for one session."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless `commit()` is called; events after commit."""
 
@@ -83,6 +136,10 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     availability: AvailabilityRepository
     event_types: EventTypeRepository
+    clients: ClientRepository
+    sessions: SessionRepository
+    time_off: TimeOffRepository
+    booking_requests: BookingRequestRepository
 
     async def __aenter__(self) -> Self: ...
 

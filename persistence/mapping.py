@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from domain.model import CalendarView, EventType, OfficeAddress, Therapist, VisitType
-from persistence.tables import EventTypeRow, TherapistRow
+from domain.intervals import Interval
+from domain.model import (
+    CalendarView,
+    Client,
+    ClientStatus,
+    EventType,
+    OfficeAddress,
+    Session,
+    SessionSource,
+    SessionStatus,
+    SessionVisit,
+    Therapist,
+    TimeOff,
+    VisitType,
+)
+from persistence.tables import ClientRow, EventTypeRow, SessionRow, TherapistRow, TimeOffRow
 
 
 def therapist_from_row(row: TherapistRow) -> Therapist:
@@ -31,6 +45,7 @@ def therapist_to_row(t: Therapist, row: TherapistRow | None = None) -> Therapist
     row.office_zip = address.zip if address else None
     row.calendar_view = t.calendar_view.value
     row.created_at = t.created_at
+    row.booking_horizon_days = t.booking_horizon_days
     return row
 
 
@@ -38,7 +53,8 @@ def event_type_from_row(row: EventTypeRow) -> EventType:
     return EventType(
         id=row.id, therapist_id=row.therapist_id, title=row.title, minutes=row.minutes,
         visit_type=VisitType(row.visit_type), description=row.description,
-        created_at=row.created_at,
+        created_at=row.created_at, slot_interval_minutes=row.slot_interval_minutes,
+        deleted=row.deleted_at is not None,
     )
 
 
@@ -46,4 +62,58 @@ def event_type_to_row(e: EventType, row: EventTypeRow | None = None) -> EventTyp
     row = row or EventTypeRow(id=e.id, therapist_id=e.therapist_id, created_at=e.created_at)
     row.title, row.minutes, row.visit_type = e.title, e.minutes, e.visit_type.value
     row.description = e.description
+    row.slot_interval_minutes = e.slot_interval_minutes
     return row
+
+
+def client_from_row(row: ClientRow) -> Client:
+    return Client(
+        id=row.id, therapist_id=row.therapist_id, first_name=row.first_name,
+        last_name=row.last_name, email=row.email, phone=row.phone, time_zone=row.time_zone,
+        status=ClientStatus(row.status), created_at=row.created_at,
+    )
+
+
+def client_to_row(c: Client, row: ClientRow | None = None) -> ClientRow:
+    row = row or ClientRow(id=c.id, therapist_id=c.therapist_id, created_at=c.created_at)
+    row.first_name, row.last_name, row.email = c.first_name, c.last_name, c.email
+    row.phone, row.time_zone, row.status = c.phone, c.time_zone, c.status.value
+    return row
+
+
+def session_from_row(row: SessionRow) -> Session:
+    return Session(
+        id=row.id, therapist_id=row.therapist_id, client_id=row.client_id,
+        event_type_id=row.event_type_id, start=row.start_at, end=row.end_at,
+        visit=SessionVisit(row.visit), meeting_url=row.meeting_url,
+        status=SessionStatus(row.status), source=SessionSource(row.source),
+        created_at=row.created_at, client_time_zone=row.client_time_zone,
+        cancel_reason=row.cancel_reason,
+    )
+
+
+def session_to_row(s: Session, row: SessionRow | None = None) -> SessionRow:
+    row = row or SessionRow(id=s.id, therapist_id=s.therapist_id, created_at=s.created_at)
+    row.client_id, row.event_type_id = s.client_id, s.event_type_id
+    row.start_at, row.end_at, row.visit = s.start, s.end, s.visit.value
+    row.meeting_url, row.status, row.source = s.meeting_url, s.status.value, s.source.value
+    row.client_time_zone, row.cancel_reason = s.client_time_zone, s.cancel_reason
+    return row
+
+
+def time_off_from_row(row: TimeOffRow) -> TimeOff:
+    return TimeOff(
+        id=row.id, therapist_id=row.therapist_id, start_date=row.start_date,
+        end_date=row.end_date, all_day=row.all_day, start_minute=row.start_minute,
+        end_minute=row.end_minute, reason=row.reason,
+        interval=Interval(row.starts_at, row.ends_at), created_at=row.created_at,
+    )
+
+
+def time_off_to_row(t: TimeOff) -> TimeOffRow:
+    return TimeOffRow(
+        id=t.id, therapist_id=t.therapist_id, start_date=t.start_date, end_date=t.end_date,
+        all_day=t.all_day, start_minute=t.start_minute, end_minute=t.end_minute,
+        reason=t.reason, starts_at=t.interval.start, ends_at=t.interval.end,
+        created_at=t.created_at,
+    )

@@ -37,5 +37,9 @@ def revision(url: str, message: str) -> None:
 
 if __name__ == "__main__":
     import sys
+    import tempfile
 
-    revision("sqlite+aiosqlite:////tmp/couchtime-autogen.db", sys.argv[1])
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = f"sqlite+aiosqlite:///{folder}/autogenerate.db"
+        upgrade(scratch)  # autogenerate compares the models with a database at head
+        revision(scratch, sys.argv[1])

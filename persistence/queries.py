@@ -6,12 +6,28 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, or_, select, tuple_
 
-from domain.model import EventType, Therapist, TimeSlot
+from domain.intervals import Interval
+from domain.model import Client, ClientStatus, EventType, Session, Therapist, TimeOff, TimeSlot
+from persistence import repositories
 from persistence.database import Database
-from persistence.mapping import event_type_from_row, therapist_from_row
-from persistence.tables import AuthTokenRow, AvailabilitySlotRow, EventTypeRow, TherapistRow
+from persistence.mapping import (
+    client_from_row,
+    event_type_from_row,
+    session_from_row,
+    therapist_from_row,
+    time_off_from_row,
+)
+from persistence.tables import (
+    AuthTokenRow,
+    AvailabilitySlotRow,
+    ClientRow,
+    EventTypeRow,
+    SessionRow,
+    TherapistRow,
+    TimeOffRow,
+)
 
 
 async def therapist_by_token(
@@ -73,3 +89,112 @@ async def event_types_by_id(
         return {
             row.id: event_type_from_row(row) for row in (await session.execute(stmt)).scalars()
         }
+
+
+async def therapist_by_username(db: Database, username: str) -> Therapist | None:
+    stmt = select(TherapistRow).where(TherapistRow.username == username)
+    async with db.read_session() as session:
+        row = (await session.execute(stmt)).scalar_one_or_none()
+        return therapist_from_row(row) if row else None
+
+
+async def therapist_and_event_type(
+    db: Database, username: str, event_type_id: UUID
+) -> tuple[Therapist, EventType] | None:
+    """The booking page's therapist and one live event type of theirs: one statement."""
+    stmt = (
+        select(TherapistRow, EventTypeRow)
+        .join(EventTypeRow, EventTypeRow.therapist_id == TherapistRow.id)
+        .where(TherapistRow.username == username, EventTypeRow.id == event_type_id,
+               EventTypeRow.deleted_at.is_(None))
+    )
+    async with db.read_session() as session:
+        row = (await session.execute(stmt)).one_or_none()
+        return (therapist_from_row(row[0]), event_type_from_row(row[1])) if row else None
+
+
+async def busy_intervals(
+    db: Database, therapist_id: UUID, start: datetime, end: datetime
+) -> list[Interval]:
+    async with db.read_session() as session:
+        return await repositories.busy_intervals(session, therapist_id, start, end)
+
+
+async def time_off_by_therapist(
+    db: Database, therapist_ids: Sequence[UUID]
+) -> dict[UUID, list[TimeOff]]:
+    stmt = select(TimeOffRow).where(TimeOffRow.therapist_id.in_(list(therapist_ids)))
+    result: dict[UUID, list[TimeOff]] = {tid: [] for tid in therapist_ids}
+    async with db.read_session() as session:
+        for row in (await session.execute(stmt)).scalars():
+            result[row.therapist_id].append(time_off_from_row(row))
+    return result
+
+
+async def clients_by_id(db: Database, client_ids: Sequence[UUID]) -> dict[UUID, Client]:
+    stmt = select(ClientRow).where(ClientRow.id.in_(list(client_ids)))
+    async with db.read_session() as session:
+        return {row.id: client_from_row(row) for row in (await session.execute(stmt)).scalars()}
+
+
+async def sessions_by_client(
+    db: Database, client_ids: Sequence[UUID]
+) -> dict[UUID, list[Session]]:
+    stmt = (
+        select(SessionRow)
+        .where(SessionRow.client_id.in_(list(client_ids)))
+        .order_by(SessionRow.start_at, SessionRow.id)
+    )
+    result: dict[UUID, list[Session]] = {cid: [] for cid in client_ids}
+    async with db.read_session() as session:
+        for row in (await session.execute(stmt)).scalars():
+            result[row.client_id].append(session_from_row(row))
+    return result
+
+
+async def sessions_by_id(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, Session]:
+    stmt = select(SessionRow).where(SessionRow.id.in_(list(session_ids)))
+    async with db.read_session() as session:
+        return {row.id: session_from_row(row) for row in (await session.execute(stmt)).scalars()}
+
+
+async def intake_clients(db: Database, therapist_id: UUID) -> list[Client]:
+    """The "New bookings" queue, oldest first."""
+    stmt = (
+        select(ClientRow)
+        .where(ClientRow.therapist_id == therapist_id,
+               ClientRow.status == ClientStatus.INTAKE.value)
+        .order_by(ClientRow.created_at, ClientRow.id)
+    )
+    async with db.read_session() as session:
+        return [client_from_row(row) for row in (await session.execute(stmt)).scalars()]
+
+
+ClientKey = tuple[str, str, str]  # (last name, first name, id): the keyset cursor
+
+
+async def active_clients_page(
+    db: Database, therapist_id: UUID, *, first: int, after: ClientKey | None, search: str | None,
+) -> tuple[list[Client], bool]:
+    """Active clients ordered by last name, first name, id; keyset-paginated; searchable."""
+    stmt = select(ClientRow).where(
+        ClientRow.therapist_id == therapist_id, ClientRow.status == ClientStatus.ACTIVE.value
+    )
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        full_name = func.lower(ClientRow.first_name + " " + ClientRow.last_name)
+        stmt = stmt.where(
+            or_(full_name.like(pattern, escape="\\"),
+                func.lower(ClientRow.last_name).like(pattern, escape="\\"),
+                func.lower(ClientRow.email).like(pattern, escape="\\"))
+        )
+    if after is not None:
+        last, first_name, raw_id = after
+        stmt = stmt.where(
+            tuple_(ClientRow.last_name, ClientRow.first_name, ClientRow.id)
+            > tuple_(literal(last), literal(first_name), literal(UUID(raw_id)))
+        )
+    stmt = stmt.order_by(ClientRow.last_name, ClientRow.first_name, ClientRow.id).limit(first + 1)
+    async with db.read_session() as session:
+        rows = [client_from_row(row) for row in (await session.execute(stmt)).scalars()]
+    return rows[:first], len(rows) > first

@@ -4,22 +4,38 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import ErrorCode, RuleViolation
-from domain.model import EventType, Therapist, TimeSlot
+from domain.intervals import Interval
+from domain.model import Client, EventType, Session, SessionStatus, Therapist, TimeOff, TimeSlot
 from persistence.mapping import (
+    client_from_row,
+    client_to_row,
     event_type_from_row,
     event_type_to_row,
+    session_from_row,
+    session_to_row,
     therapist_from_row,
     therapist_to_row,
+    time_off_from_row,
+    time_off_to_row,
 )
-from persistence.tables import AuthTokenRow, AvailabilitySlotRow, EventTypeRow, TherapistRow
+from persistence.tables import (
+    AuthTokenRow,
+    AvailabilitySlotRow,
+    BookingRequestRow,
+    ClientRow,
+    EventTypeRow,
+    SessionRow,
+    TherapistRow,
+    TimeOffRow,
+)
 
 
 class SqlTherapists:
@@ -35,6 +51,13 @@ class SqlTherapists:
 
     async def by_email(self, email: str) -> Therapist | None:
         stmt = select(TherapistRow).where(TherapistRow.email == email)
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return therapist_from_row(row) if row else None
+
+    async def by_username(self, username: str, *, for_update: bool = False) -> Therapist | None:
+        stmt = select(TherapistRow).where(TherapistRow.username == username)
+        if for_update:
+            stmt = stmt.with_for_update()
         row = (await self.session.execute(stmt)).scalar_one_or_none()
         return therapist_from_row(row) if row else None
 
@@ -149,9 +172,11 @@ class SqlEventTypes:
         )
         return [event_type_from_row(row) for row in rows.scalars()]
 
-    async def get(self, event_type_id: UUID) -> EventType | None:
+    async def get(self, event_type_id: UUID, *, include_deleted: bool = False) -> EventType | None:
         row = await self.session.get(EventTypeRow, event_type_id)
-        return event_type_from_row(row) if row and row.deleted_at is None else None
+        if row is None or (row.deleted_at is not None and not include_deleted):
+            return None
+        return event_type_from_row(row)
 
     async def add(self, event_type: EventType) -> None:
         self.session.add(event_type_to_row(event_type))
@@ -164,3 +189,129 @@ class SqlEventTypes:
         await self.session.execute(
             update(EventTypeRow).where(EventTypeRow.id == event_type_id).values(deleted_at=at)
         )
+
+
+class SqlClients:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, client_id: UUID, *, for_update: bool = False) -> Client | None:
+        stmt = select(ClientRow).where(ClientRow.id == client_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return client_from_row(row) if row else None
+
+    async def add(self, client: Client) -> None:
+        self.session.add(client_to_row(client))
+
+    async def save(self, client: Client) -> None:
+        client_to_row(client, await self.session.get(ClientRow, client.id))
+
+    async def delete(self, client_id: UUID) -> None:
+        await self.session.execute(delete(ClientRow).where(ClientRow.id == client_id))
+
+
+class SqlSessions:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, session_id: UUID, *, for_update: bool = False) -> Session | None:
+        stmt = select(SessionRow).where(SessionRow.id == session_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return session_from_row(row) if row else None
+
+    async def add(self, session: Session) -> None:
+        self.session.add(session_to_row(session))
+        await self.session.flush()
+
+    async def save(self, session: Session) -> None:
+        session_to_row(session, await self.session.get(SessionRow, session.id))
+        await self.session.flush()
+
+    async def of_client(self, client_id: UUID) -> list[Session]:
+        rows = await self.session.execute(
+            select(SessionRow).where(SessionRow.client_id == client_id).order_by(SessionRow.start_at)
+        )
+        return [session_from_row(r) for r in rows.scalars()]
+
+    async def move_to_client(self, from_client: UUID, to_client: UUID) -> None:
+        await self.session.execute(
+            update(SessionRow).where(SessionRow.client_id == from_client).values(client_id=to_client)
+        )
+
+    async def delete_of_client(self, client_id: UUID) -> list[Session]:
+        removed = await self.of_client(client_id)
+        await self.session.execute(delete(SessionRow).where(SessionRow.client_id == client_id))
+        return removed
+
+    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Interval]:
+        return await busy_intervals(self.session, therapist_id, start, end)
+
+
+async def busy_intervals(
+    session: AsyncSession, therapist_id: UUID, start: datetime, end: datetime
+) -> list[Interval]:
+    """Non-cancelled sessions and time off overlapping [start, end): one statement."""
+    sessions = select(SessionRow.start_at.label("s"), SessionRow.end_at.label("e")).where(
+        SessionRow.therapist_id == therapist_id,
+        SessionRow.status == SessionStatus.SCHEDULED.value,
+        SessionRow.start_at < end,
+        SessionRow.end_at > start,
+    )
+    time_off = select(TimeOffRow.starts_at.label("s"), TimeOffRow.ends_at.label("e")).where(
+        TimeOffRow.therapist_id == therapist_id,
+        TimeOffRow.starts_at < end,
+        TimeOffRow.ends_at > start,
+    )
+    rows = await session.execute(union_all(sessions, time_off))
+    return [Interval(_utc(s), _utc(e)) for s, e in rows]
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A UNION loses the column type on SQLite: parse and mark UTC where needed."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SqlTimeOff:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, time_off: TimeOff) -> None:
+        self.session.add(time_off_to_row(time_off))
+
+    async def get(self, time_off_id: UUID) -> TimeOff | None:
+        row = await self.session.get(TimeOffRow, time_off_id)
+        return time_off_from_row(row) if row else None
+
+    async def delete(self, time_off_id: UUID) -> None:
+        await self.session.execute(delete(TimeOffRow).where(TimeOffRow.id == time_off_id))
+
+    async def of_therapist(self, therapist_id: UUID) -> list[TimeOff]:
+        rows = await self.session.execute(
+            select(TimeOffRow).where(TimeOffRow.therapist_id == therapist_id)
+        )
+        return [time_off_from_row(r) for r in rows.scalars()]
+
+    async def save_interval(self, time_off: TimeOff) -> None:
+        await self.session.execute(
+            update(TimeOffRow).where(TimeOffRow.id == time_off.id).values(
+                starts_at=time_off.interval.start, ends_at=time_off.interval.end
+            )
+        )
+
+
+class SqlBookingRequests:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def session_for(self, key_hash: str) -> UUID | None:
+        row = await self.session.get(BookingRequestRow, key_hash)
+        return row.session_id if row else None
+
+    async def add(self, key_hash: str, session_id: UUID, at: datetime) -> None:
+        self.session.add(BookingRequestRow(key_hash=key_hash, session_id=session_id, created_at=at))

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from persistence.types import UTCDateTime
@@ -24,8 +34,8 @@ def _instant(nullable: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable)
 
 
-def _owner() -> Column:
-    return Column(ForeignKey("therapists.id", ondelete="CASCADE"), nullable=False, index=True)
+def _owner(index: bool = True) -> Column:
+    return Column(ForeignKey("therapists.id", ondelete="CASCADE"), nullable=False, index=index)
 
 
 class TherapistRow(SQLModel, table=True):
@@ -43,6 +53,7 @@ class TherapistRow(SQLModel, table=True):
     office_zip: str | None = Field(default=None, sa_column=Column(String(200)))
     calendar_view: str = Field(sa_column=Column(String(10), nullable=False))
     created_at: datetime = Field(sa_column=_instant())
+    booking_horizon_days: int | None = Field(default=None, sa_column=Column(SmallInteger))
 
 
 class AuthTokenRow(SQLModel, table=True):
@@ -79,5 +90,78 @@ class EventTypeRow(SQLModel, table=True):
     minutes: int = Field(sa_column=Column(SmallInteger, nullable=False))
     visit_type: str = Field(sa_column=Column(String(32), nullable=False))
     description: str | None = Field(default=None, sa_column=Column(Text))
+    slot_interval_minutes: int | None = Field(default=None, sa_column=Column(SmallInteger))
     created_at: datetime = Field(sa_column=_instant())
     deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class ClientRow(SQLModel, table=True):
+    __tablename__ = "clients"
+    __table_args__ = (
+        Index("ix_clients_owner_status_name", "therapist_id", "status", "last_name", "first_name", "id"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    therapist_id: uuid.UUID = Field(sa_column=_owner(index=False))
+    first_name: str = Field(sa_column=Column(String(100), nullable=False))
+    last_name: str = Field(sa_column=Column(String(100), nullable=False))
+    email: str = Field(sa_column=Column(String(254), nullable=False))
+    phone: str | None = Field(default=None, sa_column=Column(String(40)))
+    time_zone: str | None = Field(default=None, sa_column=Column(String(64)))
+    status: str = Field(sa_column=Column(String(10), nullable=False))
+    created_at: datetime = Field(sa_column=_instant())
+
+
+class SessionRow(SQLModel, table=True):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index("ix_sessions_owner_start", "therapist_id", "start_at"),
+        Index("ix_sessions_client", "client_id", "start_at"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    therapist_id: uuid.UUID = Field(sa_column=_owner(index=False))
+    client_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False)
+    )
+    event_type_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("event_types.id"), nullable=False, index=True)
+    )
+    start_at: datetime = Field(sa_column=_instant())
+    end_at: datetime = Field(sa_column=_instant())
+    visit: str = Field(sa_column=Column(String(10), nullable=False))
+    meeting_url: str = Field(sa_column=Column(String(500), nullable=False))
+    status: str = Field(sa_column=Column(String(10), nullable=False))
+    source: str = Field(sa_column=Column(String(10), nullable=False))
+    client_time_zone: str | None = Field(default=None, sa_column=Column(String(64)))
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=_instant())
+
+
+class TimeOffRow(SQLModel, table=True):
+    __tablename__ = "time_off"
+    __table_args__ = (Index("ix_time_off_owner_span", "therapist_id", "ends_at", "starts_at"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    therapist_id: uuid.UUID = Field(sa_column=_owner(index=False))
+    start_date: date = Field(sa_column=Column(Date, nullable=False))
+    end_date: date = Field(sa_column=Column(Date, nullable=False))
+    all_day: bool = Field(sa_column=Column(Boolean, nullable=False))
+    start_minute: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    end_minute: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    starts_at: datetime = Field(sa_column=_instant())
+    ends_at: datetime = Field(sa_column=_instant())
+    created_at: datetime = Field(sa_column=_instant())
+
+
+class BookingRequestRow(SQLModel, table=True):
+    """Idempotency of public bookings: a repeated key returns the first booking."""
+
+    __tablename__ = "booking_requests"
+
+    key_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    session_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False)
+    )
+    created_at: datetime = Field(sa_column=_instant())

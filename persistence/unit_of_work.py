@@ -7,7 +7,16 @@ from typing import Self
 from domain.events import DomainEvent
 from domain.ports import EventPublisher
 from persistence.database import Database
-from persistence.repositories import SqlAvailability, SqlEventTypes, SqlTherapists, SqlTokens
+from persistence.repositories import (
+    SqlAvailability,
+    SqlBookingRequests,
+    SqlClients,
+    SqlEventTypes,
+    SqlSessions,
+    SqlTherapists,
+    SqlTimeOff,
+    SqlTokens,
+)
 
 
 class SqlUnitOfWork:
@@ -22,6 +31,10 @@ class SqlUnitOfWork:
         self.tokens = SqlTokens(self.session)
         self.availability = SqlAvailability(self.session)
         self.event_types = SqlEventTypes(self.session)
+        self.clients = SqlClients(self.session)
+        self.sessions = SqlSessions(self.session)
+        self.time_off = SqlTimeOff(self.session)
+        self.booking_requests = SqlBookingRequests(self.session)
         self._events: list[DomainEvent] = []
         self._committed = False
         return self

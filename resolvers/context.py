@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from domain import tokens
 from domain.model import Therapist
-from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
+from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork, VideoRooms
 from domain.services.accounts import SignInLimits
+from domain.services.booking import BookingLimits
 from persistence import queries
 from persistence.database import Database
 from resolvers.errors import unauthenticated
@@ -21,6 +22,7 @@ class ApiConfig:
     public_app_url: str
     token_ttl: timedelta
     signin_limits: SignInLimits
+    booking_limits: BookingLimits
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Services:
     hasher: PasswordHasher
     limiter: RateLimiter
     clock: Clock
+    rooms: VideoRooms
     config: ApiConfig
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from domain.model import EventType, TimeSlot
+from domain.model import Client, EventType, Session, TimeOff, TimeSlot
 from persistence import queries
 from persistence.database import Database
 
@@ -27,6 +27,26 @@ class Loaders:
             found = await queries.event_types_by_id(db, ids)
             return [found.get(i) for i in ids]
 
+        async def time_off_of(ids: list[UUID]) -> list[list[TimeOff]]:
+            found = await queries.time_off_by_therapist(db, ids)
+            return [found[i] for i in ids]
+
+        async def client(ids: list[UUID]) -> list[Client | None]:
+            found = await queries.clients_by_id(db, ids)
+            return [found.get(i) for i in ids]
+
+        async def sessions_of(ids: list[UUID]) -> list[list[Session]]:
+            found = await queries.sessions_by_client(db, ids)
+            return [found[i] for i in ids]
+
+        async def session(ids: list[UUID]) -> list[Session | None]:
+            found = await queries.sessions_by_id(db, ids)
+            return [found.get(i) for i in ids]
+
+        self.time_off_by_therapist = DataLoader(load_fn=time_off_of)
+        self.client_by_id = DataLoader(load_fn=client)
+        self.sessions_by_client = DataLoader(load_fn=sessions_of)
+        self.session_by_id = DataLoader(load_fn=session)
         self.weekly_hours_by_therapist = DataLoader(load_fn=weekly_hours)
         self.event_types_by_therapist = DataLoader(load_fn=event_types_of)
         self.event_type_by_id = DataLoader(load_fn=event_type)

@@ -12,11 +12,20 @@ async def resolve(ctx: Context, global_id: str) -> tuple[str, object] | None:
         return None
     type_name, raw_id = decoded
     me = await ctx.therapist()
+    loaders = ctx.loaders
     if type_name == "Therapist":
-        return (type_name, me) if raw_id == me.id else None
-    if type_name == "EventType":
-        event_type = await ctx.loaders.event_type_by_id.load(raw_id)
-        if event_type is None or event_type.therapist_id != me.id:
-            return None
-        return type_name, event_type
-    return None
+        found = me if raw_id == me.id else None
+    elif type_name == "EventType":
+        found = await loaders.event_type_by_id.load(raw_id)
+    elif type_name == "Client":
+        found = await loaders.client_by_id.load(raw_id)
+    elif type_name == "Session":
+        found = await loaders.session_by_id.load(raw_id)
+    elif type_name == "TimeOff":
+        entries = await loaders.time_off_by_therapist.load(me.id)
+        found = next((t for t in entries if t.id == raw_id), None)
+    else:
+        return None
+    if found is None or getattr(found, "therapist_id", me.id) != me.id:
+        return None
+    return type_name, found

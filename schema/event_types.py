@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from domain import model
+from domain.booking import grid_minutes
 from resolvers import global_ids
 from schema.common import Node, VisitType
 
@@ -17,6 +18,12 @@ class EventType(Node):
     minutes: int = strawberry.field(description="Session length in minutes (5–720).")
     visit_type: VisitType = strawberry.field(description="Telehealth, in person, or both.")  # type: ignore[valid-type]
     description: str | None = strawberry.field(description="Optional, up to 2,000 characters.")
+    slot_interval_minutes: int = strawberry.field(
+        description="Minutes between offered start times on the booking page."
+    )
+    custom_slot_interval: bool = strawberry.field(
+        description="False when the interval is the default: the length rounded up to 15 minutes."
+    )
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
 
     @classmethod
@@ -24,5 +31,6 @@ class EventType(Node):
         return cls(
             id=strawberry.ID(global_ids.encode("EventType", e.id)), title=e.title,
             minutes=e.minutes, visit_type=e.visit_type, description=e.description,
-            created_at=e.created_at,
+            created_at=e.created_at, slot_interval_minutes=grid_minutes(e),
+            custom_slot_interval=e.slot_interval_minutes is not None,
         )

@@ -19,12 +19,21 @@ from strawberry.tools import merge_types
 from schema.errors import MaskUnexpectedErrors
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
+from schema.mutations.booking import BookingMutations
+from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
+from schema.mutations.time_off import TimeOffMutations
 from schema.query import Query
 
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
-Mutation = merge_types("Mutation", (AccountMutations, AvailabilityMutations, EventTypeMutations))
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
+        BookingMutations, ClientMutations,
+    ),
+)
 
 
 @dataclass(frozen=True)

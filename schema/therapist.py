@@ -8,9 +8,10 @@ import strawberry
 
 from domain import model
 from domain.availability import format_minute
-from resolvers import accounts, availability, event_types, global_ids
+from resolvers import accounts, availability, event_types, global_ids, time_off
 from schema.common import CalendarView, Node, Weekday
 from schema.event_types import EventType
+from schema.time_off import TimeOff
 
 
 @strawberry.type(description="Office address, shown to clients of in-person event types.")
@@ -58,6 +59,9 @@ class Therapist(Node):
     calendar_view: CalendarView = strawberry.field(  # type: ignore[valid-type]
         description="The calendar layout last chosen, so every device opens it."
     )
+    booking_horizon_days: int | None = strawberry.field(
+        description="Days ahead clients may book; null = no limit."
+    )
     booking_page_url: str = strawberry.field(
         description="The public booking link to share: <COUCHTIME_PUBLIC_APP_URL>/book/<username>."
     )
@@ -72,7 +76,7 @@ class Therapist(Node):
             office_address=OfficeAddress(
                 street=address.street, city=address.city, state=address.state, zip=address.zip
             ) if address else None,
-            calendar_view=t.calendar_view,
+            calendar_view=t.calendar_view, booking_horizon_days=t.booking_horizon_days,
             booking_page_url=accounts.booking_page_url(info.context, t),
             therapist_id=t.id,
         )
@@ -80,6 +84,10 @@ class Therapist(Node):
     @strawberry.field(description="Availability for each weekday, Monday first.")
     async def weekly_availability(self, info: strawberry.Info) -> list[DayAvailability]:
         return week_of(await availability.weekly_hours(info.context, self.therapist_id))
+
+    @strawberry.field(description="Time off: upcoming first (soonest first), then past entries.")
+    async def time_off(self, info: strawberry.Info) -> list[TimeOff]:
+        return [TimeOff.from_domain(t) for t in await time_off.listing(info.context, self.therapist_id)]
 
     @strawberry.field(description="Event types in the order they were created (at most 15).")
     async def event_types(self, info: strawberry.Info) -> list[EventType]:

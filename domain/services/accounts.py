@@ -6,12 +6,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from domain import accounts, tokens
+from domain.booking import horizon_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
 from domain.events import ProfileUpdated, TherapistSignedUp
 from domain.model import CalendarView, OfficeAddress, Therapist
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
+from domain.services import time_off
 
 _DUMMY_PASSWORD = "not-a-real-password-0000"
 
@@ -41,6 +44,8 @@ class ProfileChanges:
     time_zone: str | None = None
     office_address: OfficeAddress | None = None
     clear_office_address: bool = False
+    booking_horizon_days: int | None = None
+    clear_booking_horizon: bool = False
 
 
 async def _issue_token(uow: UnitOfWork, clock: Clock, therapist_id: UUID, ttl: timedelta) -> str:
@@ -155,6 +160,7 @@ async def update_profile(uow: UnitOfWork, therapist_id: UUID, changes: ProfileCh
         errors += accounts.time_zone_errors(changes.time_zone)
     if changes.office_address is not None:
         errors += _address_errors(changes.office_address)
+    errors += horizon_errors(changes.booking_horizon_days)
     if errors:
         raise RuleViolation(errors)
     async with uow:
@@ -169,8 +175,13 @@ async def update_profile(uow: UnitOfWork, therapist_id: UUID, changes: ProfileCh
             therapist.username = username
         if changes.display_name is not None:
             therapist.display_name = changes.display_name.strip()
-        if changes.time_zone is not None:
+        if changes.time_zone is not None and changes.time_zone != therapist.time_zone:
             therapist.time_zone = changes.time_zone
+            await time_off.rezone(uow, therapist_id, ZoneInfo(changes.time_zone))
+        if changes.clear_booking_horizon:
+            therapist.booking_horizon_days = None
+        elif changes.booking_horizon_days is not None:
+            therapist.booking_horizon_days = changes.booking_horizon_days
         if changes.clear_office_address:
             therapist.office_address = None
         elif changes.office_address is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain import event_types as rules
+from domain.booking import slot_interval_errors
 from domain.errors import ErrorCode, RuleViolation
 from domain.events import EventTypeChanged
 from domain.model import EventType, VisitType
@@ -21,6 +22,8 @@ class EventTypeFields:
     minutes: int | None = None
     visit_type: VisitType | None = None
     description: str | None = None
+    slot_interval_minutes: int | None = None
+    reset_slot_interval: bool = False
 
 
 def _errors(fields: EventTypeFields) -> list:
@@ -30,6 +33,7 @@ def _errors(fields: EventTypeFields) -> list:
     if fields.minutes is not None:
         errors += rules.minutes_errors(fields.minutes)
     errors += rules.description_errors(fields.description)
+    errors += slot_interval_errors(fields.slot_interval_minutes)
     return errors
 
 
@@ -55,6 +59,7 @@ async def create(
             id=uuid.uuid4(), therapist_id=therapist_id, title=fields.title.strip(),
             minutes=fields.minutes, visit_type=fields.visit_type,
             description=_clean_description(fields.description), created_at=clock.now(),
+            slot_interval_minutes=fields.slot_interval_minutes,
         )
         await uow.event_types.add(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
@@ -85,6 +90,10 @@ async def update(
             event_type.visit_type = fields.visit_type
         if fields.description is not None:
             event_type.description = _clean_description(fields.description)
+        if fields.reset_slot_interval:
+            event_type.slot_interval_minutes = None
+        elif fields.slot_interval_minutes is not None:
+            event_type.slot_interval_minutes = fields.slot_interval_minutes
         await uow.event_types.save(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
         await uow.commit()

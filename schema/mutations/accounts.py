@@ -68,6 +68,12 @@ class UpdateProfileInput:
     clear_office_address: bool = strawberry.field(
         default=False, description="Remove the office address."
     )
+    booking_horizon_days: int | None = strawberry.field(
+        default=None, description="How many days ahead clients may book (1–730)."
+    )
+    clear_booking_horizon: bool = strawberry.field(
+        default=False, description="No horizon: any free slot from the current week on."
+    )
 
 
 @strawberry.type
@@ -119,6 +125,8 @@ class AccountMutations:
             office_address=DomainAddress(address.street, address.city, address.state, address.zip)
             if address else None,
             clear_office_address=input.clear_office_address,
+            booking_horizon_days=input.booking_horizon_days,
+            clear_booking_horizon=input.clear_booking_horizon,
         )
         outcome = await accounts.update_profile(info.context, changes)
         return UpdateProfilePayload(

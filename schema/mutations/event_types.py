@@ -16,6 +16,9 @@ class CreateEventTypeInput:
     minutes: int = strawberry.field(description="5–720; common: see `commonSessionLengths`.")
     visit_type: VisitType  # type: ignore[valid-type]
     description: str | None = None
+    slot_interval_minutes: int | None = strawberry.field(
+        default=None, description="5–240; default: the length rounded up to 15 minutes."
+    )
 
 
 @strawberry.input(description="Fields left out (null) stay as they are; \"\" clears description.")
@@ -25,6 +28,10 @@ class UpdateEventTypeInput:
     minutes: int | None = None
     visit_type: VisitType | None = None  # type: ignore[valid-type]
     description: str | None = None
+    slot_interval_minutes: int | None = strawberry.field(default=None, description="5–240.")
+    reset_slot_interval: bool = strawberry.field(
+        default=False, description="Go back to the default interval."
+    )
 
 
 @strawberry.input
@@ -57,14 +64,16 @@ class EventTypeMutations:
     async def create_event_type(
         self, info: strawberry.Info, input: CreateEventTypeInput
     ) -> EventTypePayload:
-        fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description)
+        fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description,
+                                 input.slot_interval_minutes)
         return _payload(await event_types.create(info.context, fields))
 
     @strawberry.mutation(description="Edit an event type; sessions already booked keep theirs.")
     async def update_event_type(
         self, info: strawberry.Info, input: UpdateEventTypeInput
     ) -> EventTypePayload:
-        fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description)
+        fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description,
+                                 input.slot_interval_minutes, input.reset_slot_interval)
         return _payload(await event_types.update(info.context, input.event_type_id, fields))
 
     @strawberry.mutation(description="Retire an event type; sessions booked with it are kept.")

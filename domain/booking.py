@@ -1,0 +1,91 @@
+"""Rules of the public booking page, shared by the slot listing and the booking itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.errors import ErrorCode, UserError
+from domain.intervals import Interval
+from domain.model import EventType, SessionVisit, Therapist, TimeSlot
+from domain.slots import BookingRules, default_grid_minutes
+
+MAX_RANGE_DAYS = 62
+MIN_SLOT_INTERVAL, MAX_SLOT_INTERVAL = 5, 240
+MIN_NOTICE_MINUTES = 30
+
+
+def grid_minutes(event_type: EventType) -> int:
+    return event_type.slot_interval_minutes or default_grid_minutes(event_type.minutes)
+
+
+def rules_for(
+    *,
+    therapist: Therapist,
+    event_type: EventType,
+    weekly: Mapping[int, Sequence[TimeSlot]],
+    busy: Iterable[Interval],
+    now: datetime,
+) -> BookingRules:
+    """The one way to build the rules, so listing and booking cannot drift apart."""
+    return BookingRules(
+        weekly={day: [(s.start_minute, s.end_minute) for s in slots] for day, slots in weekly.items()},
+        zone=ZoneInfo(therapist.time_zone),
+        length_minutes=event_type.minutes,
+        grid_minutes=grid_minutes(event_type),
+        busy=busy,
+        now=now,
+        horizon_days=therapist.booking_horizon_days,
+        min_notice_minutes=MIN_NOTICE_MINUTES,
+    )
+
+
+def range_errors(start: datetime, end: datetime, field: tuple[str, ...] = ()) -> list[UserError]:
+    if end <= start:
+        return [UserError((*field, "to"), ErrorCode.INVALID_RANGE, "`to` must be after `from`.")]
+    if end - start > timedelta(days=MAX_RANGE_DAYS):
+        return [
+            UserError(
+                (*field, "to"), ErrorCode.RANGE_TOO_LONG,
+                f"A range spans at most {MAX_RANGE_DAYS} days.",
+            )
+        ]
+    return []
+
+
+def resolve_visit(event_type: EventType, requested: SessionVisit | None) -> SessionVisit | UserError:
+    """The visit of a new session: the requested one if allowed, the only one if omitted."""
+    if requested is None:
+        only = event_type.visit_type.only_visit
+        if only is None:
+            return UserError(
+                ("visitType",), ErrorCode.REQUIRED,
+                "Choose telehealth or in person for this event type.",
+            )
+        return only
+    if not event_type.visit_type.allows(requested):
+        return UserError(
+            ("visitType",), ErrorCode.VISIT_TYPE_NOT_ALLOWED,
+            "This event type does not allow that visit type.",
+        )
+    return requested
+
+
+def slot_interval_errors(minutes: int | None) -> list[UserError]:
+    if minutes is not None and not MIN_SLOT_INTERVAL <= minutes <= MAX_SLOT_INTERVAL:
+        return [
+            UserError(
+                ("slotIntervalMinutes",), ErrorCode.OUT_OF_RANGE,
+                f"Start times are {MIN_SLOT_INTERVAL} to {MAX_SLOT_INTERVAL} minutes apart.",
+            )
+        ]
+    return []
+
+
+def horizon_errors(days: int | None) -> list[UserError]:
+    if days is not None and not 1 <= days <= 730:
+        return [
+            UserError(("bookingHorizonDays",), ErrorCode.OUT_OF_RANGE, "Use 1 to 730 days.")
+        ]
+    return []

@@ -1,0 +1,156 @@
+"""The public booking: re-check the slot, create an intake client and a session, atomically.
+
+Race safety: the therapist's row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite
+runs one writer at a time), so concurrent bookings for one therapist queue up and each
+re-checks the slot against what the previous one committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from domain import booking, tokens
+from domain.accounts import is_time_zone, normalize_email, normalize_username
+from domain.clients import contact_errors
+from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
+from domain.events import BookingReceived
+from domain.model import (
+    Client,
+    ClientStatus,
+    EventType,
+    Session,
+    SessionSource,
+    SessionStatus,
+    SessionVisit,
+    Therapist,
+)
+from domain.ports import Clock, RateLimiter, UnitOfWork, VideoRooms
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    username: str
+    event_type_id: UUID | None  # None: the ID given was not an event type ID at all
+    start: datetime
+    visit: SessionVisit | None
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    time_zone: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    session: Session
+    therapist: Therapist
+    event_type: EventType
+    client_time_zone: str
+
+
+@dataclass(frozen=True)
+class BookingLimits:
+    per_address: int
+    window_seconds: int
+
+
+def _input_errors(req: BookingRequest) -> list[UserError]:
+    errors = contact_errors(
+        first_name=req.first_name, last_name=req.last_name, email=req.email, phone=req.phone,
+        time_zone=None, prefix=("client",),
+    )
+    if not is_time_zone(req.time_zone):
+        errors.append(
+            UserError(("timeZone",), ErrorCode.INVALID_TIME_ZONE, "Use an IANA time zone.")
+        )
+    if not 1 <= len(req.idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        errors.append(
+            UserError(("idempotencyKey",), ErrorCode.INVALID, "Use 1 to 200 characters.")
+        )
+    if req.start.tzinfo is None:
+        errors.append(UserError(("start",), ErrorCode.INVALID, "Give the start with a UTC offset."))
+    return errors
+
+
+def _key_hash(username: str, key: str) -> str:
+    return hashlib.sha256(f"{username}\x1f{key}".encode()).hexdigest()
+
+
+async def _existing(uow: UnitOfWork, key_hash: str, therapist: Therapist) -> Confirmation | None:
+    session_id = await uow.booking_requests.session_for(key_hash)
+    if session_id is None:
+        return None
+    session = await uow.sessions.get(session_id)
+    if session is None:  # the booking was rejected since; the key is spent
+        raise RuleViolation.one(
+            ("idempotencyKey",), ErrorCode.INVALID, "This booking request was already handled."
+        )
+    event_type = await uow.event_types.get(session.event_type_id, include_deleted=True)
+    assert event_type is not None
+    return Confirmation(session, therapist, event_type, session.client_time_zone or therapist.time_zone)
+
+
+async def book(
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, limiter: RateLimiter,
+    req: BookingRequest, *, client_address: str, limits: BookingLimits,
+) -> Confirmation:
+    retry_after = await limiter.hit(
+        tokens.rate_key("book", client_address), limits.per_address, limits.window_seconds
+    )
+    if retry_after is not None:
+        raise RateLimited(retry_after)
+    errors = _input_errors(req)
+    if errors:
+        raise RuleViolation(errors)
+    username = normalize_username(req.username)
+    key_hash = _key_hash(username, req.idempotency_key)
+    async with uow:
+        therapist = await uow.therapists.by_username(username, for_update=True)
+        if therapist is None:
+            raise RuleViolation.one(("username",), ErrorCode.NOT_FOUND, "No such booking page.")
+        existing = await _existing(uow, key_hash, therapist)
+        if existing is not None:
+            return existing
+        event_type = await uow.event_types.get(req.event_type_id) if req.event_type_id else None
+        if event_type is None or event_type.therapist_id != therapist.id:
+            raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
+        visit = booking.resolve_visit(event_type, req.visit)
+        if isinstance(visit, UserError):
+            raise RuleViolation([visit])
+        session = Session(
+            id=uuid.uuid4(), therapist_id=therapist.id, client_id=uuid.uuid4(),
+            event_type_id=event_type.id, start=req.start,
+            end=req.start + timedelta(minutes=event_type.minutes),
+            visit=visit, meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+            source=SessionSource.BOOKING, created_at=clock.now(), client_time_zone=req.time_zone,
+        )
+        weekly = await uow.availability.week(therapist.id)
+        busy = await uow.sessions.busy(therapist.id, session.start, session.end)
+        rules = booking.rules_for(
+            therapist=therapist, event_type=event_type, weekly=weekly, busy=busy, now=clock.now()
+        )
+        if not rules.is_bookable(req.start):
+            raise RuleViolation.one(
+                ("start",), ErrorCode.SLOT_UNAVAILABLE, "This time is not available. Pick another."
+            )
+        client = Client(
+            id=session.client_id, therapist_id=therapist.id, first_name=req.first_name.strip(),
+            last_name=req.last_name.strip(), email=normalize_email(req.email),
+            phone=(req.phone or "").strip() or None, time_zone=req.time_zone,
+            status=ClientStatus.INTAKE, created_at=clock.now(),
+        )
+        await uow.clients.add(client)
+        await uow.sessions.add(session)
+        await uow.booking_requests.add(key_hash, session.id, clock.now())
+        uow.record(
+            BookingReceived(therapist.id, session.id, client.id, event_type.id, session.start, session.end)
+        )
+        await uow.commit()
+    return Confirmation(session, therapist, event_type, req.time_zone)

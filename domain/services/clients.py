@@ -1,0 +1,143 @@
+"""Use cases for clients: add by hand, edit, and work the "New bookings" (intake) queue.
+
+Intake actions lock the intake client's row, so of two concurrent accept/merge/reject
+calls exactly one applies and the other finds the client no longer an intake client.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.accounts import normalize_email
+from domain.clients import contact_errors
+from domain.errors import ErrorCode, RuleViolation
+from domain.events import ClientChanged, IntakeResolved
+from domain.model import Client, ClientStatus
+from domain.ports import Clock, UnitOfWork
+
+
+@dataclass(frozen=True)
+class ClientFields:
+    """None = unchanged on an edit; on create, first/last name and email are required."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    time_zone: str | None = None
+
+
+def _not_found(field: str = "clientId") -> RuleViolation:
+    return RuleViolation.one((field,), ErrorCode.NOT_FOUND, "No such client.")
+
+
+async def _owned(
+    uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, field: str = "clientId"
+) -> Client:
+    client = await uow.clients.get(client_id, for_update=True) if client_id else None
+    if client is None or client.therapist_id != therapist_id:
+        raise _not_found(field)
+    return client
+
+
+def _check(fields: ClientFields, *, creating: bool) -> None:
+    errors = contact_errors(
+        first_name=fields.first_name if fields.first_name is not None or not creating else "",
+        last_name=fields.last_name if fields.last_name is not None or not creating else "",
+        email=fields.email if fields.email is not None or not creating else "",
+        phone=fields.phone, time_zone=fields.time_zone or None,
+    )
+    if errors:
+        raise RuleViolation(errors)
+
+
+async def create(uow: UnitOfWork, clock: Clock, therapist_id: UUID, fields: ClientFields) -> Client:
+    """Returning clients and referrals are added by hand; they start active."""
+    _check(fields, creating=True)
+    assert fields.first_name and fields.last_name and fields.email
+    client = Client(
+        id=uuid.uuid4(), therapist_id=therapist_id, first_name=fields.first_name.strip(),
+        last_name=fields.last_name.strip(), email=normalize_email(fields.email),
+        phone=(fields.phone or "").strip() or None, time_zone=fields.time_zone or None,
+        status=ClientStatus.ACTIVE, created_at=clock.now(),
+    )
+    async with uow:
+        await uow.clients.add(client)
+        uow.record(ClientChanged(therapist_id, client.id))
+        await uow.commit()
+    return client
+
+
+async def update(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, fields: ClientFields) -> Client:
+    _check(fields, creating=False)
+    async with uow:
+        client = await _owned(uow, therapist_id, client_id)
+        if fields.first_name is not None:
+            client.first_name = fields.first_name.strip()
+        if fields.last_name is not None:
+            client.last_name = fields.last_name.strip()
+        if fields.email is not None:
+            client.email = normalize_email(fields.email)
+        if fields.phone is not None:
+            client.phone = fields.phone.strip() or None
+        if fields.time_zone is not None:
+            client.time_zone = fields.time_zone or None
+        await uow.clients.save(client)
+        uow.record(ClientChanged(therapist_id, client.id))
+        await uow.commit()
+    return client
+
+
+async def _intake(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) -> Client:
+    client = await _owned(uow, therapist_id, client_id)
+    if client.status is not ClientStatus.INTAKE:
+        raise RuleViolation.one(
+            ("clientId",), ErrorCode.NOT_INTAKE, "This client is not waiting in New bookings."
+        )
+    return client
+
+
+async def accept(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) -> Client:
+    async with uow:
+        client = await _intake(uow, therapist_id, client_id)
+        client.status = ClientStatus.ACTIVE
+        await uow.clients.save(client)
+        uow.record(IntakeResolved(therapist_id, client.id, "ACCEPTED"))
+        await uow.commit()
+    return client
+
+
+async def reject(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) -> UUID:
+    """Removes the intake client and their booked sessions; the slots are free again."""
+    async with uow:
+        client = await _intake(uow, therapist_id, client_id)
+        removed = await uow.sessions.delete_of_client(client.id)
+        await uow.clients.delete(client.id)
+        uow.record(
+            IntakeResolved(
+                therapist_id, client.id, "REJECTED",
+                freed=tuple((s.start, s.end) for s in removed),
+            )
+        )
+        await uow.commit()
+    return client.id
+
+
+async def merge(
+    uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, into_client_id: UUID | None
+) -> Client:
+    """The intake's sessions move to an existing active client; the intake record goes."""
+    async with uow:
+        intake = await _intake(uow, therapist_id, client_id)
+        target = await _owned(uow, therapist_id, into_client_id, "intoClientId")
+        if target.status is not ClientStatus.ACTIVE:
+            raise RuleViolation.one(
+                ("intoClientId",), ErrorCode.NOT_ACTIVE, "Merge into an active client."
+            )
+        await uow.sessions.move_to_client(intake.id, target.id)
+        await uow.clients.delete(intake.id)
+        uow.record(IntakeResolved(therapist_id, intake.id, "MERGED", into_client_id=target.id))
+        await uow.commit()
+    return target

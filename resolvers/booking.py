@@ -1,0 +1,85 @@
+"""The public booking page: profile, free slots, booking. No sign-in; nothing about clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain import booking
+from domain.accounts import is_time_zone, normalize_username
+from domain.model import EventType, SessionVisit, Therapist
+from domain.services import booking as booking_service
+from persistence import queries
+from resolvers import global_ids
+from resolvers.context import Context
+from resolvers.errors import ApiError
+from resolvers.outcome import Outcome, attempt
+
+BAD_USER_INPUT, NOT_FOUND = "BAD_USER_INPUT", "NOT_FOUND"
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    therapist: Therapist
+    event_types: list[EventType]
+
+    @property
+    def shows_office(self) -> bool:
+        """The office address is public only when some event type allows in-person visits."""
+        return any(e.visit_type.allows_in_person for e in self.event_types)
+
+
+async def page(ctx: Context, username: str) -> PublicPage | None:
+    therapist = await queries.therapist_by_username(ctx.services.db, normalize_username(username))
+    if therapist is None:
+        return None
+    event_types = await ctx.loaders.event_types_by_therapist.load(therapist.id)
+    return PublicPage(therapist, event_types)
+
+
+async def free_slots(
+    ctx: Context, *, username: str, event_type_id: str, start: datetime, end: datetime,
+    time_zone: str,
+) -> list[datetime]:
+    """Bookable starts in [start, end): the same rule object the booking re-checks with."""
+    errors = booking.range_errors(start, end)
+    if errors:
+        raise ApiError(errors[0].message, BAD_USER_INPUT, field=errors[0].field[-1])
+    if not is_time_zone(time_zone):
+        raise ApiError("Use an IANA time zone such as Europe/London.", BAD_USER_INPUT, field="timeZone")
+    raw_id = global_ids.decode_as(event_type_id, "EventType")
+    found = (
+        await queries.therapist_and_event_type(ctx.services.db, normalize_username(username), raw_id)
+        if raw_id else None
+    )
+    if found is None:
+        raise ApiError("No such booking page or event type.", NOT_FOUND)
+    therapist, event_type = found
+    db = ctx.services.db
+    weekly = await ctx.loaders.weekly_hours_by_therapist.load(therapist.id)
+    span_end = end + timedelta(minutes=event_type.minutes)
+    busy = await queries.busy_intervals(db, therapist.id, start, span_end)
+    rules = booking.rules_for(
+        therapist=therapist, event_type=event_type, weekly=weekly, busy=busy,
+        now=ctx.services.clock.now(),
+    )
+    return rules.free_starts(start, end)
+
+
+async def book(
+    ctx: Context, *, username: str, event_type_id: str, start: datetime,
+    visit: SessionVisit | None, first_name: str, last_name: str, email: str, phone: str | None,
+    time_zone: str, idempotency_key: str,
+) -> Outcome[booking_service.Confirmation]:
+    s = ctx.services
+    request = booking_service.BookingRequest(
+        username=username, event_type_id=global_ids.decode_as(event_type_id, "EventType"),
+        start=start, visit=visit, first_name=first_name, last_name=last_name, email=email,
+        phone=phone, time_zone=time_zone, idempotency_key=idempotency_key,
+    )
+    return await attempt(
+        booking_service.book(
+            s.uow(), s.clock, s.rooms, s.limiter, request, client_address=ctx.client_address,
+            limits=s.config.booking_limits,
+        )
+    )

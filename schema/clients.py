@@ -1,0 +1,63 @@
+"""Clients, the "New bookings" queue and the client list (a Relay connection)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from domain import model
+from resolvers import clients, global_ids
+from schema.common import Node
+from schema.sessions import Session
+
+ClientStatus = strawberry.enum(
+    model.ClientStatus,
+    description="INTAKE: booked from the public page, waiting in New bookings; ACTIVE: a client.",
+)
+
+
+@strawberry.type(description="A client of the signed-in therapist. PHI: only the owner sees it.")
+class Client(Node):
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    time_zone: str | None = strawberry.field(description="The client's IANA zone, if known.")
+    status: ClientStatus  # type: ignore[valid-type]
+    created_at: datetime = strawberry.field(description="When the record was made (UTC).")
+    domain: strawberry.Private[model.Client]
+
+    @classmethod
+    def from_domain(cls, c: model.Client) -> Client:
+        return cls(
+            id=strawberry.ID(global_ids.encode("Client", c.id)), first_name=c.first_name,
+            last_name=c.last_name, email=c.email, phone=c.phone, time_zone=c.time_zone,
+            status=c.status, created_at=c.created_at, domain=c,
+        )
+
+    @strawberry.field(description="First and last name.")
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @strawberry.field(description="The client's sessions, oldest first.")
+    async def sessions(self, info: strawberry.Info) -> list[Session]:
+        return [Session.from_domain(s) for s in await clients.sessions_of(info.context, self.domain)]
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="A client and its cursor.")
+class ClientEdge:
+    cursor: str
+    node: Client
+
+
+@strawberry.type(description="Active clients ordered by last name (Relay connection).")
+class ClientConnection:
+    edges: list[ClientEdge]
+    page_info: PageInfo

@@ -1,0 +1,61 @@
+"""Time-off mutations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import time_off
+from schema.common import UserError, user_errors
+from schema.time_off import TimeOff
+
+
+@strawberry.input(description="Time off in the therapist's zone.")
+class AddTimeOffInput:
+    start_date: str = strawberry.field(description="YYYY-MM-DD.")
+    end_date: str = strawberry.field(description="YYYY-MM-DD, on or after the start date.")
+    all_day: bool = strawberry.field(description="Whole days; times are ignored.")
+    start_time: str | None = strawberry.field(default=None, description="HH:MM on the start date.")
+    end_time: str | None = strawberry.field(default=None, description="HH:MM on the end date.")
+    reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters.")
+
+
+@strawberry.input
+class RemoveTimeOffInput:
+    time_off_id: strawberry.ID
+
+
+@strawberry.type
+class TimeOffPayload:
+    time_off: TimeOff | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RemoveTimeOffPayload:
+    removed_time_off_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class TimeOffMutations:
+    @strawberry.mutation(description="Block time; booked sessions are not touched.")
+    async def add_time_off(self, info: strawberry.Info, input: AddTimeOffInput) -> TimeOffPayload:
+        outcome = await time_off.add(
+            info.context, start_date=input.start_date, end_date=input.end_date,
+            all_day=input.all_day, start_time=input.start_time, end_time=input.end_time,
+            reason=input.reason,
+        )
+        return TimeOffPayload(
+            time_off=TimeOff.from_domain(outcome.value) if outcome.value else None,
+            user_errors=user_errors(outcome.errors),
+        )
+
+    @strawberry.mutation(description="Remove time off; its slots are bookable again at once.")
+    async def remove_time_off(
+        self, info: strawberry.Info, input: RemoveTimeOffInput
+    ) -> RemoveTimeOffPayload:
+        outcome = await time_off.remove(info.context, input.time_off_id)
+        return RemoveTimeOffPayload(
+            removed_time_off_id=strawberry.ID(outcome.value) if outcome.value else None,
+            user_errors=user_errors(outcome.errors),
+        )
