@@ -30,7 +30,7 @@ def therapist_from_row(row: TherapistRow) -> Therapist:
         id=row.id, email=row.email, password_hash=row.password_hash,
         display_name=row.display_name, username=row.username, time_zone=row.time_zone,
         office_address=address, calendar_view=CalendarView(row.calendar_view),
-        created_at=row.created_at,
+        created_at=row.created_at, booking_horizon_days=row.booking_horizon_days,
     )
 
 

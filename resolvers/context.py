@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -56,6 +57,7 @@ class Context:
         self.loaders = Loaders(services.db)
         self._viewer: Therapist | None = None
         self._viewer_loaded = False
+        self._viewer_lock = asyncio.Lock()
         self.connection_params: dict | None = None  # set by the websocket connection_init
 
     def use_connection_params(self, params: dict) -> None:
@@ -65,14 +67,15 @@ class Context:
         self._viewer, self._viewer_loaded = None, False
 
     async def viewer(self) -> Therapist | None:
-        """The signed-in therapist, looked up once per request."""
-        if not self._viewer_loaded:
-            self._viewer_loaded = True
-            if self.token:
-                self._viewer = await queries.therapist_by_token(
-                    self.services.db, tokens.hash_token(self.token), tokens.THERAPIST,
-                    self.services.clock.now(),
-                )
+        """The signed-in therapist, looked up once per request (sibling fields share it)."""
+        async with self._viewer_lock:
+            if not self._viewer_loaded:
+                if self.token:
+                    self._viewer = await queries.therapist_by_token(
+                        self.services.db, tokens.hash_token(self.token), tokens.THERAPIST,
+                        self.services.clock.now(),
+                    )
+                self._viewer_loaded = True
         return self._viewer
 
     async def therapist(self) -> Therapist:

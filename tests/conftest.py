@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -41,17 +42,24 @@ def need(service: str, value: str | None) -> str:
 
 
 class MutableClock:
-    """A clock tests can freeze and move; starts at the real time."""
+    """A clock tests can set and move. After `set`, it keeps running from that instant (so
+    records made one after another still get increasing times) unless `frozen=True`."""
 
     def __init__(self, now: datetime | None = None) -> None:
         self._now = now
+        self._set_at = time.monotonic()
+        self._frozen = False
         self._offset = timedelta()
 
     def now(self) -> datetime:
-        return (self._now or datetime.now(UTC)) + self._offset
+        if self._now is None:
+            return datetime.now(UTC) + self._offset
+        running = timedelta(0) if self._frozen else timedelta(seconds=time.monotonic() - self._set_at)
+        return self._now + self._offset + running
 
-    def set(self, now: datetime) -> None:
-        self._now, self._offset = now, timedelta()
+    def set(self, now: datetime, *, frozen: bool = False) -> None:
+        self._now, self._offset, self._frozen = now, timedelta(), frozen
+        self._set_at = time.monotonic()
 
     def advance(self, delta: timedelta) -> None:
         self._offset += delta
@@ -97,6 +105,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         argon2_parallelism=1,
         signin_limit_per_account=1000,
         signin_limit_per_address=10_000,
+        booking_limit_per_address=100_000,
         log_format="text",
         log_level="WARNING",
     )
