@@ -63,3 +63,33 @@ class IntakeResolved(DomainEvent):
 @dataclass(frozen=True, slots=True)
 class ClientChanged(DomainEvent):
     client_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChanged(DomainEvent):
+    """A session was created, updated, moved, cancelled, uncancelled or deleted.
+
+    `before`/`after` are its (start, end) before and after, None where it did not exist, so
+    a live calendar can tell which days to redraw.
+    """
+
+    session_id: UUID
+    kind: str  # CREATED | UPDATED | MOVED | CANCELLED | UNCANCELLED | DELETED
+    before: tuple[datetime, datetime] | None
+    after: tuple[datetime, datetime] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictsChanged(DomainEvent):
+    """Pairs of session ids whose overlap appeared or cleared because of one change."""
+
+    appeared: tuple[tuple[UUID, UUID], ...]
+    cleared: tuple[tuple[UUID, UUID], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionWorkedOn(DomainEvent):
+    """A note, payment or claim was recorded: the session now counts as worked on."""
+
+    session_id: UUID
+    what: str  # NOTE | PAYMENT | CLAIM

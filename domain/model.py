@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.intervals import Interval
+from domain.money import ClaimStatus
 
 
 class VisitType(StrEnum):
@@ -89,6 +90,8 @@ class EventType:
     created_at: datetime
     slot_interval_minutes: int | None = None  # None = the length rounded up to 15 minutes
     deleted: bool = False
+    price_cents: int | None = None
+    currency: str | None = None
 
 
 class ClientStatus(StrEnum):
@@ -135,10 +138,41 @@ class Session:
     created_at: datetime
     client_time_zone: str | None = None
     cancel_reason: str | None = None
+    notify_client: bool = False
+    fee_cents: int | None = None
+    fee_currency: str | None = None
+    claim_status: ClaimStatus = ClaimStatus.NONE
 
     @property
     def interval(self) -> Interval:
         return Interval(self.start, self.end)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status is SessionStatus.CANCELLED
+
+    @property
+    def minutes(self) -> int:
+        return round((self.end - self.start).total_seconds() / 60)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    id: UUID
+    session_id: UUID
+    amount_cents: int
+    currency: str
+    method: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """What the calendar shows about a session's paperwork, without loading the PHI."""
+
+    has_note: bool
+    paid_cents: int
+    payment_count: int
 
 
 @dataclass(slots=True)

@@ -9,7 +9,16 @@ from uuid import UUID
 
 from domain.events import DomainEvent
 from domain.intervals import Interval
-from domain.model import Client, EventType, Session, Therapist, TimeOff, TimeSlot
+from domain.model import (
+    Client,
+    EventType,
+    Payment,
+    Session,
+    SessionFacts,
+    Therapist,
+    TimeOff,
+    TimeSlot,
+)
 
 
 class Clock(Protocol):
@@ -99,6 +108,22 @@ class SessionRepository(Protocol):
     async def move_to_client(self, from_client: UUID, to_client: UUID) -> None: ...
 
     async def delete_of_client(self, client_id: UUID) -> list[Session]: ...
+
+    async def save(self, session: Session) -> None: ...
+
+    async def overlapping(
+        self, therapist_id: UUID, interval: Interval, *, exclude: UUID | None = None
+    ) -> list[Session]:
+        """Scheduled sessions of the therapist overlapping `interval`."""
+        ...
+
+    async def write_note(self, session_id: UUID, text: str, at: datetime) -> None: ...
+
+    async def add_payment(self, payment: Payment) -> None: ...
+
+    async def payments(self, session_id: UUID) -> list[Payment]: ...
+
+    async def facts(self, session_id: UUID) -> SessionFacts: ...
 
     async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Interval]:
         """Intervals of non-cancelled sessions and time off overlapping [start, end)."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from domain.intervals import Interval
+from domain.money import ClaimStatus
 from domain.model import (
     CalendarView,
     Client,
     ClientStatus,
     EventType,
     OfficeAddress,
+    Payment,
     Session,
     SessionSource,
     SessionStatus,
@@ -17,7 +19,14 @@ from domain.model import (
     TimeOff,
     VisitType,
 )
-from persistence.tables import ClientRow, EventTypeRow, SessionRow, TherapistRow, TimeOffRow
+from persistence.tables import (
+    ClientRow,
+    EventTypeRow,
+    PaymentRow,
+    SessionRow,
+    TherapistRow,
+    TimeOffRow,
+)
 
 
 def therapist_from_row(row: TherapistRow) -> Therapist:
@@ -54,7 +63,7 @@ def event_type_from_row(row: EventTypeRow) -> EventType:
         id=row.id, therapist_id=row.therapist_id, title=row.title, minutes=row.minutes,
         visit_type=VisitType(row.visit_type), description=row.description,
         created_at=row.created_at, slot_interval_minutes=row.slot_interval_minutes,
-        deleted=row.deleted_at is not None,
+        deleted=row.deleted_at is not None, price_cents=row.price_cents, currency=row.currency,
     )
 
 
@@ -63,6 +72,7 @@ def event_type_to_row(e: EventType, row: EventTypeRow | None = None) -> EventTyp
     row.title, row.minutes, row.visit_type = e.title, e.minutes, e.visit_type.value
     row.description = e.description
     row.slot_interval_minutes = e.slot_interval_minutes
+    row.price_cents, row.currency = e.price_cents, e.currency
     return row
 
 
@@ -88,7 +98,9 @@ def session_from_row(row: SessionRow) -> Session:
         visit=SessionVisit(row.visit), meeting_url=row.meeting_url,
         status=SessionStatus(row.status), source=SessionSource(row.source),
         created_at=row.created_at, client_time_zone=row.client_time_zone,
-        cancel_reason=row.cancel_reason,
+        cancel_reason=row.cancel_reason, notify_client=row.notify_client,
+        fee_cents=row.fee_cents, fee_currency=row.fee_currency,
+        claim_status=ClaimStatus(row.claim_status),
     )
 
 
@@ -98,7 +110,16 @@ def session_to_row(s: Session, row: SessionRow | None = None) -> SessionRow:
     row.start_at, row.end_at, row.visit = s.start, s.end, s.visit.value
     row.meeting_url, row.status, row.source = s.meeting_url, s.status.value, s.source.value
     row.client_time_zone, row.cancel_reason = s.client_time_zone, s.cancel_reason
+    row.notify_client, row.fee_cents, row.fee_currency = s.notify_client, s.fee_cents, s.fee_currency
+    row.claim_status = s.claim_status.value
     return row
+
+
+def payment_from_row(row: PaymentRow) -> Payment:
+    return Payment(
+        id=row.id, session_id=row.session_id, amount_cents=row.amount_cents,
+        currency=row.currency, method=row.method, recorded_at=row.recorded_at,
+    )
 
 
 def time_off_from_row(row: TimeOffRow) -> TimeOff:

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import func, literal, or_, select, tuple_
+from sqlalchemy.orm import aliased
 
 from domain.intervals import Interval
-from domain.model import Client, ClientStatus, EventType, Session, Therapist, TimeOff, TimeSlot
+from domain.model import (
+    Client,
+    ClientStatus,
+    EventType,
+    Payment,
+    Session,
+    SessionFacts,
+    SessionStatus,
+    Therapist,
+    TimeOff,
+    TimeSlot,
+)
 from persistence import repositories
 from persistence.database import Database
 from persistence.mapping import (
     client_from_row,
     event_type_from_row,
+    payment_from_row,
     session_from_row,
     therapist_from_row,
     time_off_from_row,
@@ -24,6 +38,8 @@ from persistence.tables import (
     AvailabilitySlotRow,
     ClientRow,
     EventTypeRow,
+    PaymentRow,
+    SessionNoteRow,
     SessionRow,
     TherapistRow,
     TimeOffRow,
@@ -198,3 +214,89 @@ async def active_clients_page(
     async with db.read_session() as session:
         rows = [client_from_row(row) for row in (await session.execute(stmt)).scalars()]
     return rows[:first], len(rows) > first
+
+
+CONFLICT_MARGIN = timedelta(hours=12)  # the longest session (720 min) reaching into a range
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    session: Session
+    client: Client
+    event_type: EventType
+    facts: SessionFacts
+
+
+async def calendar_rows(
+    db: Database, therapist_id: UUID, start: datetime, end: datetime
+) -> list[CalendarRow]:
+    """Sessions overlapping [start − 12 h, end + 12 h) with client, event type and paperwork
+    facts, in one statement; the margin lets conflicts across the range's edges be seen."""
+    _, has_note, paid, count = repositories.facts_columns()
+    stmt = (
+        select(SessionRow, ClientRow, EventTypeRow, has_note, paid, count)
+        .join(ClientRow, ClientRow.id == SessionRow.client_id)
+        .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
+        .where(
+            SessionRow.therapist_id == therapist_id,
+            SessionRow.start_at < end + CONFLICT_MARGIN,
+            SessionRow.end_at > start - CONFLICT_MARGIN,
+        )
+        .order_by(SessionRow.start_at, SessionRow.id)
+    )
+    async with db.read_session() as session:
+        return [
+            CalendarRow(
+                session_from_row(s), client_from_row(c), event_type_from_row(e),
+                SessionFacts(bool(n), int(p or 0), int(k or 0)),
+            )
+            for s, c, e, n, p, k in await session.execute(stmt)
+        ]
+
+
+async def facts_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, SessionFacts]:
+    async with db.read_session() as session:
+        return await repositories.session_facts(session, list(session_ids))
+
+
+async def notes_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, str]:
+    stmt = select(SessionNoteRow.session_id, SessionNoteRow.text).where(
+        SessionNoteRow.session_id.in_(list(session_ids))
+    )
+    async with db.read_session() as session:
+        return dict((await session.execute(stmt)).all())
+
+
+async def overlapping_by_session(
+    db: Database, session_ids: Sequence[UUID]
+) -> dict[UUID, list[UUID]]:
+    """For each scheduled session, the scheduled sessions of its therapist that overlap it."""
+    other = aliased(SessionRow)
+    stmt = (
+        select(SessionRow.id, other.id)
+        .join(other, (other.therapist_id == SessionRow.therapist_id) & (other.id != SessionRow.id))
+        .where(
+            SessionRow.id.in_(list(session_ids)),
+            SessionRow.status == SessionStatus.SCHEDULED.value,
+            other.status == SessionStatus.SCHEDULED.value,
+            other.start_at < SessionRow.end_at,
+            other.end_at > SessionRow.start_at,
+        )
+    )
+    result: dict[UUID, list[UUID]] = {sid: [] for sid in session_ids}
+    async with db.read_session() as session:
+        for sid, oid in await session.execute(stmt):
+            result[sid].append(oid)
+    return result
+
+
+async def payments_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, list[Payment]]:
+    stmt = (
+        select(PaymentRow).where(PaymentRow.session_id.in_(list(session_ids)))
+        .order_by(PaymentRow.recorded_at)
+    )
+    result: dict[UUID, list[Payment]] = {sid: [] for sid in session_ids}
+    async with db.read_session() as session:
+        for row in (await session.execute(stmt)).scalars():
+            result[row.session_id].append(payment_from_row(row))
+    return result

@@ -13,12 +13,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import ErrorCode, RuleViolation
 from domain.intervals import Interval
-from domain.model import Client, EventType, Session, SessionStatus, Therapist, TimeOff, TimeSlot
+from domain.model import (
+    Client,
+    EventType,
+    Payment,
+    Session,
+    SessionFacts,
+    SessionStatus,
+    Therapist,
+    TimeOff,
+    TimeSlot,
+)
 from persistence.mapping import (
     client_from_row,
     client_to_row,
     event_type_from_row,
     event_type_to_row,
+    payment_from_row,
     session_from_row,
     session_to_row,
     therapist_from_row,
@@ -32,6 +43,8 @@ from persistence.tables import (
     BookingRequestRow,
     ClientRow,
     EventTypeRow,
+    PaymentRow,
+    SessionNoteRow,
     SessionRow,
     TherapistRow,
     TimeOffRow,
@@ -250,6 +263,46 @@ class SqlSessions:
     async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Interval]:
         return await busy_intervals(self.session, therapist_id, start, end)
 
+    async def overlapping(
+        self, therapist_id: UUID, interval: Interval, *, exclude: UUID | None = None
+    ) -> list[Session]:
+        stmt = select(SessionRow).where(
+            SessionRow.therapist_id == therapist_id,
+            SessionRow.status == SessionStatus.SCHEDULED.value,
+            SessionRow.start_at < interval.end,
+            SessionRow.end_at > interval.start,
+        )
+        if exclude is not None:
+            stmt = stmt.where(SessionRow.id != exclude)
+        return [session_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+
+    async def write_note(self, session_id: UUID, text: str, at: datetime) -> None:
+        row = await self.session.get(SessionNoteRow, session_id)
+        if row is None:
+            self.session.add(SessionNoteRow(session_id=session_id, text=text, updated_at=at))
+        else:
+            row.text, row.updated_at = text, at
+        await self.session.flush()
+
+    async def add_payment(self, payment: Payment) -> None:
+        self.session.add(
+            PaymentRow(
+                id=payment.id, session_id=payment.session_id, amount_cents=payment.amount_cents,
+                currency=payment.currency, method=payment.method, recorded_at=payment.recorded_at,
+            )
+        )
+        await self.session.flush()
+
+    async def payments(self, session_id: UUID) -> list[Payment]:
+        rows = await self.session.execute(
+            select(PaymentRow).where(PaymentRow.session_id == session_id)
+            .order_by(PaymentRow.recorded_at)
+        )
+        return [payment_from_row(r) for r in rows.scalars()]
+
+    async def facts(self, session_id: UUID) -> SessionFacts:
+        return (await session_facts(self.session, [session_id]))[session_id]
+
 
 async def busy_intervals(
     session: AsyncSession, therapist_id: UUID, start: datetime, end: datetime
@@ -268,6 +321,29 @@ async def busy_intervals(
     )
     rows = await session.execute(union_all(sessions, time_off))
     return [Interval(_utc(s), _utc(e)) for s, e in rows]
+
+
+async def session_facts(session: AsyncSession, session_ids: list[UUID]) -> dict[UUID, SessionFacts]:
+    """Has a note? How much paid, in how many payments? One statement for many sessions."""
+    rows = await session.execute(select(*facts_columns()).where(SessionRow.id.in_(session_ids)))
+    return {row[0]: SessionFacts(bool(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in rows}
+
+
+def facts_columns() -> tuple:
+    """(session id, has note, paid cents, payment count) as correlated subqueries."""
+    has_note = (
+        select(func.count()).select_from(SessionNoteRow)
+        .where(SessionNoteRow.session_id == SessionRow.id).scalar_subquery()
+    )
+    paid = (
+        select(func.coalesce(func.sum(PaymentRow.amount_cents), 0))
+        .where(PaymentRow.session_id == SessionRow.id).scalar_subquery()
+    )
+    count = (
+        select(func.count()).select_from(PaymentRow)
+        .where(PaymentRow.session_id == SessionRow.id).scalar_subquery()
+    )
+    return SessionRow.id, has_note, paid, count
 
 
 def _utc(value: datetime | str) -> datetime:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Column,
+    Integer,
     Date,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -91,6 +93,8 @@ class EventTypeRow(SQLModel, table=True):
     visit_type: str = Field(sa_column=Column(String(32), nullable=False))
     description: str | None = Field(default=None, sa_column=Column(Text))
     slot_interval_minutes: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    price_cents: int | None = Field(default=None, sa_column=Column(Integer))
+    currency: str | None = Field(default=None, sa_column=Column(String(3)))
     created_at: datetime = Field(sa_column=_instant())
     deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
@@ -135,6 +139,14 @@ class SessionRow(SQLModel, table=True):
     source: str = Field(sa_column=Column(String(10), nullable=False))
     client_time_zone: str | None = Field(default=None, sa_column=Column(String(64)))
     cancel_reason: str | None = Field(default=None, sa_column=Column(Text))
+    notify_client: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    fee_cents: int | None = Field(default=None, sa_column=Column(Integer))
+    fee_currency: str | None = Field(default=None, sa_column=Column(String(3)))
+    claim_status: str = Field(
+        default="NONE", sa_column=Column(String(10), nullable=False, server_default="NONE")
+    )
     created_at: datetime = Field(sa_column=_instant())
 
 
@@ -165,3 +177,28 @@ class BookingRequestRow(SQLModel, table=True):
         sa_column=Column(ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False)
     )
     created_at: datetime = Field(sa_column=_instant())
+
+
+class SessionNoteRow(SQLModel, table=True):
+    """The clinical note of a session: PHI, read only by its owner, never logged."""
+
+    __tablename__ = "session_notes"
+
+    session_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    )
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_instant())
+
+
+class PaymentRow(SQLModel, table=True):
+    __tablename__ = "payments"
+
+    id: uuid.UUID = Field(primary_key=True)
+    session_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    amount_cents: int = Field(sa_column=Column(Integer, nullable=False))
+    currency: str = Field(sa_column=Column(String(3), nullable=False))
+    method: str = Field(sa_column=Column(String(40), nullable=False))
+    recorded_at: datetime = Field(sa_column=_instant())

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from domain.model import Client, EventType, Session, TimeOff, TimeSlot
+from domain.model import Client, EventType, Payment, Session, SessionFacts, TimeOff, TimeSlot
 from persistence import queries
 from persistence.database import Database
 
@@ -43,6 +43,26 @@ class Loaders:
             found = await queries.sessions_by_id(db, ids)
             return [found.get(i) for i in ids]
 
+        async def facts(ids: list[UUID]) -> list[SessionFacts]:
+            found = await queries.facts_by_session(db, ids)
+            return [found.get(i, SessionFacts(False, 0, 0)) for i in ids]
+
+        async def overlapping(ids: list[UUID]) -> list[list[UUID]]:
+            found = await queries.overlapping_by_session(db, ids)
+            return [found[i] for i in ids]
+
+        async def notes(ids: list[UUID]) -> list[str | None]:
+            found = await queries.notes_by_session(db, ids)
+            return [found.get(i) for i in ids]
+
+        async def payments(ids: list[UUID]) -> list[list[Payment]]:
+            found = await queries.payments_by_session(db, ids)
+            return [found[i] for i in ids]
+
+        self.facts_by_session = DataLoader(load_fn=facts)
+        self.overlapping_by_session = DataLoader(load_fn=overlapping)
+        self.note_by_session = DataLoader(load_fn=notes)
+        self.payments_by_session = DataLoader(load_fn=payments)
         self.time_off_by_therapist = DataLoader(load_fn=time_off_of)
         self.client_by_id = DataLoader(load_fn=client)
         self.sessions_by_client = DataLoader(load_fn=sessions_of)

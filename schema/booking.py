@@ -16,13 +16,15 @@ from schema.therapist import OfficeAddress
 
 @strawberry.type(description="A therapist's public profile and bookable event types.")
 class BookingPage:
-    username: str
-    display_name: str
+    username: str = strawberry.field(description="The booking-page slug (lower-case).")
+    display_name: str = strawberry.field(description="The therapist's name as shown to clients.")
     time_zone: str = strawberry.field(description="The therapist's IANA zone.")
     office_address: OfficeAddress | None = strawberry.field(
         description="Only when some event type allows in-person visits."
     )
-    event_types: list[EventType]
+    event_types: list[EventType] = strawberry.field(
+        description="The event types clients can book, in the order created; retired ones are left out."
+    )
 
     @classmethod
     def from_page(cls, page: booking.PublicPage) -> BookingPage:
@@ -61,11 +63,13 @@ class BookingConfirmation:
     start: datetime = strawberry.field(description="Start instant (UTC).")
     local_start: str = strawberry.field(description="Start in the client's zone, ISO 8601.")
     time_zone: str = strawberry.field(description="The client's zone used for `localStart`.")
-    minutes: int
-    visit_type: SessionVisit  # type: ignore[valid-type]
+    minutes: int = strawberry.field(description="Session length in minutes.")
+    visit_type: SessionVisit = strawberry.field(  # type: ignore[valid-type]
+        description="Telehealth or in person, as booked."
+    )
     meeting_url: str = strawberry.field(description="The video room; every session has one.")
-    therapist_display_name: str
-    event_type_title: str
+    therapist_display_name: str = strawberry.field(description="The therapist's name.")
+    event_type_title: str = strawberry.field(description="Title of the event type booked.")
     office_address: OfficeAddress | None = strawberry.field(
         description="Where to go, for an in-person visit when the address is known."
     )

@@ -19,12 +19,14 @@ ClientStatus = strawberry.enum(
 
 @strawberry.type(description="A client of the signed-in therapist. PHI: only the owner sees it.")
 class Client(Node):
-    first_name: str
-    last_name: str
-    email: str
-    phone: str | None
+    first_name: str = strawberry.field(description="1–100 characters.")
+    last_name: str = strawberry.field(description="1–100 characters.")
+    email: str = strawberry.field(description="Contact email, stored lower-case.")
+    phone: str | None = strawberry.field(description="Contact phone as entered; null when none.")
     time_zone: str | None = strawberry.field(description="The client's IANA zone, if known.")
-    status: ClientStatus  # type: ignore[valid-type]
+    status: ClientStatus = strawberry.field(  # type: ignore[valid-type]
+        description="INTAKE while waiting in New bookings; ACTIVE once accepted or added by hand."
+    )
     created_at: datetime = strawberry.field(description="When the record was made (UTC).")
     domain: strawberry.Private[model.Client]
 
@@ -47,17 +49,22 @@ class Client(Node):
 
 @strawberry.type(description="Relay page information.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="True when more items follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor: pass it as `after` for the next page; null when the page "
+        "is empty."
+    )
 
 
 @strawberry.type(description="A client and its cursor.")
 class ClientEdge:
-    cursor: str
-    node: Client
+    cursor: str = strawberry.field(
+        description="Opaque position of this client; pass as `after` to continue after it."
+    )
+    node: Client = strawberry.field(description="The client.")
 
 
 @strawberry.type(description="Active clients ordered by last name (Relay connection).")
 class ClientConnection:
-    edges: list[ClientEdge]
-    page_info: PageInfo
+    edges: list[ClientEdge] = strawberry.field(description="This page's clients, in list order.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")

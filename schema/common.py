@@ -51,3 +51,13 @@ class UserError:
 
 def user_errors(errors: list[domain_errors.UserError]) -> list[UserError]:
     return [UserError.from_domain(e) for e in errors]
+
+
+@strawberry.type(description="An amount of money in minor units (cents).")
+class Money:
+    amount_cents: int = strawberry.field(description="Amount in cents (minor units).")
+    currency: str = strawberry.field(description="ISO 4217 code, e.g. USD.")
+
+    @classmethod
+    def of(cls, cents: int | None, currency: str | None) -> Money | None:
+        return cls(amount_cents=cents, currency=currency) if cents is not None and currency else None

@@ -9,7 +9,7 @@ import strawberry
 from domain import model
 from domain.booking import grid_minutes
 from resolvers import global_ids
-from schema.common import Node, VisitType
+from schema.common import Money, Node, VisitType
 
 
 @strawberry.type(description="A bookable kind of session: title, length, where it happens.")
@@ -24,6 +24,9 @@ class EventType(Node):
     custom_slot_interval: bool = strawberry.field(
         description="False when the interval is the default: the length rounded up to 15 minutes."
     )
+    price: Money | None = strawberry.field(
+        description="Default fee of its sessions; null = no fee. Each session can override it."
+    )
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
 
     @classmethod
@@ -33,4 +36,5 @@ class EventType(Node):
             minutes=e.minutes, visit_type=e.visit_type, description=e.description,
             created_at=e.created_at, slot_interval_minutes=grid_minutes(e),
             custom_slot_interval=e.slot_interval_minutes is not None,
+            price=Money.of(e.price_cents, e.currency),
         )

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from domain.event_types import COMMON_LENGTHS
-from resolvers import booking, clients, nodes
+from resolvers import booking, calendar, clients, nodes
+from resolvers import sessions as sessions_resolver
 from schema.booking import AvailableSlot, BookingPage
+from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
 from schema.clients import Client, ClientConnection, ClientEdge, PageInfo
-from schema.common import Node
+from schema.common import CalendarView, Node, UserError, user_errors
 from schema.event_types import EventType
 from schema.sessions import Session
 from schema.therapist import Therapist
@@ -30,7 +32,12 @@ class Query:
     @strawberry.field(
         description="Any object by global ID. Another therapist's objects read as null."
     )
-    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self, info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(
+            description="A global ID as returned in any `id` field; needs a sign-in."
+        )],
+    ) -> Node | None:
         found = await nodes.resolve(info.context, id)
         if found is None:
             return None
@@ -47,7 +54,12 @@ class Query:
         description="Public: a therapist's booking page (profile and event types); null when "
         "there is no such username. No sign-in needed."
     )
-    async def booking_page(self, info: strawberry.Info, username: str) -> BookingPage | None:
+    async def booking_page(
+        self, info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(
+            description="The therapist's booking-page username; case-insensitive."
+        )],
+    ) -> BookingPage | None:
         page = await booking.page(info.context, username)
         return BookingPage.from_page(page) if page else None
 
@@ -57,9 +69,23 @@ class Query:
         "only how times are shown, never which are free. Errors: BAD_USER_INPUT, NOT_FOUND."
     )
     async def available_slots(
-        self, info: strawberry.Info, username: str, event_type_id: strawberry.ID,
-        from_: Annotated[datetime, strawberry.argument(name="from")], to: datetime,
-        time_zone: str = "UTC",
+        self, info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(
+            description="The therapist's booking-page username; case-insensitive."
+        )],
+        event_type_id: Annotated[strawberry.ID, strawberry.argument(
+            description="ID of one of that page's event types (see `bookingPage`); else NOT_FOUND."
+        )],
+        from_: Annotated[datetime, strawberry.argument(
+            name="from", description="Start of the range (inclusive): an ISO 8601 instant with offset."
+        )],
+        to: Annotated[datetime, strawberry.argument(
+            description="End of the range (exclusive): after `from`, at most 62 days later."
+        )],
+        time_zone: Annotated[str, strawberry.argument(
+            description="IANA zone for the `local*` fields, e.g. Europe/London; an unknown zone is "
+            "BAD_USER_INPUT."
+        )] = "UTC",
     ) -> list[AvailableSlot]:
         starts = await booking.free_slots(
             info.context, username=username, event_type_id=event_type_id, start=from_, end=to,
@@ -76,8 +102,18 @@ class Query:
         description="Active clients ordered by last name; `search` matches name or email."
     )
     async def clients(
-        self, info: strawberry.Info, first: int = 50, after: str | None = None,
-        search: str | None = None,
+        self, info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(
+            description="Page size, 1–100; anything else is a BAD_REQUEST error."
+        )] = 50,
+        after: Annotated[str | None, strawberry.argument(
+            description="`pageInfo.endCursor` of the previous page; omit for the first page. "
+            "A malformed cursor is a BAD_REQUEST error."
+        )] = None,
+        search: Annotated[str | None, strawberry.argument(
+            description="Case-insensitive text to find in the full name, last name or email "
+            "(first 100 characters used)."
+        )] = None,
     ) -> ClientConnection:
         found, has_next = await clients.page(info.context, first=first, after=after, search=search)
         edges = [ClientEdge(cursor=clients.encode_cursor(c), node=Client.from_domain(c)) for c in found]
@@ -87,6 +123,70 @@ class Query:
         )
 
     @strawberry.field(description="One of your clients (intake or active), or null.")
-    async def client(self, info: strawberry.Info, id: strawberry.ID) -> Client | None:
+    async def client(
+        self, info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The client's global ID.")],
+    ) -> Client | None:
         found = await clients.owned(info.context, clients.client_id(id))
         return Client.from_domain(found) if found else None
+
+    @strawberry.field(
+        description="The signed-in therapist's sessions overlapping [from, to) (at most 62 days: a "
+        "month view with its spill-over weeks fits), by start, cancelled ones included. Each carries "
+        "its conflict flag. Errors: BAD_USER_INPUT for an inverted or too long range."
+    )
+    async def sessions(
+        self, info: strawberry.Info,
+        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start.")],
+        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive).")],
+    ) -> list[Session]:
+        found = await calendar.load(info.context, from_, to)
+        return [Session.from_domain(s) for s in found.sessions]
+
+    @strawberry.field(
+        description="Overlapping pairs of scheduled sessions with at least one in [from, to) "
+        "(at most 62 days), by the first one's start."
+    )
+    async def conflicts(
+        self, info: strawberry.Info,
+        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start.")],
+        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive).")],
+    ) -> list[ConflictPair]:
+        found = await calendar.load(info.context, from_, to)
+        return [ConflictPair(first=Session.from_domain(a), second=Session.from_domain(b))
+                for a, b in found.pairs]
+
+    @strawberry.field(
+        description="Where a dragged session would land and what it would overlap, for the drop "
+        "indicator. Changes nothing; uses the same rule as `rescheduleSession`."
+    )
+    async def reschedule_preview(
+        self, info: strawberry.Info,
+        session_id: Annotated[strawberry.ID, strawberry.argument(description="The dragged session.")],
+        target: Annotated[str, strawberry.argument(
+            description="As in RescheduleSessionInput.target.")],
+        view: Annotated[CalendarView, strawberry.argument(  # type: ignore[valid-type]
+            description="WEEK or MONTH.")],
+    ) -> ReschedulePreviewResult:
+        outcome = await sessions_resolver.preview(info.context, session_id, target, view)
+        if outcome.value is None:
+            return ReschedulePreviewResult(preview=None, user_errors=user_errors(outcome.errors))
+        result = outcome.value
+        return ReschedulePreviewResult(
+            preview=ReschedulePreview(
+                start=result.session.start, end=result.session.end,
+                conflicts=[Session.from_domain(s) for s in result.conflicts],
+                change=await conflict_change(info, result),
+            ),
+            user_errors=[],
+        )
+
+
+@strawberry.type(description="The preview, or why the session cannot be dragged there.")
+class ReschedulePreviewResult:
+    preview: ReschedulePreview | None = strawberry.field(
+        description="Where it would land; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="E.g. SESSION_CANCELLED, NOT_FOUND, INVALID target; empty on success."
+    )

@@ -14,7 +14,6 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.tools import merge_types
 
 from schema.errors import MaskUnexpectedErrors
 from schema.mutations.accounts import AccountMutations
@@ -22,18 +21,23 @@ from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
 from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
+from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
 from schema.query import Query
 
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
-Mutation = merge_types(
-    "Mutation",
-    (
-        AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
-        BookingMutations, ClientMutations,
-    ),
+
+@strawberry.type(
+    description="Everything you can change. signUp, signIn, signOut and bookSession need no sign-in; "
+    "the rest answer UNAUTHENTICATED without a token. A rule that says no comes back in the "
+    "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
+class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types does)
+    AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
+    BookingMutations, ClientMutations, SessionMutations,
+):
+    pass
 
 
 @dataclass(frozen=True)

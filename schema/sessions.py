@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from domain import model
+from domain import model, money
 from resolvers import global_ids
-from schema.common import Node
+from schema.common import Money, Node
 from schema.event_types import EventType
 
 if TYPE_CHECKING:
@@ -21,6 +21,20 @@ SessionSource = strawberry.enum(
     model.SessionSource,
     description="How the session came to be: a public booking, by hand, or a recurring series.",
 )
+ClaimStatus = strawberry.enum(money.ClaimStatus, description="Insurance claim status of a session.")
+PaymentStatus = strawberry.enum(
+    money.PaymentStatus,
+    description="Derived from the session fee and the payments recorded: NO_FEE when there is no "
+    "fee, else UNPAID, PARTIALLY_PAID or PAID.",
+)
+
+
+@strawberry.type(description="A payment recorded against a session.")
+class Payment:
+    amount_cents: int = strawberry.field(description="Amount paid, in cents.")
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    method: str = strawberry.field(description="CASH, CARD, CHECK, BANK_TRANSFER, INSURANCE or OTHER.")
+    recorded_at: datetime = strawberry.field(description="When it was recorded (UTC).")
 
 
 @strawberry.type(description="One appointment on the therapist's calendar.")
@@ -36,6 +50,15 @@ class Session(Node):
     client_time_zone: str | None = strawberry.field(
         description="The zone the client booked in, used to show them times."
     )
+    cancelled: bool = strawberry.field(
+        description="True when cancelled: it stays on the calendar, marked, and frees its slot."
+    )
+    recurring: bool = strawberry.field(description="True when the session belongs to a recurring series.")
+    fee: Money | None = strawberry.field(
+        description="This session's fee: starts from the event type's price; null = no fee."
+    )
+    claim_status: ClaimStatus = strawberry.field(description="Insurance claim status.")  # type: ignore[valid-type]
+    has_claim: bool = strawberry.field(description="True when a claim status other than NONE is set.")
     domain: strawberry.Private[model.Session]
 
     @classmethod
@@ -44,8 +67,59 @@ class Session(Node):
             id=strawberry.ID(global_ids.encode("Session", s.id)), start=s.start, end=s.end,
             minutes=round((s.end - s.start).total_seconds() / 60), visit_type=s.visit,
             meeting_url=s.meeting_url, status=s.status, source=s.source,
-            cancel_reason=s.cancel_reason, client_time_zone=s.client_time_zone, domain=s,
+            cancel_reason=s.cancel_reason, client_time_zone=s.client_time_zone,
+            cancelled=s.cancelled, recurring=s.source is model.SessionSource.SERIES,
+            fee=Money.of(s.fee_cents, s.fee_currency), claim_status=s.claim_status,
+            has_claim=s.claim_status is not money.ClaimStatus.NONE, domain=s,
         )
+
+    async def _facts(self, info: strawberry.Info) -> model.SessionFacts:
+        return await info.context.loaders.facts_by_session.load(self.domain.id)
+
+    @strawberry.field(description="NO_FEE, UNPAID, PARTIALLY_PAID or PAID.")
+    async def payment_status(self, info: strawberry.Info) -> PaymentStatus:  # type: ignore[valid-type]
+        facts = await self._facts(info)
+        return money.payment_status(self.domain.fee_cents, [facts.paid_cents])
+
+    @strawberry.field(description="Sum of the payments recorded, in cents.")
+    async def amount_paid_cents(self, info: strawberry.Info) -> int:
+        return (await self._facts(info)).paid_cents
+
+    @strawberry.field(description="True when at least one payment is recorded.")
+    async def has_payment(self, info: strawberry.Info) -> bool:
+        return (await self._facts(info)).payment_count > 0
+
+    @strawberry.field(description="True when a clinical note is written.")
+    async def has_note(self, info: strawberry.Info) -> bool:
+        return (await self._facts(info)).has_note
+
+    @strawberry.field(description="The clinical note (PHI; only the owner can read it); null if none.")
+    async def note(self, info: strawberry.Info) -> str | None:
+        return await info.context.loaders.note_by_session.load(self.domain.id)
+
+    @strawberry.field(description="Payments recorded, oldest first.")
+    async def payments(self, info: strawberry.Info) -> list[Payment]:
+        found = await info.context.loaders.payments_by_session.load(self.domain.id)
+        return [Payment(amount_cents=p.amount_cents, currency=p.currency, method=p.method,
+                        recorded_at=p.recorded_at) for p in found]
+
+    @strawberry.field(
+        description="True when it overlaps another scheduled session of the therapist "
+        "(back-to-back is not an overlap; cancelled sessions never conflict)."
+    )
+    async def conflict(self, info: strawberry.Info) -> bool:
+        return bool(await self._overlapping(info))
+
+    @strawberry.field(description="The scheduled sessions it overlaps.")
+    async def conflicts_with(self, info: strawberry.Info) -> list[Session]:
+        ids = await self._overlapping(info)
+        found = await info.context.loaders.session_by_id.load_many(ids)
+        return [Session.from_domain(s) for s in found if s is not None]
+
+    async def _overlapping(self, info: strawberry.Info) -> list:
+        if self.domain.cancelled:
+            return []
+        return await info.context.loaders.overlapping_by_session.load(self.domain.id)
 
     @strawberry.field(description="The event type booked (kept even if since retired).")
     async def event_type(self, info: strawberry.Info) -> EventType:

@@ -16,10 +16,10 @@ from schema.time_off import TimeOff
 
 @strawberry.type(description="Office address, shown to clients of in-person event types.")
 class OfficeAddress:
-    street: str
-    city: str
-    state: str
-    zip: str
+    street: str = strawberry.field(description="Street and number.")
+    city: str = strawberry.field(description="City.")
+    state: str = strawberry.field(description="State or region.")
+    zip: str = strawberry.field(description="ZIP or postal code.")
 
 
 @strawberry.type(description="A wall-clock time slot in the therapist's time zone.")
@@ -30,7 +30,7 @@ class TimeSlot:
 
 @strawberry.type(description="One weekday's availability.")
 class DayAvailability:
-    day: Weekday
+    day: Weekday = strawberry.field(description="The weekday these slots repeat on.")
     slots: list[TimeSlot] = strawberry.field(description="Sorted by start; 0 to 15 slots.")
     unavailable: bool = strawberry.field(description="True when the day has no slot.")
 
@@ -51,11 +51,15 @@ def week_of(hours: dict[int, list[model.TimeSlot]]) -> list[DayAvailability]:
 
 @strawberry.type(description="A therapist's account. Only its owner can read it.")
 class Therapist(Node):
-    email: str
-    display_name: str
+    email: str = strawberry.field(description="Sign-in email, stored lower-case; unique.")
+    display_name: str = strawberry.field(
+        description="Name shown to clients on the booking page and in confirmations."
+    )
     username: str = strawberry.field(description="The booking-page slug.")
     time_zone: str = strawberry.field(description="IANA zone; all wall-clock rules use it.")
-    office_address: OfficeAddress | None
+    office_address: OfficeAddress | None = strawberry.field(
+        description="Null until entered. Clients see it only when some event type allows in-person visits."
+    )
     calendar_view: CalendarView = strawberry.field(  # type: ignore[valid-type]
         description="The calendar layout last chosen, so every device opens it."
     )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain import event_types as rules
+from domain import money
 from domain.booking import slot_interval_errors
-from domain.errors import ErrorCode, RuleViolation
+from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import EventTypeChanged
 from domain.model import EventType, VisitType
 from domain.ports import Clock, UnitOfWork
@@ -24,6 +25,9 @@ class EventTypeFields:
     description: str | None = None
     slot_interval_minutes: int | None = None
     reset_slot_interval: bool = False
+    price_cents: int | None = None
+    currency: str | None = None
+    clear_price: bool = False
 
 
 def _errors(fields: EventTypeFields) -> list:
@@ -34,6 +38,12 @@ def _errors(fields: EventTypeFields) -> list:
         errors += rules.minutes_errors(fields.minutes)
     errors += rules.description_errors(fields.description)
     errors += slot_interval_errors(fields.slot_interval_minutes)
+    if fields.price_cents is not None:
+        errors += money.amount_errors(fields.price_cents, ("priceCents",), allow_zero=True)
+        if fields.currency is None:
+            errors.append(UserError(("currency",), ErrorCode.REQUIRED, "Give the price's currency."))
+    if fields.currency is not None:
+        errors += money.currency_errors(fields.currency)
     return errors
 
 
@@ -60,6 +70,7 @@ async def create(
             minutes=fields.minutes, visit_type=fields.visit_type,
             description=_clean_description(fields.description), created_at=clock.now(),
             slot_interval_minutes=fields.slot_interval_minutes,
+            price_cents=fields.price_cents, currency=fields.currency,
         )
         await uow.event_types.add(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
@@ -94,6 +105,10 @@ async def update(
             event_type.slot_interval_minutes = None
         elif fields.slot_interval_minutes is not None:
             event_type.slot_interval_minutes = fields.slot_interval_minutes
+        if fields.clear_price:
+            event_type.price_cents = event_type.currency = None
+        elif fields.price_cents is not None:
+            event_type.price_cents, event_type.currency = fields.price_cents, fields.currency
         await uow.event_types.save(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
         await uow.commit()

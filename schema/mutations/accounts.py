@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from domain.model import OfficeAddress as DomainAddress
@@ -15,7 +17,9 @@ from schema.therapist import Therapist
 class SignUpInput:
     email: str = strawberry.field(description="Case-insensitive and unique.")
     password: str = strawberry.field(description="At least 10 characters.")
-    display_name: str
+    display_name: str = strawberry.field(
+        description="Name shown to clients on the booking page, 1–100 characters."
+    )
     username: str = strawberry.field(
         description="Booking-page slug: 3–40 of a-z, 0-9 and '-'; not a reserved word."
     )
@@ -24,47 +28,71 @@ class SignUpInput:
 
 @strawberry.type(description="The new account and a bearer token for it.")
 class SignUpPayload:
-    therapist: Therapist | None
+    therapist: Therapist | None = strawberry.field(
+        description="The new account; null when userErrors is not empty."
+    )
     token: str | None = strawberry.field(
         description="Send as `Authorization: Bearer <token>`; shown once."
     )
-    user_errors: list[UserError]
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A therapist's sign-in credentials.")
 class SignInInput:
-    email: str
-    password: str
+    email: str = strawberry.field(description="The account's email; case-insensitive.")
+    password: str = strawberry.field(description="The account's password.")
 
 
 @strawberry.type(description="A bearer token for the account, or why not.")
 class SignInPayload:
-    therapist: Therapist | None
-    token: str | None
-    user_errors: list[UserError]
+    therapist: Therapist | None = strawberry.field(
+        description="The signed-in account; null when userErrors is not empty."
+    )
+    token: str | None = strawberry.field(
+        description="A new token: send as `Authorization: Bearer <token>`; shown once. Null when "
+        "userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why no token was issued; empty on success. A wrong password and an unknown "
+        "email both give INVALID_CREDENTIALS."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of signing out.")
 class SignOutPayload:
     signed_out: bool = strawberry.field(
         description="True when the request's token was live and is now revoked."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A whole office address; every part is required.")
 class OfficeAddressInput:
-    street: str
-    city: str
-    state: str
-    zip: str
+    street: str = strawberry.field(description="Street and number, 1–200 characters.")
+    city: str = strawberry.field(description="City, 1–200 characters.")
+    state: str = strawberry.field(description="State or region, 1–200 characters.")
+    zip: str = strawberry.field(description="ZIP or postal code, 1–200 characters.")
 
 
 @strawberry.input(description="Fields left out (null) stay as they are.")
 class UpdateProfileInput:
-    display_name: str | None = None
-    username: str | None = None
-    time_zone: str | None = None
-    office_address: OfficeAddressInput | None = None
+    display_name: str | None = strawberry.field(
+        default=None, description="Name shown to clients, 1–100 characters."
+    )
+    username: str | None = strawberry.field(
+        default=None,
+        description="New booking-page slug (3–40 of a-z, 0-9 and '-'; not reserved; stored "
+        "lower-case). `bookingPageUrl` changes with it.",
+    )
+    time_zone: str | None = strawberry.field(
+        default=None,
+        description="IANA zone. Weekly hours and time off keep their wall-clock times in the new "
+        "zone; booked sessions keep their instants.",
+    )
+    office_address: OfficeAddressInput | None = strawberry.field(
+        default=None, description="Replaces the whole office address."
+    )
     clear_office_address: bool = strawberry.field(
         default=False, description="Remove the office address."
     )
@@ -76,16 +104,23 @@ class UpdateProfileInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The profile after the update, or why it was not changed.")
 class UpdateProfilePayload:
-    therapist: Therapist | None
-    user_errors: list[UserError]
+    therapist: Therapist | None = strawberry.field(
+        description="The therapist after the change; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success."
+    )
 
 
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(description="Create a therapist account; returns a bearer token.")
-    async def sign_up(self, info: strawberry.Info, input: SignUpInput) -> SignUpPayload:
+    async def sign_up(
+        self, info: strawberry.Info,
+        input: Annotated[SignUpInput, strawberry.argument(description="The account to create.")],
+    ) -> SignUpPayload:
         outcome = await accounts.sign_up(
             info.context,
             SignUp(input.email, input.password, input.display_name, input.username,
@@ -102,7 +137,10 @@ class AccountMutations:
         description="Exchange email and password for a bearer token. Rate-limited per account "
         "and per client address (error code RATE_LIMITED)."
     )
-    async def sign_in(self, info: strawberry.Info, input: SignInInput) -> SignInPayload:
+    async def sign_in(
+        self, info: strawberry.Info,
+        input: Annotated[SignInInput, strawberry.argument(description="Email and password.")],
+    ) -> SignInPayload:
         outcome = await accounts.sign_in(info.context, email=input.email, password=input.password)
         if outcome.value is None:
             return SignInPayload(therapist=None, token=None, user_errors=user_errors(outcome.errors))
@@ -117,7 +155,10 @@ class AccountMutations:
 
     @strawberry.mutation(description="Change display name, username, time zone, office address.")
     async def update_profile(
-        self, info: strawberry.Info, input: UpdateProfileInput
+        self, info: strawberry.Info,
+        input: Annotated[UpdateProfileInput, strawberry.argument(
+            description="The changes; fields left out stay as they are."
+        )],
     ) -> UpdateProfilePayload:
         address = input.office_address
         changes = ProfileChanges(

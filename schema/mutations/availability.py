@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -25,14 +26,20 @@ class SetDayAvailabilityInput:
 
 @strawberry.input(description="Copy one day's slots onto other days, in one transaction.")
 class CopyDayAvailabilityInput:
-    from_day: str
-    to_days: list[str]
+    from_day: str = strawberry.field(description="The day to copy, MONDAY … SUNDAY.")
+    to_days: list[str] = strawberry.field(
+        description="Days whose slots are replaced by a copy; `fromDay` and repeats are ignored."
+    )
 
 
 @strawberry.type(description="The whole week as it is after the mutation (or unchanged).")
 class AvailabilityPayload:
-    weekly_availability: list[DayAvailability]
-    user_errors: list[UserError]
+    weekly_availability: list[DayAvailability] = strawberry.field(
+        description="All seven days, Monday first, as stored now."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success."
+    )
 
 
 async def _payload(info: strawberry.Info, therapist_id: UUID, errors) -> AvailabilityPayload:
@@ -46,7 +53,10 @@ async def _payload(info: strawberry.Info, therapist_id: UUID, errors) -> Availab
 class AvailabilityMutations:
     @strawberry.mutation(description="Save one weekday's slots (replaces them atomically).")
     async def set_day_availability(
-        self, info: strawberry.Info, input: SetDayAvailabilityInput
+        self, info: strawberry.Info,
+        input: Annotated[SetDayAvailabilityInput, strawberry.argument(
+            description="The day and its new slots."
+        )],
     ) -> AvailabilityPayload:
         outcome = await availability.set_day(
             info.context, day=input.day, slots=[(s.start, s.end) for s in input.slots]
@@ -55,7 +65,10 @@ class AvailabilityMutations:
 
     @strawberry.mutation(description="Copy one day's slots onto the ticked days.")
     async def copy_day_availability(
-        self, info: strawberry.Info, input: CopyDayAvailabilityInput
+        self, info: strawberry.Info,
+        input: Annotated[CopyDayAvailabilityInput, strawberry.argument(
+            description="The day to copy and the days to overwrite."
+        )],
     ) -> AvailabilityPayload:
         outcome = await availability.copy_day(
             info.context, from_day=input.from_day, to_days=input.to_days

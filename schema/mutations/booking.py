@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -16,19 +17,25 @@ from schema.sessions import SessionVisit
 class BookingClientInput:
     first_name: str = strawberry.field(description="1–100 characters.")
     last_name: str = strawberry.field(description="1–100 characters.")
-    email: str
-    phone: str | None = None
+    email: str = strawberry.field(description="A valid email address; stored lower-case.")
+    phone: str | None = strawberry.field(
+        default=None, description="Optional: digits, spaces and + ( ) . / - (3–40 characters)."
+    )
 
 
 @strawberry.input(description="A booking from the public page.")
 class BookSessionInput:
     username: str = strawberry.field(description="The therapist's booking-page username.")
-    event_type_id: strawberry.ID
+    event_type_id: strawberry.ID = strawberry.field(
+        description="One of the page's event types (see `bookingPage`); NOT_FOUND otherwise."
+    )
     start: datetime = strawberry.field(description="A start from `availableSlots`.")
     visit_type: SessionVisit | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="May be omitted when the event type allows only one."
     )
-    client: BookingClientInput
+    client: BookingClientInput = strawberry.field(
+        description="The person booking; they land in the therapist's New bookings."
+    )
     time_zone: str = strawberry.field(description="The client's IANA zone, for showing times.")
     idempotency_key: str = strawberry.field(
         description="Any unique string per booking attempt (e.g. a UUID); a retry with the same "
@@ -36,10 +43,14 @@ class BookSessionInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The booking's confirmation, or why nothing was booked.")
 class BookSessionPayload:
-    confirmation: BookingConfirmation | None
-    user_errors: list[UserError]
+    confirmation: BookingConfirmation | None = strawberry.field(
+        description="What to show the client; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success."
+    )
 
 
 @strawberry.type
@@ -48,7 +59,12 @@ class BookingMutations:
         description="Book a slot (public). Rate-limited per client address (RATE_LIMITED); "
         "a taken or unlisted slot is the user error SLOT_UNAVAILABLE."
     )
-    async def book_session(self, info: strawberry.Info, input: BookSessionInput) -> BookSessionPayload:
+    async def book_session(
+        self, info: strawberry.Info,
+        input: Annotated[BookSessionInput, strawberry.argument(
+            description="The slot, the event type and who is booking."
+        )],
+    ) -> BookSessionPayload:
         c = input.client
         outcome = await booking.book(
             info.context, username=input.username, event_type_id=input.event_type_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers import time_off
@@ -19,27 +21,40 @@ class AddTimeOffInput:
     reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="The time off to remove.")
 class RemoveTimeOffInput:
-    time_off_id: strawberry.ID
+    time_off_id: strawberry.ID = strawberry.field(
+        description="One of your time-off entries; NOT_FOUND otherwise."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The new time off, or why nothing was changed.")
 class TimeOffPayload:
-    time_off: TimeOff | None
-    user_errors: list[UserError]
+    time_off: TimeOff | None = strawberry.field(
+        description="The time off after the change; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Which time off was removed, or why nothing was changed.")
 class RemoveTimeOffPayload:
-    removed_time_off_id: strawberry.ID | None
-    user_errors: list[UserError]
+    removed_time_off_id: strawberry.ID | None = strawberry.field(
+        description="The removed entry's ID; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why nothing was changed; empty on success."
+    )
 
 
 @strawberry.type
 class TimeOffMutations:
     @strawberry.mutation(description="Block time; booked sessions are not touched.")
-    async def add_time_off(self, info: strawberry.Info, input: AddTimeOffInput) -> TimeOffPayload:
+    async def add_time_off(
+        self, info: strawberry.Info,
+        input: Annotated[AddTimeOffInput, strawberry.argument(description="The time off to add.")],
+    ) -> TimeOffPayload:
         outcome = await time_off.add(
             info.context, start_date=input.start_date, end_date=input.end_date,
             all_day=input.all_day, start_time=input.start_time, end_time=input.end_time,
@@ -52,7 +67,10 @@ class TimeOffMutations:
 
     @strawberry.mutation(description="Remove time off; its slots are bookable again at once.")
     async def remove_time_off(
-        self, info: strawberry.Info, input: RemoveTimeOffInput
+        self, info: strawberry.Info,
+        input: Annotated[RemoveTimeOffInput, strawberry.argument(
+            description="The time off to remove."
+        )],
     ) -> RemoveTimeOffPayload:
         outcome = await time_off.remove(info.context, input.time_off_id)
         return RemoveTimeOffPayload(

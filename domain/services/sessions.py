@@ -1,0 +1,354 @@
+"""Use cases of the calendar: schedule by hand, edit, drag, cancel, and the paperwork.
+
+Manual sessions may overlap others: that is allowed and reported as conflicts, never refused.
+Every change records `SessionChanged` and, when overlaps appear or clear, `ConflictsChanged`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain import booking, money
+from domain.errors import ErrorCode, RuleViolation, UserError
+from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
+from domain.intervals import Interval
+from domain.model import (
+    CalendarView,
+    ClientStatus,
+    EventType,
+    Payment,
+    Session,
+    SessionFacts,
+    SessionSource,
+    SessionStatus,
+    SessionVisit,
+)
+from domain.money import ClaimStatus
+from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.reschedule import Landing, landing
+
+MAX_NOTE = 20_000
+MAX_REASON = 500
+Pair = tuple[UUID, UUID]
+
+
+@dataclass
+class SessionResult:
+    session: Session
+    appeared: list[Pair] = field(default_factory=list)
+    cleared: list[Pair] = field(default_factory=list)
+    conflicts: list[Session] = field(default_factory=list)  # all overlaps where it now is
+
+
+def _pair(a: Session, b: Session) -> Pair:
+    first, second = sorted((a, b), key=lambda s: (s.start, str(s.id)))
+    return first.id, second.id
+
+
+def _not_found(field_name: str = "sessionId") -> RuleViolation:
+    return RuleViolation.one((field_name,), ErrorCode.NOT_FOUND, "No such session.")
+
+
+async def _owned(uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None) -> Session:
+    session = await uow.sessions.get(session_id, for_update=True) if session_id else None
+    if session is None or session.therapist_id != therapist_id:
+        raise _not_found()
+    return session
+
+
+async def _event_type(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID | None) -> EventType:
+    found = await uow.event_types.get(event_type_id) if event_type_id else None
+    if found is None or found.therapist_id != therapist_id:
+        raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
+    return found
+
+
+async def _overlaps(uow: UnitOfWork, session: Session, interval: Interval | None) -> list[Session]:
+    if interval is None:
+        return []
+    return await uow.sessions.overlapping(session.therapist_id, interval, exclude=session.id)
+
+
+async def _record_change(
+    uow: UnitOfWork, session: Session, kind: str, before: Interval | None, after: Interval | None
+) -> SessionResult:
+    """Save, then work out which overlaps appeared or cleared; record both events."""
+    await uow.sessions.save(session)
+    old = {s.id: s for s in await _overlaps(uow, session, before)}
+    new = {s.id: s for s in await _overlaps(uow, session, after)}
+    appeared = [_pair(session, new[i]) for i in new.keys() - old.keys()]
+    cleared = [_pair(session, old[i]) for i in old.keys() - new.keys()]
+    uow.record(SessionChanged(session.therapist_id, session.id, kind, _span(before), _span(after)))
+    if appeared or cleared:
+        uow.record(ConflictsChanged(session.therapist_id, tuple(sorted(appeared)), tuple(sorted(cleared))))
+    return SessionResult(session, sorted(appeared), sorted(cleared), list(new.values()))
+
+
+def _span(interval: Interval | None) -> tuple[datetime, datetime] | None:
+    return (interval.start, interval.end) if interval else None
+
+
+def _live(session: Session) -> Interval | None:
+    return None if session.cancelled else session.interval
+
+
+async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarView) -> None:
+    async with uow:
+        therapist = await uow.therapists.get(therapist_id, for_update=True)
+        assert therapist is not None
+        therapist.calendar_view = view
+        await uow.therapists.save(therapist)
+        await uow.commit()
+
+
+async def create(
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, *,
+    client_id: UUID | None, event_type_id: UUID | None, start: datetime,
+    visit: SessionVisit | None,
+) -> SessionResult:
+    """A session scheduled by hand for an active client; overlaps are allowed and flagged."""
+    if start.tzinfo is None:
+        raise RuleViolation.one(("start",), ErrorCode.INVALID, "Give the start with a UTC offset.")
+    async with uow:
+        client = await uow.clients.get(client_id) if client_id else None
+        if client is None or client.therapist_id != therapist_id:
+            raise RuleViolation.one(("clientId",), ErrorCode.NOT_FOUND, "No such client.")
+        if client.status is not ClientStatus.ACTIVE:
+            raise RuleViolation.one(
+                ("clientId",), ErrorCode.NOT_ACTIVE, "Accept this client from New bookings first."
+            )
+        event_type = await _event_type(uow, therapist_id, event_type_id)
+        chosen = booking.resolve_visit(event_type, visit)
+        if isinstance(chosen, UserError):
+            raise RuleViolation([chosen])
+        session = Session(
+            id=uuid.uuid4(), therapist_id=therapist_id, client_id=client.id,
+            event_type_id=event_type.id, start=start,
+            end=start + timedelta(minutes=event_type.minutes), visit=chosen,
+            meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+            source=SessionSource.MANUAL, created_at=clock.now(), client_time_zone=client.time_zone,
+            fee_cents=event_type.price_cents, fee_currency=event_type.currency,
+        )
+        await uow.sessions.add(session)
+        result = await _record_change(uow, session, "CREATED", None, session.interval)
+        await uow.commit()
+    return result
+
+
+@dataclass(frozen=True)
+class SessionEdit:
+    """The edit form; None = unchanged."""
+
+    start: datetime | None = None
+    event_type_id: UUID | None = None
+    event_type_given: bool = False  # an ID was sent (it may not have decoded)
+    visit: SessionVisit | None = None
+    fee_cents: int | None = None
+    fee_currency: str | None = None
+    clear_fee: bool = False
+
+
+def _fee_errors(edit: SessionEdit) -> list[UserError]:
+    errors: list[UserError] = []
+    if edit.fee_cents is not None:
+        errors += money.amount_errors(edit.fee_cents, ("feeCents",), allow_zero=True)
+        if edit.fee_currency is None:
+            errors.append(UserError(("feeCurrency",), ErrorCode.REQUIRED, "Give the fee's currency."))
+    if edit.fee_currency is not None:
+        errors += money.currency_errors(edit.fee_currency, ("feeCurrency",))
+    return errors
+
+
+async def update(
+    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, edit: SessionEdit
+) -> SessionResult:
+    errors = _fee_errors(edit)
+    if edit.start is not None and edit.start.tzinfo is None:
+        errors.append(UserError(("start",), ErrorCode.INVALID, "Give the start with a UTC offset."))
+    if errors:
+        raise RuleViolation(errors)
+    async with uow:
+        session = await _owned(uow, therapist_id, session_id)
+        before = _live(session)
+        if edit.start is not None and session.cancelled:
+            raise _cancelled()
+        event_type = await uow.event_types.get(session.event_type_id, include_deleted=True)
+        if edit.event_type_given:
+            new_type = await _event_type(uow, therapist_id, edit.event_type_id)
+            if event_type is not None and session.fee_cents == event_type.price_cents:
+                session.fee_cents, session.fee_currency = new_type.price_cents, new_type.currency
+            event_type = new_type
+            session.event_type_id = new_type.id
+        assert event_type is not None
+        if edit.visit is not None or edit.event_type_given:
+            chosen = booking.resolve_visit(event_type, edit.visit or session.visit)
+            if isinstance(chosen, UserError):
+                raise RuleViolation([chosen])
+            session.visit = chosen
+        start = edit.start or session.start
+        session.start, session.end = start, start + timedelta(minutes=event_type.minutes)
+        if edit.clear_fee:
+            session.fee_cents = session.fee_currency = None
+        elif edit.fee_cents is not None:
+            session.fee_cents, session.fee_currency = edit.fee_cents, edit.fee_currency
+        kind = "MOVED" if edit.start is not None else "UPDATED"
+        result = await _record_change(uow, session, kind, before, _live(session))
+        await uow.commit()
+    return result
+
+
+def _cancelled() -> RuleViolation:
+    return RuleViolation.one(
+        ("sessionId",), ErrorCode.SESSION_CANCELLED,
+        "A cancelled session does not move. Uncancel it first.",
+    )
+
+
+def parse_target(view: CalendarView, raw: str) -> datetime | date:
+    """WEEK: an ISO 8601 date-time (naive = the therapist's wall clock); MONTH: a date."""
+    try:
+        if view is CalendarView.MONTH:
+            return date.fromisoformat(raw.strip())
+        return datetime.fromisoformat(raw.strip())
+    except ValueError:
+        message = "Use a date (YYYY-MM-DD)." if view is CalendarView.MONTH else "Use a date-time."
+        raise RuleViolation.one(("target",), ErrorCode.INVALID, message) from None
+
+
+@dataclass
+class MovePlan:
+    session: Session
+    landing: Landing
+    result: SessionResult | None = None
+
+
+async def _plan(
+    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, raw: str
+) -> MovePlan:
+    """Where a drop lands — shared by the preview and the move, so they never disagree."""
+    target = parse_target(view, raw)
+    session = await _owned(uow, therapist_id, session_id)
+    if session.cancelled:
+        raise _cancelled()
+    therapist = await uow.therapists.get(therapist_id)
+    assert therapist is not None
+    return MovePlan(session, landing(view.value, target, session.interval, ZoneInfo(therapist.time_zone)))
+
+
+async def reschedule(
+    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
+) -> SessionResult:
+    async with uow:
+        plan = await _plan(uow, therapist_id, session_id, view, target)
+        session, before = plan.session, plan.session.interval
+        session.start, session.end = plan.landing.start, plan.landing.end
+        result = await _record_change(uow, session, "MOVED", before, session.interval)
+        await uow.commit()
+    return result
+
+
+async def preview(
+    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
+) -> SessionResult:
+    """The move without the commit: the unit of work rolls back, nothing changes."""
+    async with uow:
+        plan = await _plan(uow, therapist_id, session_id, view, target)
+        session = plan.session
+        old = {s.id: s for s in await _overlaps(uow, session, session.interval)}
+        moved = replace(session, start=plan.landing.start, end=plan.landing.end)
+        new = {s.id: s for s in await _overlaps(uow, moved, moved.interval)}
+        return SessionResult(
+            moved,
+            sorted(_pair(moved, new[i]) for i in new.keys() - old.keys()),
+            sorted(_pair(session, old[i]) for i in old.keys() - new.keys()),
+            list(new.values()),
+        )
+
+
+async def cancel(
+    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, *, reason: str | None,
+    notify_client: bool,
+) -> SessionResult:
+    if reason is not None and len(reason) > MAX_REASON:
+        raise RuleViolation.one(("reason",), ErrorCode.TOO_LONG, f"At most {MAX_REASON} characters.")
+    async with uow:
+        session = await _owned(uow, therapist_id, session_id)
+        if session.cancelled:
+            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
+        before = session.interval
+        session.status = SessionStatus.CANCELLED
+        session.cancel_reason = (reason or "").strip() or None
+        session.notify_client = notify_client
+        result = await _record_change(uow, session, "CANCELLED", before, None)
+        await uow.commit()
+    return result
+
+
+async def uncancel(uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None) -> SessionResult:
+    """Back to scheduled; overlaps that come back are flagged again (allowed)."""
+    async with uow:
+        session = await _owned(uow, therapist_id, session_id)
+        if not session.cancelled:
+            raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
+        session.status = SessionStatus.SCHEDULED
+        session.cancel_reason, session.notify_client = None, False
+        result = await _record_change(uow, session, "UNCANCELLED", None, session.interval)
+        await uow.commit()
+    return result
+
+
+async def write_note(
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, text: str
+) -> Session:
+    if len(text) > MAX_NOTE:
+        raise RuleViolation.one(("text",), ErrorCode.TOO_LONG, f"At most {MAX_NOTE} characters.")
+    async with uow:
+        session = await _owned(uow, therapist_id, session_id)
+        await uow.sessions.write_note(session.id, text, clock.now())
+        uow.record(SessionWorkedOn(therapist_id, session.id, "NOTE"))
+        await uow.commit()
+    return session
+
+
+async def record_payment(
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, *,
+    amount_cents: int, currency: str, method: str,
+) -> tuple[Session, SessionFacts]:
+    errors = money.amount_errors(amount_cents, ("amountCents",), allow_zero=False)
+    errors += money.currency_errors(currency)
+    if errors:
+        raise RuleViolation(errors)
+    async with uow:
+        session = await _owned(uow, therapist_id, session_id)
+        if session.fee_currency and session.fee_currency != currency:
+            raise RuleViolation.one(
+                ("currency",), ErrorCode.CURRENCY_MISMATCH, "Pay in the currency of the session fee."
+            )
+        await uow.sessions.add_payment(
+            Payment(uuid.uuid4(), session.id, amount_cents, currency, method, clock.now())
+        )
+        uow.record(SessionWorkedOn(therapist_id, session.id, "PAYMENT"))
+        facts = await uow.sessions.facts(session.id)
+        await uow.commit()
+    return session, facts
+
+
+async def set_claim_status(
+    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, status: ClaimStatus
+) -> Session:
+    async with uow:
+        session = await _owned(uow, therapist_id, session_id)
+        session.claim_status = status
+        await uow.sessions.save(session)
+        uow.record(SessionWorkedOn(therapist_id, session.id, "CLAIM"))
+        await uow.commit()
+    return session
+
+
+def worked_on(session: Session, facts: SessionFacts) -> bool:
+    """A note, a payment or a claim: such occurrences survive the end of a series."""
+    return facts.has_note or facts.payment_count > 0 or session.claim_status is not ClaimStatus.NONE
