@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domain.intervals import Interval
-from domain.money import ClaimStatus
 from domain.model import (
     CalendarView,
     Client,
@@ -19,6 +18,7 @@ from domain.model import (
     TimeOff,
     VisitType,
 )
+from domain.money import ClaimStatus
 from persistence.tables import (
     ClientRow,
     EventTypeRow,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from uuid import UUID
 
 from sqlalchemy import func, literal, or_, select, tuple_
@@ -233,8 +234,12 @@ async def calendar_rows(
     """Sessions overlapping [start − 12 h, end + 12 h) with client, event type and paperwork
     facts, in one statement; the margin lets conflicts across the range's edges be seen."""
     _, has_note, paid, count = repositories.facts_columns()
+    clients, event_types = ClientRow.__table__, EventTypeRow.__table__
     stmt = (
-        select(SessionRow, ClientRow, EventTypeRow, has_note, paid, count)
+        select(
+            SessionRow.__table__, *_prefixed(clients, "c_"), *_prefixed(event_types, "e_"),
+            has_note.label("f_note"), paid.label("f_paid"), count.label("f_count"),
+        )
         .join(ClientRow, ClientRow.id == SessionRow.client_id)
         .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
         .where(
@@ -245,13 +250,26 @@ async def calendar_rows(
         .order_by(SessionRow.start_at, SessionRow.id)
     )
     async with db.read_session() as session:
-        return [
-            CalendarRow(
-                session_from_row(s), client_from_row(c), event_type_from_row(e),
-                SessionFacts(bool(n), int(p or 0), int(k or 0)),
-            )
-            for s, c, e, n, p, k in await session.execute(stmt)
-        ]
+        rows = (await session.execute(stmt)).mappings().all()
+    return [
+        CalendarRow(
+            session_from_row(row),  # type: ignore[arg-type]
+            client_from_row(_unprefixed(row, "c_")),  # type: ignore[arg-type]
+            event_type_from_row(_unprefixed(row, "e_")),  # type: ignore[arg-type]
+            SessionFacts(bool(row["f_note"]), int(row["f_paid"] or 0), int(row["f_count"] or 0)),
+        )
+        for row in rows
+    ]
+
+
+def _prefixed(table, prefix: str) -> list:
+    """Columns of a joined table under prefixed labels, so that names do not collide."""
+    return [column.label(prefix + column.name) for column in table.c]
+
+
+def _unprefixed(row, prefix: str) -> SimpleNamespace:
+    """The joined table's columns back under their own names (what the mappers read)."""
+    return SimpleNamespace(**{k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)})
 
 
 async def facts_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, SessionFacts]:

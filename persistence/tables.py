@@ -8,10 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Column,
-    Integer,
     Date,
     ForeignKey,
     Index,
+    Integer,
     SmallInteger,
     String,
     Text,

@@ -7,46 +7,67 @@ come from one sweep over those intervals.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from domain import booking
 from domain.conflicts import Timed, conflicting_ids, find_conflicts
 from domain.intervals import Interval
-from domain.model import Session
+from domain.model import Client, EventType, Session, SessionFacts
 from persistence import queries
 from resolvers.context import Context
 from resolvers.errors import ApiError
 
 
 @dataclass(frozen=True)
+class Prefetched:
+    """What the calendar read already knows about one session (fields answer without awaiting)."""
+
+    facts: SessionFacts
+    client: Client
+    event_type: EventType
+    overlapping: list[UUID]
+    lookup: Mapping[UUID, Session]  # every session read, for `conflictsWith`
+    siblings: Mapping[UUID, Prefetched]
+
+
+@dataclass(frozen=True)
 class CalendarRange:
     sessions: list[Session]  # those overlapping [start, end), by start
     pairs: list[tuple[Session, Session]]  # conflicting pairs with at least one in range
+    known: Mapping[UUID, Prefetched]
 
 
 async def load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
+    """Memoised per request: `sessions` and `conflicts` side by side read the database once."""
+    key = ("calendar", start, end)
+    if key not in ctx.memo:
+        ctx.memo[key] = asyncio.ensure_future(_load(ctx, start, end))
+    return await ctx.memo[key]
+
+
+async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
     errors = booking.range_errors(start, end)
     if errors:
         raise ApiError(errors[0].message, "BAD_USER_INPUT", field=errors[0].field[-1])
     me = await ctx.therapist()
     rows = await queries.calendar_rows(ctx.services.db, me.id, start, end)
-    loaders = ctx.loaders
-    by_id = {}
-    for row in rows:
-        by_id[row.session.id] = row.session
-        loaders.client_by_id.prime(row.client.id, row.client)
-        loaders.event_type_by_id.prime(row.event_type.id, row.event_type)
-        loaders.facts_by_session.prime(row.session.id, row.facts)
-        loaders.session_by_id.prime(row.session.id, row.session)
+    by_id = {row.session.id: row.session for row in rows}
     timed = [Timed(s.id, s.interval, s.cancelled) for s in by_id.values()]
     overlaps = conflicting_ids(timed)
     window = Interval(start, end)
+    known: dict[UUID, Prefetched] = {}
+    for row in rows:  # exact for sessions in range: whatever overlaps them is within the margin
+        known[row.session.id] = Prefetched(
+            row.facts, row.client, row.event_type,
+            sorted(overlaps[row.session.id], key=lambda i: (by_id[i].start, str(i))), by_id, known,
+        )
     in_range = [s for s in by_id.values() if s.interval.overlaps(window)]
-    for session in in_range:  # exact: every overlapping session is within the margin
-        loaders.overlapping_by_session.prime(session.id, sorted(overlaps[session.id], key=str))
     pairs = [
         (by_id[a], by_id[b]) for a, b in find_conflicts(timed)
         if by_id[a].interval.overlaps(window) or by_id[b].interval.overlaps(window)
     ]
-    return CalendarRange(in_range, pairs)
+    return CalendarRange(in_range, pairs, known)

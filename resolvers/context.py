@@ -55,6 +55,7 @@ class Context:
         self.client_address = client_address
         self.request = request
         self.loaders = Loaders(services.db)
+        self.memo: dict[object, object] = {}  # per-request results shared by sibling fields
         self._viewer: Therapist | None = None
         self._viewer_loaded = False
         self._viewer_lock = asyncio.Lock()

@@ -141,7 +141,7 @@ class Query:
         to: Annotated[datetime, strawberry.argument(description="Range end (exclusive).")],
     ) -> list[Session]:
         found = await calendar.load(info.context, from_, to)
-        return [Session.from_domain(s) for s in found.sessions]
+        return [Session.from_domain(s, found.known[s.id]) for s in found.sessions]
 
     @strawberry.field(
         description="Overlapping pairs of scheduled sessions with at least one in [from, to) "
@@ -153,7 +153,9 @@ class Query:
         to: Annotated[datetime, strawberry.argument(description="Range end (exclusive).")],
     ) -> list[ConflictPair]:
         found = await calendar.load(info.context, from_, to)
-        return [ConflictPair(first=Session.from_domain(a), second=Session.from_domain(b))
+        known = found.known
+        return [ConflictPair(first=Session.from_domain(a, known[a.id]),
+                             second=Session.from_domain(b, known[b.id]))
                 for a, b in found.pairs]
 
     @strawberry.field(

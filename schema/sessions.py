@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
 from domain import model, money
 from resolvers import global_ids
+from resolvers.calendar import Prefetched
 from schema.common import Money, Node
 from schema.event_types import EventType
 
 if TYPE_CHECKING:
     from schema.clients import Client
+
+T = TypeVar("T")
 
 SessionVisit = strawberry.enum(model.SessionVisit, description="Where this session takes place.")
 SessionStatus = strawberry.enum(model.SessionStatus, description="Scheduled or cancelled.")
@@ -60,9 +64,11 @@ class Session(Node):
     claim_status: ClaimStatus = strawberry.field(description="Insurance claim status.")  # type: ignore[valid-type]
     has_claim: bool = strawberry.field(description="True when a claim status other than NONE is set.")
     domain: strawberry.Private[model.Session]
+    known: strawberry.Private[Prefetched | None] = None
 
     @classmethod
-    def from_domain(cls, s: model.Session) -> Session:
+    def from_domain(cls, s: model.Session, known: Prefetched | None = None) -> Session:
+        """`known` carries what a calendar read already fetched, so fields answer at once."""
         return cls(
             id=strawberry.ID(global_ids.encode("Session", s.id)), start=s.start, end=s.end,
             minutes=round((s.end - s.start).total_seconds() / 60), visit_type=s.visit,
@@ -70,28 +76,36 @@ class Session(Node):
             cancel_reason=s.cancel_reason, client_time_zone=s.client_time_zone,
             cancelled=s.cancelled, recurring=s.source is model.SessionSource.SERIES,
             fee=Money.of(s.fee_cents, s.fee_currency), claim_status=s.claim_status,
-            has_claim=s.claim_status is not money.ClaimStatus.NONE, domain=s,
+            has_claim=s.claim_status is not money.ClaimStatus.NONE, domain=s, known=known,
         )
 
-    async def _facts(self, info: strawberry.Info) -> model.SessionFacts:
-        return await info.context.loaders.facts_by_session.load(self.domain.id)
+    def _with_facts(
+        self, info: strawberry.Info, answer: Callable[[model.SessionFacts], T]
+    ) -> T | Awaitable[T]:
+        """Answer from prefetched facts without a task per field, else through the loader."""
+        if self.known is not None:
+            return answer(self.known.facts)
+
+        async def later() -> T:
+            return answer(await info.context.loaders.facts_by_session.load(self.domain.id))
+
+        return later()
 
     @strawberry.field(description="NO_FEE, UNPAID, PARTIALLY_PAID or PAID.")
-    async def payment_status(self, info: strawberry.Info) -> PaymentStatus:  # type: ignore[valid-type]
-        facts = await self._facts(info)
-        return money.payment_status(self.domain.fee_cents, [facts.paid_cents])
+    def payment_status(self, info: strawberry.Info) -> PaymentStatus:  # type: ignore[valid-type]
+        return self._with_facts(info, lambda f: money.payment_status(self.domain.fee_cents, [f.paid_cents]))
 
     @strawberry.field(description="Sum of the payments recorded, in cents.")
-    async def amount_paid_cents(self, info: strawberry.Info) -> int:
-        return (await self._facts(info)).paid_cents
+    def amount_paid_cents(self, info: strawberry.Info) -> int:
+        return self._with_facts(info, lambda f: f.paid_cents)
 
     @strawberry.field(description="True when at least one payment is recorded.")
-    async def has_payment(self, info: strawberry.Info) -> bool:
-        return (await self._facts(info)).payment_count > 0
+    def has_payment(self, info: strawberry.Info) -> bool:
+        return self._with_facts(info, lambda f: f.payment_count > 0)
 
     @strawberry.field(description="True when a clinical note is written.")
-    async def has_note(self, info: strawberry.Info) -> bool:
-        return (await self._facts(info)).has_note
+    def has_note(self, info: strawberry.Info) -> bool:
+        return self._with_facts(info, lambda f: f.has_note)
 
     @strawberry.field(description="The clinical note (PHI; only the owner can read it); null if none.")
     async def note(self, info: strawberry.Info) -> str | None:
@@ -107,29 +121,54 @@ class Session(Node):
         description="True when it overlaps another scheduled session of the therapist "
         "(back-to-back is not an overlap; cancelled sessions never conflict)."
     )
-    async def conflict(self, info: strawberry.Info) -> bool:
-        return bool(await self._overlapping(info))
+    def conflict(self, info: strawberry.Info) -> bool:
+        if self.domain.cancelled:
+            return False
+        if self.known is not None:
+            return bool(self.known.overlapping)
+
+        async def later() -> bool:
+            return bool(await info.context.loaders.overlapping_by_session.load(self.domain.id))
+
+        return later()
 
     @strawberry.field(description="The scheduled sessions it overlaps.")
-    async def conflicts_with(self, info: strawberry.Info) -> list[Session]:
-        ids = await self._overlapping(info)
-        found = await info.context.loaders.session_by_id.load_many(ids)
-        return [Session.from_domain(s) for s in found if s is not None]
-
-    async def _overlapping(self, info: strawberry.Info) -> list:
+    def conflicts_with(self, info: strawberry.Info) -> list[Session]:
         if self.domain.cancelled:
             return []
-        return await info.context.loaders.overlapping_by_session.load(self.domain.id)
+        known = self.known
+        if known is not None:
+            return [Session.from_domain(known.lookup[i], known.siblings.get(i)) for i in known.overlapping]
+
+        async def later() -> list[Session]:
+            ids = await info.context.loaders.overlapping_by_session.load(self.domain.id)
+            found = await info.context.loaders.session_by_id.load_many(ids)
+            return [Session.from_domain(s) for s in found if s is not None]
+
+        return later()
 
     @strawberry.field(description="The event type booked (kept even if since retired).")
-    async def event_type(self, info: strawberry.Info) -> EventType:
-        found = await info.context.loaders.event_type_by_id.load(self.domain.event_type_id)
-        return EventType.from_domain(found)
+    def event_type(self, info: strawberry.Info) -> EventType:
+        if self.known is not None:
+            return EventType.from_domain(self.known.event_type)
+
+        async def later() -> EventType:
+            return EventType.from_domain(
+                await info.context.loaders.event_type_by_id.load(self.domain.event_type_id)
+            )
+
+        return later()
 
     @strawberry.field(description="The client this session is with.")
-    async def client(
+    def client(
         self, info: strawberry.Info
     ) -> Annotated[Client, strawberry.lazy("schema.clients")]:
         from schema.clients import Client
 
-        return Client.from_domain(await info.context.loaders.client_by_id.load(self.domain.client_id))
+        if self.known is not None:
+            return Client.from_domain(self.known.client)
+
+        async def later() -> Client:
+            return Client.from_domain(await info.context.loaders.client_by_id.load(self.domain.client_id))
+
+        return later()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from persistence.instrumentation import count_statements
 from tests.api.calendar_helpers import (
     CANCEL,
-    CREATE,
     CONFLICTS,
+    CREATE,
     PREVIEW,
     RESCHEDULE,
     SESSIONS,
