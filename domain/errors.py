@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     NOT_CANCELLED = "NOT_CANCELLED"
     UNKNOWN_CURRENCY = "UNKNOWN_CURRENCY"
     CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
+    NOT_IN_SERIES = "NOT_IN_SERIES"
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,8 @@ class Session:
     fee_cents: int | None = None
     fee_currency: str | None = None
     claim_status: ClaimStatus = ClaimStatus.NONE
+    series_id: UUID | None = None
+    occurrence_date: date | None = None  # the series' original local date: its key
 
     @property
     def interval(self) -> Interval:
@@ -154,6 +156,47 @@ class Session:
     @property
     def minutes(self) -> int:
         return round((self.end - self.start).total_seconds() / 60)
+
+
+class Repeats(StrEnum):
+    NONE = "NONE"
+    WEEKLY = "WEEKLY"
+    EVERY_2_WEEKS = "EVERY_2_WEEKS"
+    EVERY_3_WEEKS = "EVERY_3_WEEKS"
+    EVERY_4_WEEKS = "EVERY_4_WEEKS"
+
+    @property
+    def every_weeks(self) -> int:
+        return {"WEEKLY": 1, "EVERY_2_WEEKS": 2, "EVERY_3_WEEKS": 3, "EVERY_4_WEEKS": 4}.get(self.value, 0)
+
+    @classmethod
+    def of_weeks(cls, weeks: int) -> Repeats:
+        return next(r for r in cls if r.every_weeks == weeks)
+
+
+@dataclass(slots=True)
+class Series:
+    """A standing session: every `every_weeks` weeks at a wall-clock time in the therapist's
+    zone, from `anchor_date` on, with no end date until stopped. Occurrences are real sessions
+    up to `materialised_until` (a local date); later ones are computed from the rule."""
+
+    id: UUID
+    therapist_id: UUID
+    client_id: UUID
+    event_type_id: UUID
+    anchor_date: date
+    start_minute: int
+    length_minutes: int
+    every_weeks: int
+    visit: SessionVisit
+    active: bool
+    materialised_until: date
+    created_at: datetime
+    ended_at: datetime | None = None
+
+    @property
+    def repeats(self) -> Repeats:
+        return Repeats.of_weeks(self.every_weeks)
 
 
 @dataclass(frozen=True, slots=True)

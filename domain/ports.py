@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, Self
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from domain.model import (
     Client,
     EventType,
     Payment,
+    Series,
     Session,
     SessionFacts,
     Therapist,
@@ -79,7 +80,11 @@ class AvailabilityRepository(Protocol):
 class EventTypeRepository(Protocol):
     async def active(self, therapist_id: UUID) -> list[EventType]: ...
 
-    async def get(self, event_type_id: UUID) -> EventType | None: ...
+    async def get(self, event_type_id: UUID, *, include_deleted: bool = False) -> EventType | None: ...
+
+    async def get_many(self, event_type_ids: set[UUID]) -> dict[UUID, EventType]:
+        """Retired ones included: sessions keep theirs."""
+        ...
 
     async def add(self, event_type: EventType) -> None: ...
 
@@ -90,6 +95,8 @@ class EventTypeRepository(Protocol):
 
 class ClientRepository(Protocol):
     async def get(self, client_id: UUID, *, for_update: bool = False) -> Client | None: ...
+
+    async def get_many(self, client_ids: set[UUID]) -> dict[UUID, Client]: ...
 
     async def add(self, client: Client) -> None: ...
 
@@ -130,6 +137,36 @@ class SessionRepository(Protocol):
         ...
 
 
+class SeriesRepository(Protocol):
+    async def add(self, series: Series) -> None: ...
+
+    async def get(self, series_id: UUID, *, for_update: bool = False) -> Series | None: ...
+
+    async def save(self, series: Series) -> None: ...
+
+    async def active_of(self, therapist_id: UUID) -> list[Series]: ...
+
+    async def due(self, until: date, limit: int) -> list[tuple[Series, str]]:
+        """Active series materialised short of `until`, least materialised first, each with
+        its therapist's time zone."""
+        ...
+
+    async def add_occurrences(self, sessions: Sequence[Session]) -> list[Session]:
+        """Insert occurrences; one that already exists (series, date) is skipped, not an error.
+        Returns those actually inserted."""
+        ...
+
+    async def advance(self, series_ids: Sequence[UUID], until: date) -> None:
+        """Move `materialised_until` forward to `until` (never back)."""
+        ...
+
+    async def delete_upcoming_unworked(
+        self, series_id: UUID, *, after: datetime, keep: UUID | None = None
+    ) -> list[Session]:
+        """Delete occurrences starting after `after` with no note, payment or claim."""
+        ...
+
+
 class TimeOffRepository(Protocol):
     async def add(self, time_off: TimeOff) -> None: ...
 
@@ -154,6 +191,13 @@ class VideoRooms(Protocol):
         ...
 
 
+class JobRelay(Protocol):
+    async def committed(self, job_ids: Sequence[UUID]) -> None:
+        """Outbox jobs just committed: hand them to the broker now (best effort; the relay
+        loop sends whatever this misses)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless `commit()` is called; events after commit."""
 
@@ -165,6 +209,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     time_off: TimeOffRepository
     booking_requests: BookingRequestRepository
+    series: SeriesRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -173,3 +218,8 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     def record(self, event: DomainEvent) -> None: ...
+
+    def enqueue(self, job: str, payload: dict) -> None:
+        """A job that must not be lost: written to the outbox in this transaction and relayed
+        to the workers after commit (the actor must tolerate running twice)."""
+        ...

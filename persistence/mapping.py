@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.intervals import Interval
 from domain.model import (
     CalendarView,
@@ -10,6 +12,7 @@ from domain.model import (
     EventType,
     OfficeAddress,
     Payment,
+    Series,
     Session,
     SessionSource,
     SessionStatus,
@@ -23,6 +26,7 @@ from persistence.tables import (
     ClientRow,
     EventTypeRow,
     PaymentRow,
+    SeriesRow,
     SessionRow,
     TherapistRow,
     TimeOffRow,
@@ -100,7 +104,9 @@ def session_from_row(row: SessionRow) -> Session:
         created_at=row.created_at, client_time_zone=row.client_time_zone,
         cancel_reason=row.cancel_reason, notify_client=row.notify_client,
         fee_cents=row.fee_cents, fee_currency=row.fee_currency,
-        claim_status=ClaimStatus(row.claim_status),
+        claim_status=ClaimStatus(row.claim_status), series_id=row.series_id,
+        occurrence_date=row.occurrence_date if not isinstance(row.occurrence_date, str)
+        else date.fromisoformat(row.occurrence_date),
     )
 
 
@@ -112,6 +118,27 @@ def session_to_row(s: Session, row: SessionRow | None = None) -> SessionRow:
     row.client_time_zone, row.cancel_reason = s.client_time_zone, s.cancel_reason
     row.notify_client, row.fee_cents, row.fee_currency = s.notify_client, s.fee_cents, s.fee_currency
     row.claim_status = s.claim_status.value
+    row.series_id, row.occurrence_date = s.series_id, s.occurrence_date
+    return row
+
+
+def series_from_row(row: SeriesRow) -> Series:
+    return Series(
+        id=row.id, therapist_id=row.therapist_id, client_id=row.client_id,
+        event_type_id=row.event_type_id, anchor_date=row.anchor_date,
+        start_minute=row.start_minute, length_minutes=row.length_minutes,
+        every_weeks=row.every_weeks, visit=SessionVisit(row.visit), active=row.active,
+        materialised_until=row.materialised_until, created_at=row.created_at,
+        ended_at=row.ended_at,
+    )
+
+
+def series_to_row(s: Series, row: SeriesRow | None = None) -> SeriesRow:
+    row = row or SeriesRow(id=s.id, therapist_id=s.therapist_id, created_at=s.created_at)
+    row.client_id, row.event_type_id, row.anchor_date = s.client_id, s.event_type_id, s.anchor_date
+    row.start_minute, row.length_minutes = s.start_minute, s.length_minutes
+    row.every_weeks, row.visit, row.active = s.every_weeks, s.visit.value, s.active
+    row.materialised_until, row.ended_at = s.materialised_until, s.ended_at
     return row
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from uuid import UUID
 
-from sqlalchemy import func, literal, or_, select, tuple_
+from sqlalchemy import func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from domain.intervals import Interval
@@ -17,9 +17,11 @@ from domain.model import (
     ClientStatus,
     EventType,
     Payment,
+    Series,
     Session,
     SessionFacts,
     SessionStatus,
+    SessionVisit,
     Therapist,
     TimeOff,
     TimeSlot,
@@ -30,6 +32,7 @@ from persistence.mapping import (
     client_from_row,
     event_type_from_row,
     payment_from_row,
+    series_from_row,
     session_from_row,
     therapist_from_row,
     time_off_from_row,
@@ -40,6 +43,7 @@ from persistence.tables import (
     ClientRow,
     EventTypeRow,
     PaymentRow,
+    SeriesRow,
     SessionNoteRow,
     SessionRow,
     TherapistRow,
@@ -318,3 +322,48 @@ async def payments_by_session(db: Database, session_ids: Sequence[UUID]) -> dict
         for row in (await session.execute(stmt)).scalars():
             result[row.session_id].append(payment_from_row(row))
     return result
+
+
+async def series_by_id(db: Database, series_ids: Sequence[UUID]) -> dict[UUID, Series]:
+    stmt = select(SeriesRow).where(SeriesRow.id.in_(list(series_ids)))
+    async with db.read_session() as session:
+        return {row.id: series_from_row(row) for row in (await session.execute(stmt)).scalars()}
+
+
+async def hours_and_series(
+    db: Database, therapist_id: UUID
+) -> tuple[dict[int, list[TimeSlot]], list[Series]]:
+    """Weekly hours and active series of a therapist in one statement (a tagged UNION ALL):
+    the booking page needs both, and its statement budget is three."""
+    slots = select(
+        literal("A").label("kind"), AvailabilitySlotRow.weekday.label("a"),
+        AvailabilitySlotRow.start_minute.label("b"), AvailabilitySlotRow.end_minute.label("c"),
+        literal(None).label("d"), literal(None).label("e"), literal(None).label("f"),
+    ).where(AvailabilitySlotRow.therapist_id == therapist_id)
+    series = select(
+        literal("S"), SeriesRow.every_weeks, SeriesRow.start_minute, SeriesRow.length_minutes,
+        SeriesRow.anchor_date, SeriesRow.materialised_until, SeriesRow.id,
+    ).where(SeriesRow.therapist_id == therapist_id, SeriesRow.active.is_(True))
+    weekly: dict[int, list[TimeSlot]] = {}
+    found: list[Series] = []
+    async with db.read_session() as session:
+        rows = (await session.execute(union_all(slots, series))).all()
+    for kind, a, b, c, d, e, f in rows:
+        if kind == "A":
+            weekly.setdefault(a, []).append(TimeSlot(b, c))
+            continue
+        found.append(Series(
+            id=f if isinstance(f, UUID) else UUID(str(f)), therapist_id=therapist_id,
+            client_id=therapist_id, event_type_id=therapist_id,  # not needed for busy time
+            anchor_date=_as_date(d), start_minute=b, length_minutes=c, every_weeks=a,
+            visit=SessionVisit.TELEHEALTH, active=True, materialised_until=_as_date(e),
+            created_at=datetime.min.replace(tzinfo=UTC),
+        ))
+    for day in weekly.values():
+        day.sort(key=lambda s: s.start_minute)
+    return weekly, found
+
+
+def _as_date(value) -> date:
+    """A UNION loses column types on SQLite: dates may come back as text."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

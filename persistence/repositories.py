@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, union_all, update
+from sqlalchemy import delete, func, or_, select, union_all, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +20,7 @@ from domain.model import (
     Client,
     EventType,
     Payment,
+    Series,
     Session,
     SessionFacts,
     SessionStatus,
@@ -30,6 +34,8 @@ from persistence.mapping import (
     event_type_from_row,
     event_type_to_row,
     payment_from_row,
+    series_from_row,
+    series_to_row,
     session_from_row,
     session_to_row,
     therapist_from_row,
@@ -43,7 +49,9 @@ from persistence.tables import (
     BookingRequestRow,
     ClientRow,
     EventTypeRow,
+    OutboxRow,
     PaymentRow,
+    SeriesRow,
     SessionNoteRow,
     SessionRow,
     TherapistRow,
@@ -191,6 +199,14 @@ class SqlEventTypes:
             return None
         return event_type_from_row(row)
 
+    async def get_many(self, event_type_ids: set[UUID]) -> dict[UUID, EventType]:
+        if not event_type_ids:
+            return {}
+        rows = await self.session.execute(
+            select(EventTypeRow).where(EventTypeRow.id.in_(list(event_type_ids)))
+        )
+        return {row.id: event_type_from_row(row) for row in rows.scalars()}
+
     async def add(self, event_type: EventType) -> None:
         self.session.add(event_type_to_row(event_type))
 
@@ -214,6 +230,12 @@ class SqlClients:
             stmt = stmt.with_for_update()
         row = (await self.session.execute(stmt)).scalar_one_or_none()
         return client_from_row(row) if row else None
+
+    async def get_many(self, client_ids: set[UUID]) -> dict[UUID, Client]:
+        if not client_ids:
+            return {}
+        rows = await self.session.execute(select(ClientRow).where(ClientRow.id.in_(list(client_ids))))
+        return {row.id: client_from_row(row) for row in rows.scalars()}
 
     async def add(self, client: Client) -> None:
         self.session.add(client_to_row(client))
@@ -391,3 +413,103 @@ class SqlBookingRequests:
 
     async def add(self, key_hash: str, session_id: UUID, at: datetime) -> None:
         self.session.add(BookingRequestRow(key_hash=key_hash, session_id=session_id, created_at=at))
+
+
+class SqlSeries:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, series: Series) -> None:
+        self.session.add(series_to_row(series))
+        await self.session.flush()
+
+    async def get(self, series_id: UUID, *, for_update: bool = False) -> Series | None:
+        stmt = select(SeriesRow).where(SeriesRow.id == series_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return series_from_row(row) if row else None
+
+    async def save(self, series: Series) -> None:
+        series_to_row(series, await self.session.get(SeriesRow, series.id))
+        await self.session.flush()
+
+    async def active_of(self, therapist_id: UUID) -> list[Series]:
+        rows = await self.session.execute(
+            select(SeriesRow).where(SeriesRow.therapist_id == therapist_id, SeriesRow.active.is_(True))
+        )
+        return [series_from_row(r) for r in rows.scalars()]
+
+    async def due(self, until: date, limit: int) -> list[tuple[Series, str]]:
+        rows = await self.session.execute(
+            select(SeriesRow, TherapistRow.time_zone)
+            .join(TherapistRow, TherapistRow.id == SeriesRow.therapist_id)
+            .where(SeriesRow.active.is_(True), SeriesRow.materialised_until < until)
+            .order_by(SeriesRow.materialised_until, SeriesRow.id)
+            .limit(limit)
+        )
+        return [(series_from_row(row), zone) for row, zone in rows]
+
+    async def add_occurrences(self, sessions: Sequence[Session]) -> list[Session]:
+        """INSERT … ON CONFLICT (series_id, occurrence_date) DO NOTHING RETURNING id."""
+        if not sessions:
+            return []
+        dialect = self.session.bind.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = SessionRow.__table__
+        inserted: set[UUID] = set()
+        for chunk in _chunks(list(sessions), 500):
+            values = [_session_values(s) for s in chunk]
+            stmt = (
+                insert(table).values(values)
+                .on_conflict_do_nothing(index_elements=["series_id", "occurrence_date"])
+                .returning(table.c.id)
+            )
+            inserted |= {row[0] for row in await self.session.execute(stmt)}
+        return [s for s in sessions if s.id in inserted]
+
+    async def advance(self, series_ids: Sequence[UUID], until: date) -> None:
+        await self.session.execute(
+            update(SeriesRow)
+            .where(SeriesRow.id.in_(list(series_ids)), SeriesRow.materialised_until < until)
+            .values(materialised_until=until)
+        )
+
+    async def delete_upcoming_unworked(
+        self, series_id: UUID, *, after: datetime, keep: UUID | None = None
+    ) -> list[Session]:
+        worked = or_(
+            SessionRow.claim_status != "NONE",
+            select(SessionNoteRow.session_id).where(SessionNoteRow.session_id == SessionRow.id).exists(),
+            select(PaymentRow.id).where(PaymentRow.session_id == SessionRow.id).exists(),
+        )
+        condition = (SessionRow.series_id == series_id) & (SessionRow.start_at > after) & ~worked
+        if keep is not None:
+            condition &= SessionRow.id != keep
+        doomed = [session_from_row(r) for r in (await self.session.execute(
+            select(SessionRow).where(condition))).scalars()]
+        if doomed:
+            await self.session.execute(
+                delete(SessionRow).where(SessionRow.id.in_([s.id for s in doomed]))
+            )
+        return doomed
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _session_values(s: Session) -> dict:
+    row = session_to_row(s)
+    return {column.name: getattr(row, column.name) for column in SessionRow.__table__.c}
+
+
+class SqlOutbox:
+    """Outbox rows written in the unit of work's transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, job_id: UUID, job: str, payload: dict, at: datetime) -> None:
+        self.session.add(OutboxRow(id=job_id, job=job, payload=json.dumps(payload), created_at=at))

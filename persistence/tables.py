@@ -116,11 +116,35 @@ class ClientRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant())
 
 
+class SeriesRow(SQLModel, table=True):
+    """A recurring series' rule; its occurrences are sessions keyed by (series, date)."""
+
+    __tablename__ = "series"
+    __table_args__ = (Index("ix_series_due", "active", "materialised_until"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    therapist_id: uuid.UUID = Field(sa_column=_owner())
+    client_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    event_type_id: uuid.UUID = Field(sa_column=Column(ForeignKey("event_types.id"), nullable=False))
+    anchor_date: date = Field(sa_column=Column(Date, nullable=False))
+    start_minute: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    length_minutes: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    every_weeks: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    visit: str = Field(sa_column=Column(String(10), nullable=False))
+    active: bool = Field(sa_column=Column(Boolean, nullable=False))
+    materialised_until: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = Field(sa_column=_instant())
+    ended_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
 class SessionRow(SQLModel, table=True):
     __tablename__ = "sessions"
     __table_args__ = (
         Index("ix_sessions_owner_start", "therapist_id", "start_at"),
         Index("ix_sessions_client", "client_id", "start_at"),
+        UniqueConstraint("series_id", "occurrence_date", name="uq_sessions_series_occurrence"),
     )
 
     id: uuid.UUID = Field(primary_key=True)
@@ -147,6 +171,10 @@ class SessionRow(SQLModel, table=True):
     claim_status: str = Field(
         default="NONE", sa_column=Column(String(10), nullable=False, server_default="NONE")
     )
+    series_id: uuid.UUID | None = Field(
+        default=None, sa_column=Column(ForeignKey("series.id", ondelete="SET NULL"))
+    )
+    occurrence_date: date | None = Field(default=None, sa_column=Column(Date))
     created_at: datetime = Field(sa_column=_instant())
 
 
@@ -202,3 +230,18 @@ class PaymentRow(SQLModel, table=True):
     currency: str = Field(sa_column=Column(String(3), nullable=False))
     method: str = Field(sa_column=Column(String(40), nullable=False))
     recorded_at: datetime = Field(sa_column=_instant())
+
+
+class OutboxRow(SQLModel, table=True):
+    """Jobs that must not be lost, written in the transaction of the change they follow and
+    relayed to the broker after commit; `sent_at` is set once the broker has them."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "created_at"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    job: str = Field(sa_column=Column(String(80), nullable=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON; IDs only, never PHI
+    created_at: datetime = Field(sa_column=_instant())
+    sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))

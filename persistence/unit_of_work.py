@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+from datetime import UTC, datetime
 from typing import Self
 
 from domain.events import DomainEvent
-from domain.ports import EventPublisher
+from domain.ports import EventPublisher, JobRelay
 from persistence.database import Database
 from persistence.repositories import (
     SqlAvailability,
     SqlBookingRequests,
     SqlClients,
     SqlEventTypes,
+    SqlOutbox,
+    SqlSeries,
     SqlSessions,
     SqlTherapists,
     SqlTimeOff,
     SqlTokens,
 )
 
+log = logging.getLogger(__name__)
+
+
+class NoRelay:
+    """Until workers are wired: jobs wait in the outbox for the relay loop."""
+
+    async def committed(self, job_ids) -> None:
+        return None
+
 
 class SqlUnitOfWork:
-    def __init__(self, db: Database, publisher: EventPublisher) -> None:
+    def __init__(self, db: Database, publisher: EventPublisher, relay: JobRelay | None = None) -> None:
         self._db = db
         self._publisher = publisher
+        self._relay = relay or NoRelay()
 
     async def __aenter__(self) -> Self:
         self.session = self._db.write_session()
@@ -35,6 +50,9 @@ class SqlUnitOfWork:
         self.sessions = SqlSessions(self.session)
         self.time_off = SqlTimeOff(self.session)
         self.booking_requests = SqlBookingRequests(self.session)
+        self.series = SqlSeries(self.session)
+        self._outbox = SqlOutbox(self.session)
+        self._jobs: list[uuid.UUID] = []
         self._events: list[DomainEvent] = []
         self._committed = False
         return self
@@ -49,20 +67,32 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
         self._committed = True
+        jobs, self._jobs = self._jobs, []
         events, self._events = self._events, []
+        if jobs:
+            try:
+                await self._relay.committed(jobs)
+            except Exception:
+                log.warning("outbox relay after commit failed; the relay loop will send", exc_info=True)
         if events:
             await self._publisher.publish(events)
 
     def record(self, event: DomainEvent) -> None:
         self._events.append(event)
 
+    def enqueue(self, job: str, payload: dict) -> None:
+        job_id = uuid.uuid4()
+        self._outbox.add(job_id, job, payload, datetime.now(UTC))
+        self._jobs.append(job_id)
+
 
 class UnitOfWorkFactory:
     """Makes a fresh unit of work per use case; handed to resolvers and actors."""
 
-    def __init__(self, db: Database, publisher: EventPublisher) -> None:
+    def __init__(self, db: Database, publisher: EventPublisher, relay: JobRelay | None = None) -> None:
         self.db = db
         self.publisher = publisher
+        self.relay = relay
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.db, self.publisher)
+        return SqlUnitOfWork(self.db, self.publisher, self.relay)

@@ -9,6 +9,7 @@ from domain import booking
 from domain.accounts import is_time_zone, normalize_username
 from domain.model import EventType, SessionVisit, Therapist
 from domain.services import booking as booking_service
+from domain.services import series
 from persistence import queries
 from resolvers import global_ids
 from resolvers.context import Context
@@ -56,9 +57,10 @@ async def free_slots(
         raise ApiError("No such booking page or event type.", NOT_FOUND)
     therapist, event_type = found
     db = ctx.services.db
-    weekly = await ctx.loaders.weekly_hours_by_therapist.load(therapist.id)
+    weekly, active_series = await queries.hours_and_series(db, therapist.id)
     span_end = end + timedelta(minutes=event_type.minutes)
     busy = await queries.busy_intervals(db, therapist.id, start, span_end)
+    busy += series.future_busy(active_series, therapist.time_zone, start, span_end)
     rules = booking.rules_for(
         therapist=therapist, event_type=event_type, weekly=weekly, busy=busy,
         now=ctx.services.clock.now(),

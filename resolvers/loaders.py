@@ -6,7 +6,16 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from domain.model import Client, EventType, Payment, Session, SessionFacts, TimeOff, TimeSlot
+from domain.model import (
+    Client,
+    EventType,
+    Payment,
+    Series,
+    Session,
+    SessionFacts,
+    TimeOff,
+    TimeSlot,
+)
 from persistence import queries
 from persistence.database import Database
 
@@ -59,6 +68,11 @@ class Loaders:
             found = await queries.payments_by_session(db, ids)
             return [found[i] for i in ids]
 
+        async def series_of(ids: list[UUID]) -> list[Series | None]:
+            found = await queries.series_by_id(db, ids)
+            return [found.get(i) for i in ids]
+
+        self.series_by_id = DataLoader(load_fn=series_of)
         self.facts_by_session = DataLoader(load_fn=facts)
         self.overlapping_by_session = DataLoader(load_fn=overlapping)
         self.note_by_session = DataLoader(load_fn=notes)

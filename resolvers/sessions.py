@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from domain.model import CalendarView, Session, SessionFacts, SessionVisit
+from domain.model import CalendarView, Repeats, Session, SessionFacts, SessionVisit
 from domain.money import ClaimStatus
-from domain.services import sessions
+from domain.services import series, sessions
 from resolvers import global_ids
 from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
 
 TYPE_NAME = "Session"
+
+
+def series_policy(ctx: Context) -> series.SeriesPolicy:
+    return getattr(ctx.services.config, "series_policy", None) or series.SeriesPolicy()
 
 
 def session_id(global_id: str) -> UUID | None:
@@ -25,7 +29,8 @@ async def set_view(ctx: Context, view: CalendarView) -> None:
 
 
 async def create(
-    ctx: Context, *, client_id: str, event_type_id: str, start: datetime, visit: SessionVisit | None
+    ctx: Context, *, client_id: str, event_type_id: str, start: datetime, visit: SessionVisit | None,
+    repeats: Repeats = Repeats.NONE,
 ) -> Outcome[sessions.SessionResult]:
     me = await ctx.therapist()
     s = ctx.services
@@ -33,6 +38,7 @@ async def create(
         sessions.create(
             s.uow(), s.clock, s.rooms, me.id, client_id=global_ids.decode_as(client_id, "Client"),
             event_type_id=global_ids.decode_as(event_type_id, "EventType"), start=start, visit=visit,
+            repeats=repeats, policy=series_policy(ctx),
         )
     )
 

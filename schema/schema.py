@@ -21,6 +21,7 @@ from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
 from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
+from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
 from schema.query import Query
@@ -35,7 +36,7 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 )
 class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types does)
     AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
-    BookingMutations, ClientMutations, SessionMutations,
+    BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
 ):
     pass
 

@@ -33,6 +33,26 @@ PaymentStatus = strawberry.enum(
 )
 
 
+Repeats = strawberry.enum(model.Repeats, description="How often a series repeats; NONE = once.")
+
+
+@strawberry.type(description="A recurring series: a standing weekly-based session with no end date.")
+class SeriesInfo:
+    id: strawberry.ID = strawberry.field(description="The series' global ID.")
+    repeats: Repeats = strawberry.field(description="Its cadence.")  # type: ignore[valid-type]
+    active: bool = strawberry.field(description="False once stopped: it is never extended again.")
+    materialised_until: str = strawberry.field(
+        description="Occurrences exist as sessions up to this local date (YYYY-MM-DD)."
+    )
+
+    @classmethod
+    def from_domain(cls, s: model.Series) -> SeriesInfo:
+        return cls(
+            id=strawberry.ID(global_ids.encode("Series", s.id)), repeats=s.repeats, active=s.active,
+            materialised_until=s.materialised_until.isoformat(),
+        )
+
+
 @strawberry.type(description="A payment recorded against a session.")
 class Payment:
     amount_cents: int = strawberry.field(description="Amount paid, in cents.")
@@ -146,6 +166,21 @@ class Session(Node):
             return [Session.from_domain(s) for s in found if s is not None]
 
         return later()
+
+    @strawberry.field(description="The series it belongs to (null for a one-off session).")
+    def series(self, info: strawberry.Info) -> SeriesInfo | None:
+        if self.domain.series_id is None:
+            return None
+
+        async def later() -> SeriesInfo | None:
+            found = await info.context.loaders.series_by_id.load(self.domain.series_id)
+            return SeriesInfo.from_domain(found) if found else None
+
+        return later()
+
+    @strawberry.field(description="The series' original local date of this occurrence (YYYY-MM-DD).")
+    def occurrence_date(self) -> str | None:
+        return self.domain.occurrence_date.isoformat() if self.domain.occurrence_date else None
 
     @strawberry.field(description="The event type booked (kept even if since retired).")
     def event_type(self, info: strawberry.Info) -> EventType:

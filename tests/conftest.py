@@ -106,6 +106,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         signin_limit_per_account=1000,
         signin_limit_per_address=10_000,
         booking_limit_per_address=100_000,
+        token_ttl_hours=24 * 365 * 5,  # tests move the clock by months
         log_format="text",
         log_level="WARNING",
     )

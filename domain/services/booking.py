@@ -29,6 +29,7 @@ from domain.model import (
     Therapist,
 )
 from domain.ports import Clock, RateLimiter, UnitOfWork, VideoRooms
+from domain.services import series
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -133,6 +134,9 @@ async def book(
         )
         weekly = await uow.availability.week(therapist.id)
         busy = await uow.sessions.busy(therapist.id, session.start, session.end)
+        busy += series.future_busy(
+            await uow.series.active_of(therapist.id), therapist.time_zone, session.start, session.end
+        )
         rules = booking.rules_for(
             therapist=therapist, event_type=event_type, weekly=weekly, busy=busy, now=clock.now()
         )

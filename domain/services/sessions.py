@@ -21,6 +21,7 @@ from domain.model import (
     ClientStatus,
     EventType,
     Payment,
+    Repeats,
     Session,
     SessionFacts,
     SessionSource,
@@ -30,6 +31,7 @@ from domain.model import (
 from domain.money import ClaimStatus
 from domain.ports import Clock, UnitOfWork, VideoRooms
 from domain.reschedule import Landing, landing
+from domain.services import series as series_service
 
 MAX_NOTE = 20_000
 MAX_REASON = 500
@@ -108,9 +110,11 @@ async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarV
 async def create(
     uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, *,
     client_id: UUID | None, event_type_id: UUID | None, start: datetime,
-    visit: SessionVisit | None,
+    visit: SessionVisit | None, repeats: Repeats = Repeats.NONE,
+    policy: series_service.SeriesPolicy | None = None,
 ) -> SessionResult:
-    """A session scheduled by hand for an active client; overlaps are allowed and flagged."""
+    """A session scheduled by hand for an active client; overlaps are allowed and flagged.
+    With `repeats`, it is the first occurrence of a new series (day and time from it)."""
     if start.tzinfo is None:
         raise RuleViolation.one(("start",), ErrorCode.INVALID, "Give the start with a UTC offset.")
     async with uow:
@@ -135,6 +139,13 @@ async def create(
         )
         await uow.sessions.add(session)
         result = await _record_change(uow, session, "CREATED", None, session.interval)
+        if repeats is not Repeats.NONE:
+            therapist = await uow.therapists.get(therapist_id, for_update=True)
+            assert therapist is not None
+            _, appeared = await series_service.begin(
+                uow, clock, rooms, therapist, session, repeats, policy or series_service.SeriesPolicy()
+            )
+            result.appeared = sorted(set(result.appeared) | set(appeared))
         await uow.commit()
     return result
 

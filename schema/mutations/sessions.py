@@ -8,12 +8,13 @@ from typing import Annotated
 
 import strawberry
 
+from domain import model
 from domain.services.sessions import SessionEdit, SessionResult
 from resolvers import global_ids
 from resolvers import sessions as resolve
 from schema.calendar import ConflictChange, conflict_change
 from schema.common import CalendarView, UserError, user_errors
-from schema.sessions import ClaimStatus, Session, SessionVisit
+from schema.sessions import ClaimStatus, Repeats, Session, SessionVisit
 
 
 @strawberry.enum(description="How a payment was made.")
@@ -33,6 +34,12 @@ class CreateSessionInput:
     start: datetime = strawberry.field(description="Start instant, with a UTC offset.")
     visit_type: SessionVisit | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Must be allowed by the event type; may be omitted when only one is."
+    )
+    repeats: Repeats = strawberry.field(  # type: ignore[valid-type]
+        default=model.Repeats.NONE,
+        description="Make it the first occurrence of a series on its weekday and wall-clock time. "
+        "Occurrences up to the horizon (8 weeks by default) are created at once; their overlaps come "
+        "back in `conflicts.appeared` (allowed, never skipped).",
     )
 
 
@@ -163,6 +170,7 @@ class SessionMutations:
                 event_type_id=input.event_type_id,
                 start=input.start,
                 visit=input.visit_type,
+                repeats=input.repeats,
             ),
         )
 

@@ -1,0 +1,238 @@
+"""Recurring series: start, change cadence, stop, and extend as time goes on.
+
+An occurrence is keyed by its series and original local date (unique in the database), so
+extension never recreates an occurrence that was moved, edited or cancelled, and two workers
+extending at once insert each occurrence once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain import recurrence
+from domain.errors import ErrorCode, RuleViolation
+from domain.events import ConflictsChanged, SessionChanged
+from domain.intervals import Interval
+from domain.model import (
+    Client,
+    EventType,
+    Repeats,
+    Series,
+    Session,
+    SessionSource,
+    SessionStatus,
+    Therapist,
+)
+from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.wallclock import local_date, minute_of_day
+
+EXTEND_JOB = "series.extend"
+
+
+@dataclass(frozen=True)
+class SeriesPolicy:
+    horizon_days: int = 56  # occurrences exist as sessions this far ahead (8 weeks)
+
+
+def rule_of(series: Series, zone_name: str) -> recurrence.SeriesRule:
+    return recurrence.SeriesRule(
+        anchor_date=series.anchor_date, start_minute=series.start_minute,
+        length_minutes=series.length_minutes, every_weeks=series.every_weeks, zone_name=zone_name,
+    )
+
+
+def future_busy(series: Sequence[Series], zone_name: str, start: datetime, end: datetime) -> list[Interval]:
+    """Occurrences active series will create beyond what is materialised, within [start, end):
+    the booking page must not offer them even though no session row exists yet."""
+    busy: list[Interval] = []
+    for s in series:
+        if not s.active:
+            continue
+        for day, interval in recurrence.occurrences_between(rule_of(s, zone_name), start, end):
+            if day > s.materialised_until:
+                busy.append(interval)
+    return busy
+
+
+def _occurrence(series: Series, day: date, zone_name: str, rooms: VideoRooms, now: datetime,
+                client: Client, event_type: EventType) -> Session:
+    start = recurrence.occurrence_start(rule_of(series, zone_name), day)
+    return Session(
+        id=uuid.uuid4(), therapist_id=series.therapist_id, client_id=series.client_id,
+        event_type_id=series.event_type_id, start=start,
+        end=start + timedelta(minutes=series.length_minutes), visit=series.visit,
+        meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+        source=SessionSource.SERIES, created_at=now, client_time_zone=client.time_zone,
+        fee_cents=event_type.price_cents, fee_currency=event_type.currency,
+        series_id=series.id, occurrence_date=day,
+    )
+
+
+async def _materialise(
+    uow: UnitOfWork, due: Sequence[tuple[Series, str]], rooms: VideoRooms, now: datetime,
+    policy: SeriesPolicy,
+) -> list[Session]:
+    """Create each series' occurrences after `materialised_until` up to the horizon (in its
+    therapist's zone), in a few statements for the whole batch; returns those created."""
+    clients = await uow.clients.get_many({s.client_id for s, _ in due})
+    event_types = await uow.event_types.get_many({s.event_type_id for s, _ in due})
+    fresh: list[Session] = []
+    advance: dict[date, list[UUID]] = defaultdict(list)
+    for series, zone_name in due:
+        until = local_date(now, ZoneInfo(zone_name)) + timedelta(days=policy.horizon_days)
+        if until <= series.materialised_until:
+            continue
+        days = recurrence.occurrence_dates(
+            rule_of(series, zone_name), series.materialised_until + timedelta(days=1), until
+        )
+        client, event_type = clients[series.client_id], event_types[series.event_type_id]
+        fresh += [_occurrence(series, d, zone_name, rooms, now, client, event_type) for d in days]
+        advance[until].append(series.id)
+        series.materialised_until = until
+    created = await uow.series.add_occurrences(fresh) if fresh else []
+    for until, ids in advance.items():
+        await uow.series.advance(ids, until)
+    return created
+
+
+async def _record_created(
+    uow: UnitOfWork, therapist_id: UUID, created: list[Session]
+) -> list[tuple[UUID, UUID]]:
+    """Events for new occurrences and the overlaps they bring (flagged, never refused)."""
+    appeared: list[tuple[UUID, UUID]] = []
+    if not created:
+        return appeared
+    span = Interval(min(s.start for s in created), max(s.end for s in created))
+    others = await uow.sessions.overlapping(therapist_id, span)
+    new_ids = {s.id for s in created}
+    for session in created:
+        uow.record(SessionChanged(therapist_id, session.id, "CREATED", None, (session.start, session.end)))
+        for other in others:
+            if other.id != session.id and other.interval.overlaps(session.interval):
+                if other.id in new_ids and str(other.id) < str(session.id):
+                    continue  # a pair of two new occurrences is counted once
+                first, second = sorted((session, other), key=lambda s: (s.start, str(s.id)))
+                appeared.append((first.id, second.id))
+    if appeared:
+        uow.record(ConflictsChanged(therapist_id, tuple(sorted(set(appeared))), ()))
+    return sorted(set(appeared))
+
+
+async def begin(
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist: Therapist, session: Session,
+    repeats: Repeats, policy: SeriesPolicy,
+) -> tuple[Series, list[tuple[UUID, UUID]]]:
+    """Start a series at `session` (its local day and time), inside the caller's transaction."""
+    zone = ZoneInfo(therapist.time_zone)
+    local = session.start.astimezone(zone)
+    now = clock.now()
+    series = Series(
+        id=uuid.uuid4(), therapist_id=therapist.id, client_id=session.client_id,
+        event_type_id=session.event_type_id, anchor_date=local.date(),
+        start_minute=minute_of_day(local), length_minutes=session.minutes,
+        every_weeks=repeats.every_weeks, visit=session.visit, active=True,
+        materialised_until=local.date(), created_at=now,
+    )
+    await uow.series.add(series)
+    session.series_id, session.occurrence_date = series.id, local.date()
+    session.source = SessionSource.SERIES
+    await uow.sessions.save(session)
+    created = await _materialise(uow, [(series, therapist.time_zone)], rooms, now, policy)
+    appeared = await _record_created(uow, therapist.id, created)
+    uow.enqueue(EXTEND_JOB, {"series_id": str(series.id)})
+    return series, appeared
+
+
+async def _end(uow: UnitOfWork, series: Series, now: datetime, *, after: datetime,
+               keep: UUID | None = None) -> list[Session]:
+    """End a series: upcoming occurrences after `after` go unless worked on; past ones stay."""
+    series.active, series.ended_at = False, now
+    await uow.series.save(series)
+    removed = await uow.series.delete_upcoming_unworked(series.id, after=max(after, now), keep=keep)
+    for s in removed:
+        uow.record(SessionChanged(series.therapist_id, s.id, "DELETED", (s.start, s.end), None))
+    return removed
+
+
+def _not_found() -> RuleViolation:
+    return RuleViolation.one(("sessionId",), ErrorCode.NOT_FOUND, "No such session.")
+
+
+async def start_repeating(
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID,
+    session_id: UUID | None, repeats: Repeats, policy: SeriesPolicy,
+) -> tuple[Session, Series, list[tuple[UUID, UUID]]]:
+    """Repeat a session from here on; on a session already in a series, change the cadence
+    from this session on (the old series ends here, as `stop_repeating` would end it)."""
+    if repeats is Repeats.NONE:
+        raise RuleViolation.one(("repeats",), ErrorCode.INVALID, "Choose how often it repeats.")
+    async with uow:
+        session = await uow.sessions.get(session_id, for_update=True) if session_id else None
+        if session is None or session.therapist_id != therapist_id:
+            raise _not_found()
+        if session.cancelled:
+            raise RuleViolation.one(
+                ("sessionId",), ErrorCode.SESSION_CANCELLED, "Uncancel the session first."
+            )
+        therapist = await uow.therapists.get(therapist_id, for_update=True)
+        assert therapist is not None
+        if session.series_id is not None:
+            old = await uow.series.get(session.series_id, for_update=True)
+            if old is not None and old.active:
+                await _end(uow, old, clock.now(), after=session.start, keep=session.id)
+        series, appeared = await begin(uow, clock, rooms, therapist, session, repeats, policy)
+        await uow.commit()
+    return session, series, appeared
+
+
+async def stop_repeating(
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None
+) -> tuple[Series, list[Session]]:
+    """End the session's series: upcoming occurrences are deleted unless worked on (a note, a
+    payment or a claim); past ones stay; the series is never extended again."""
+    async with uow:
+        session = await uow.sessions.get(session_id) if session_id else None
+        if session is None or session.therapist_id != therapist_id:
+            raise _not_found()
+        series = await uow.series.get(session.series_id, for_update=True) if session.series_id else None
+        if series is None or not series.active:
+            raise RuleViolation.one(
+                ("sessionId",), ErrorCode.NOT_IN_SERIES, "This session is not part of an active series."
+            )
+        removed = await _end(uow, series, clock.now(), after=clock.now())
+        await uow.commit()
+    return series, removed
+
+
+async def extend_due(
+    uow_factory: Callable[[], UnitOfWork], clock: Clock, rooms: VideoRooms, policy: SeriesPolicy,
+    *, batch: int = 500,
+) -> int:
+    """Materialise every active series up to the horizon, one transaction per batch.
+
+    Safe to run twice at once or after a crash: occurrences are unique per (series, date), so
+    a rerun completes what a killed run left and duplicates nothing. Extension records
+    `SessionChanged` for each new occurrence (live calendars); overlaps they bring show up as
+    conflict flags on the calendar. Returns the number of sessions created.
+    """
+    total = 0
+    while True:
+        now = clock.now()
+        # due everywhere on Earth: local "today" is at least the UTC date minus one day
+        floor = now.date() - timedelta(days=1) + timedelta(days=policy.horizon_days)
+        async with uow_factory() as uow:
+            due = await uow.series.due(floor, batch)
+            created = await _materialise(uow, due, rooms, now, policy)
+            for session in created:
+                uow.record(SessionChanged(session.therapist_id, session.id, "CREATED", None,
+                                          (session.start, session.end)))
+            await uow.commit()
+        total += len(created)
+        if len(due) < batch:
+            return total
