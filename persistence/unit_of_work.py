@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Self
 
 from domain.events import DomainEvent
+from domain.jobs import jobs_for
 from domain.ports import EventPublisher, JobRelay
 from persistence.database import Database
 from persistence.repositories import (
@@ -65,6 +66,9 @@ class SqlUnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
+        for event in self._events:  # side effects become outbox rows in this transaction
+            for job, payload in jobs_for(event):
+                self.enqueue(job, payload)
         await self.session.commit()
         self._committed = True
         jobs, self._jobs = self._jobs, []
