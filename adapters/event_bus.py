@@ -1,28 +1,174 @@
-"""The in-process event bus: subscribers in this process hear events after commit."""
+"""Event buses: domain events published after commit reach live subscribers.
+
+`InProcessBus` delivers inside one process (the embedded default). `RedisBus` publishes every
+event to one Redis pub/sub channel and runs one reader per process that hands each message to
+that process's subscribers, so a subscriber on process A hears what a mutation on process B
+(or a worker) did. Redis pub/sub is at-most-once: a client that reconnects refetches.
+
+Each subscriber has a bounded queue. A subscriber that falls behind is dropped (its stream
+ends with `LiveOverflow`) rather than stalling the others.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from domain.events import DomainEvent
+from domain.live import LiveOverflow, to_message
 
 log = logging.getLogger(__name__)
 Handler = Callable[[DomainEvent], Awaitable[None]]
+Match = Callable[[dict], bool]
+CHANNEL = "couchtime:live"
+QUEUE_SIZE = 256
 
 
-class InProcessBus:
+class Subscriber:
+    """One live subscription's mailbox. Iterate it; close it (or leave the `async with`)."""
+
+    def __init__(self, hub: EventHub, match: Match, maxsize: int) -> None:
+        self._hub = hub
+        self.match = match
+        self.queue: asyncio.Queue[dict | None] = asyncio.Queue(maxsize)
+        self.overflowed = False
+
+    def offer(self, message: dict) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self.queue.get_nowait()  # make room for the end marker
+            self.queue.put_nowait(None)
+
+    async def next(self) -> dict:
+        message = await self.queue.get()
+        if message is None:
+            raise LiveOverflow()
+        return message
+
+    def close(self) -> None:
+        self._hub.remove(self)
+
+    async def __aenter__(self) -> Subscriber:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+
+class EventHub:
+    """Local fan-out to this process's subscribers."""
+
     def __init__(self) -> None:
+        self._subscribers: set[Subscriber] = set()
         self._handlers: list[Handler] = []
 
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def listen(self, match: Match, maxsize: int = QUEUE_SIZE) -> Subscriber:
+        subscriber = Subscriber(self, match, maxsize)
+        self._subscribers.add(subscriber)
+        return subscriber
+
+    def remove(self, subscriber: Subscriber) -> None:
+        self._subscribers.discard(subscriber)
+
     def subscribe(self, handler: Handler) -> Callable[[], None]:
+        """In-process handlers of domain events (tests, embedded listeners)."""
         self._handlers.append(handler)
         return lambda: self._handlers.remove(handler)
 
-    async def publish(self, events: Sequence[DomainEvent]) -> None:
+    def deliver(self, message: dict) -> None:
+        for subscriber in list(self._subscribers):
+            try:
+                if subscriber.match(message):
+                    subscriber.offer(message)
+            except Exception:
+                log.exception("live subscriber filter failed")
+
+    async def _run_handlers(self, events: Sequence[DomainEvent]) -> None:
         for event in events:
             for handler in list(self._handlers):
                 try:
                     await handler(event)
-                except Exception:  # a failing listener must not undo a committed change
+                except Exception:
                     log.exception("event handler failed", extra={"event": type(event).__name__})
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class InProcessBus(EventHub):
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        await self._run_handlers(events)
+        for event in events:
+            self.deliver(to_message(event))
+
+
+class RedisBus(EventHub):
+    """One Redis connection per process for all its subscribers (plus the publisher's pool)."""
+
+    def __init__(self, redis: Redis, channel: str = CHANNEL) -> None:
+        super().__init__()
+        self._redis = redis
+        self._channel = channel
+        self._reader: asyncio.Task | None = None
+        self.ready = asyncio.Event()
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        await self._run_handlers(events)
+        for event in events:
+            try:
+                await self._redis.publish(self._channel, json.dumps(to_message(event)))
+            except (RedisConnectionError, RedisTimeoutError, OSError):
+                log.warning("live event not published: Redis unreachable (clients refetch)")
+
+    async def start(self) -> None:
+        if self._reader is None:
+            self._reader = asyncio.create_task(self._read_forever(), name="redis-live-reader")
+
+    async def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+            self._reader = None
+
+    async def _read_forever(self) -> None:
+        delay = 0.1
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self._channel)
+                self.ready.set()
+                if delay > 0.1:
+                    log.warning("live events: reconnected to Redis")
+                delay = 0.1
+                async for raw in pubsub.listen():
+                    if raw.get("type") == "message":
+                        self.deliver(json.loads(raw["data"]))
+            except asyncio.CancelledError:
+                raise
+            except (RedisConnectionError, RedisTimeoutError, OSError):
+                self.ready.clear()
+                log.warning("live events: Redis connection lost; retrying in %.1f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()

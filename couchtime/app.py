@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
-from couchtime import graphiql
+from couchtime import graphiql, outlook_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging
 from couchtime.settings import Settings
 from couchtime.wiring import Runtime, build_runtime
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         if settings.graphiql_enabled and not assets_present:
             graphiql.log_missing_assets(log, assets_dir)
         try:
+            await runtime.start()  # embedded default: the in-process worker and scheduler
             yield
         finally:
             await runtime.close()
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         Route("/readyz", readyz),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
+        outlook_routes.callback_route(runtime.services),
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))

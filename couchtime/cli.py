@@ -1,4 +1,4 @@
-"""The `couchtime` command: serve, migrate, export-schema.
+"""The `couchtime` command: serve, migrate, export-schema, worker, scheduler.
 
 Every failure a user can cause (bad URL, unreachable database, refused option) prints one
 clear line and exits non-zero; no tracebacks.
@@ -64,11 +64,88 @@ def _migrate(settings: Settings) -> None:
         raise CliError(f"migration failed ({type(exc).__name__}: {exc})", EXIT_UNAVAILABLE) from None
 
 
+def _check_redis(settings: Settings) -> None:
+    """Fail fast with a readable message when Redis is unreachable (the URL is never echoed)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5, socket_timeout=5)
+    except ValueError:
+        raise CliError("COUCHTIME_REDIS_URL is not a valid Redis URL (redis://host:6379/0)") from None
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001 - reported as one line, not a traceback
+        raise CliError(
+            f"cannot reach Redis at COUCHTIME_REDIS_URL ({type(exc).__name__}); is it running?",
+            EXIT_UNAVAILABLE,
+        ) from None
+    finally:
+        client.close()
+
+
+def _needs_workers_setup(settings: Settings, command: str) -> None:
+    if not settings.external_workers:
+        raise CliError(
+            f"{command} needs PostgreSQL (COUCHTIME_DATABASE_URL=postgresql+psycopg://...) and "
+            "Redis (COUCHTIME_REDIS_URL): the embedded default runs jobs and the scheduler "
+            "inside couchtime serve"
+        )
+    _check_database(settings)
+    _check_redis(settings)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from couchtime.logs import configure_logging
+
+    settings = _settings()
+    processes = args.processes if args.processes is not None else settings.worker_processes
+    threads = args.threads if args.threads is not None else settings.worker_threads
+    if processes < 1 or threads < 1:
+        raise CliError("--processes and --threads must be at least 1")
+    _needs_workers_setup(settings, "couchtime worker")
+    from dramatiq import cli as dramatiq_cli
+
+    configure_logging(json_lines=settings.json_logs, level=settings.log_level)
+    print(f"Couchtime worker: {processes} process(es) × {threads} thread(s)", flush=True)
+    code = dramatiq_cli.main(dramatiq_cli.make_argument_parser().parse_args([
+        "couchtime.wiring:boot_worker", "--processes", str(processes), "--threads", str(threads),
+        "--skip-logging", "--worker-shutdown-timeout", "30000",
+    ]))
+    if code:  # a worker process failed to start, or died (its log says why)
+        raise CliError(f"worker stopped: a worker process exited with code {code}", EXIT_UNAVAILABLE)
+
+
+def cmd_scheduler(_: argparse.Namespace) -> None:
+    from couchtime.logs import configure_logging
+    from couchtime.wiring import run_scheduler
+
+    settings = _settings()
+    _needs_workers_setup(settings, "couchtime scheduler")
+    configure_logging(json_lines=settings.json_logs, level=settings.log_level)
+    print(
+        f"Couchtime scheduler: periodic jobs every {settings.scheduler_tick_seconds} s, "
+        f"outbox relay every {settings.outbox_relay_seconds} s", flush=True,
+    )
+    asyncio.run(run_scheduler(settings))
+
+
 def cmd_migrate(_: argparse.Namespace) -> None:
     settings = _settings()
     _check_database(settings)
     _migrate(settings)
     print("database migrated to the latest schema")
+
+
+def cmd_reencrypt_secrets(_: argparse.Namespace) -> None:
+    from couchtime.outlook_routes import reencrypt_secrets
+
+    settings = _settings()
+    if not settings.secret_keys:
+        raise CliError("COUCHTIME_SECRET_KEYS is empty: put the new key first, the old ones after it")
+    _check_database(settings)
+    done, unreadable = asyncio.run(reencrypt_secrets(settings))
+    print(f"re-encrypted {done} Outlook token set(s) with the first key; {unreadable} unreadable "
+          "with any configured key (those therapists must connect Outlook again)")
 
 
 def cmd_export_schema(args: argparse.Namespace) -> None:
@@ -120,6 +197,18 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-schema", help="write the SDL to schema/schema.graphql")
     export.add_argument("--output", default=None)
     export.set_defaults(func=cmd_export_schema)
+    sub.add_parser(
+        "reencrypt-secrets", help="re-encrypt stored Outlook tokens with the first COUCHTIME_SECRET_KEYS key"
+    ).set_defaults(func=cmd_reencrypt_secrets)
+    worker = sub.add_parser("worker", help="run job workers (needs PostgreSQL and Redis)")
+    worker.add_argument("--processes", type=int, default=None,
+                        help="worker processes (default COUCHTIME_WORKER_PROCESSES)")
+    worker.add_argument("--threads", type=int, default=None,
+                        help="worker threads per process (default COUCHTIME_WORKER_THREADS)")
+    worker.set_defaults(func=cmd_worker)
+    sub.add_parser(
+        "scheduler", help="run the periodic scheduler and outbox relay (one per deployment)"
+    ).set_defaults(func=cmd_scheduler)
     return parser
 
 

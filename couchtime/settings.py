@@ -5,9 +5,11 @@ The README's settings table is the reference; keep both in step.
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./couchtime.db"
 
@@ -63,6 +65,25 @@ class Settings:
     max_query_tokens: int = 2000
     max_aliases: int = 30
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # jobs, workers and the scheduler (README: "Workers and the scheduler")
+    series_horizon_weeks: int = 8
+    series_extend_batch: int = 500
+    scheduler_tick_seconds: int = 60  # 0 = no periodic jobs (the outbox relay still runs)
+    outbox_relay_seconds: int = 5
+    worker_processes: int = 1
+    worker_threads: int = 8
+    jobs_namespace: str = "couchtime:jobs"
+    # Outlook sync (README: "Outlook sync"); unset client ID / redirect URL / keys = not offered
+    outlook_client_id: str = ""
+    outlook_client_secret: str = field(default="", repr=False)
+    outlook_authority: str = "https://login.microsoftonline.com/common"
+    outlook_redirect_url: str = ""
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    outlook_full_names: bool = False
+    secret_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)
+    outlook_retry_attempts: int = 5
+    outlook_retry_base_ms: int = 500
+    outlook_max_retry_after_seconds: int = 120
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -85,6 +106,51 @@ class Settings:
             raise SettingsError("COUCHTIME_ENV must be development or production")
         if self.log_format not in {"", "json", "text"}:
             raise SettingsError("COUCHTIME_LOG_FORMAT must be json or text")
+        for name, low in (("series_horizon_weeks", 1), ("series_extend_batch", 1),
+                          ("scheduler_tick_seconds", 0), ("outbox_relay_seconds", 1),
+                          ("worker_processes", 1), ("worker_threads", 1)):
+            if getattr(self, name) < low:
+                raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
+        if not self.jobs_namespace.strip():
+            raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
+        self._validate_outlook()
+
+    def _validate_outlook(self) -> None:
+        for name in ("outlook_authority", "graph_base_url"):
+            parts = urlsplit(getattr(self, name))
+            loopback = parts.scheme == "http" and parts.hostname in {"localhost", "127.0.0.1", "::1"}
+            if not ((parts.scheme == "https" and parts.hostname) or loopback):
+                raise SettingsError(f"COUCHTIME_{name.upper()} must be an https URL "
+                                    "(http only for localhost)")
+        if self.outlook_redirect_url:
+            parts = urlsplit(self.outlook_redirect_url)
+            if parts.scheme not in {"http", "https"} or not parts.hostname:
+                raise SettingsError("COUCHTIME_OUTLOOK_REDIRECT_URL must be an absolute http(s) URL")
+        for position, key in enumerate(self.secret_keys, start=1):
+            try:
+                valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+            except (ValueError, UnicodeEncodeError):
+                valid = False
+            if not valid:
+                raise SettingsError(f"COUCHTIME_SECRET_KEYS: key {position} is not a Fernet key "
+                                    "(32 bytes, URL-safe base64)")
+        for name, low in (("outlook_retry_attempts", 1), ("outlook_retry_base_ms", 0),
+                          ("outlook_max_retry_after_seconds", 0)):
+            if getattr(self, name) < low:
+                raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
+
+    @property
+    def outlook_missing(self) -> str | None:
+        """Why Outlook cannot be connected on this server, or None when it can."""
+        missing = [name for name, value in (
+            ("COUCHTIME_OUTLOOK_CLIENT_ID", self.outlook_client_id),
+            ("COUCHTIME_OUTLOOK_REDIRECT_URL", self.outlook_redirect_url),
+            ("COUCHTIME_SECRET_KEYS", self.secret_keys),
+        ) if not value]
+        if not missing:
+            return None
+        return ("Outlook is not set up on this server (missing " + ", ".join(missing) +
+                "). Ask your administrator.")
 
     @property
     def is_production(self) -> bool:
@@ -101,3 +167,9 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def external_workers(self) -> bool:
+        """Jobs go to Redis for `couchtime worker` processes (PostgreSQL and Redis configured);
+        otherwise the embedded default runs them inside `couchtime serve`."""
+        return bool(self.redis_url) and not self.is_sqlite

@@ -40,6 +40,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_CURRENCY = "UNKNOWN_CURRENCY"
     CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
     NOT_IN_SERIES = "NOT_IN_SERIES"
+    OUTLOOK_NOT_CONFIGURED = "OUTLOOK_NOT_CONFIGURED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +70,7 @@ class RateLimited(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__("rate limited")
         self.retry_after = retry_after
+
+
+class SecretUnreadable(Exception):
+    """A stored secret cannot be decrypted with the configured keys (key removed, data altered)."""

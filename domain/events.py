@@ -93,3 +93,10 @@ class SessionWorkedOn(DomainEvent):
 
     session_id: UUID
     what: str  # NOTE | PAYMENT | CLAIM
+
+
+@dataclass(frozen=True, slots=True)
+class SignedOut(DomainEvent):
+    """A token was revoked: live subscriptions opened with it must stop."""
+
+    token_hash: str

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from domain.events import DomainEvent
+from domain.outlook import jobs_for_event as outlook_jobs
 
 Job = tuple[str, dict]
 Rule = Callable[[DomainEvent], Iterable[Job]]
 
 RULES: list[Rule] = []
+RULES.append(outlook_jobs)  # session changes sync Outlook (a no-op without a connection)
 
 
 def jobs_for(event: DomainEvent) -> list[Job]:

@@ -20,6 +20,7 @@ from domain.model import (
     TimeOff,
     TimeSlot,
 )
+from domain.outlook import EventLink, Grant, OutlookEvent, OutlookIntegration, PendingConnect
 
 
 class Clock(Protocol):
@@ -66,7 +67,9 @@ class TokenRepository(Protocol):
         expires_at: datetime,
     ) -> None: ...
 
-    async def revoke(self, token_hash: str, at: datetime) -> bool: ...
+    async def revoke(self, token_hash: str, at: datetime) -> UUID | None:
+        """Revoke a live token; returns whose it was (None if it was not live)."""
+        ...
 
 
 class AvailabilityRepository(Protocol):
@@ -210,6 +213,7 @@ class UnitOfWork(Protocol):
     time_off: TimeOffRepository
     booking_requests: BookingRequestRepository
     series: SeriesRepository
+    outlook: OutlookRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -223,3 +227,115 @@ class UnitOfWork(Protocol):
         """A job that must not be lost: written to the outbox in this transaction and relayed
         to the workers after commit (the actor must tolerate running twice)."""
         ...
+
+
+class SecretBox(Protocol):
+    """Symmetric encryption of secrets at rest (OAuth tokens): authenticated, key-rotatable."""
+
+    def encrypt(self, plain: bytes) -> str:
+        """Encrypt with the current key; the result is ASCII, safe for a text column."""
+        ...
+
+    def decrypt(self, sealed: str) -> bytes:
+        """Decrypt with any configured key; `domain.errors.SecretUnreadable` when none fits or
+        the text was tampered with."""
+        ...
+
+
+class OutlookGateway(Protocol):
+    """Microsoft's identity platform and Graph's /me/events. Raises `domain.outlook`'s
+    OutlookUnauthorized / OutlookGrantRevoked / OutlookUnavailable / OutlookRejected; retries
+    429 and 5xx itself (honouring Retry-After) before giving up with OutlookUnavailable."""
+
+    def authorize_url(self, *, state: str, code_challenge: str) -> str: ...
+
+    async def exchange_code(self, code: str, code_verifier: str) -> Grant: ...
+
+    async def refresh(self, refresh_token: str) -> Grant: ...
+
+    async def account(self, access_token: str) -> str:
+        """The signed-in Microsoft account (its user principal name or mail)."""
+        ...
+
+    async def create_event(self, access_token: str, event: OutlookEvent, *, transaction_id: str) -> str:
+        """POST /me/events carrying our session-ID property; returns the Graph event ID."""
+        ...
+
+    async def find_event(self, access_token: str, session_id: UUID) -> str | None:
+        """The event carrying this session's ID property, if one exists."""
+        ...
+
+    async def patch_event(self, access_token: str, event_id: str, event: OutlookEvent) -> bool:
+        """False when the event no longer exists (404)."""
+        ...
+
+    async def delete_event(self, access_token: str, event_id: str) -> None:
+        """Idempotent: an event already gone (404) is success."""
+        ...
+
+
+class OutlookRepository(Protocol):
+    async def integration(
+        self, therapist_id: UUID, *, for_update: bool = False
+    ) -> OutlookIntegration | None: ...
+
+    async def save_integration(self, integration: OutlookIntegration) -> None: ...
+
+    async def replace_tokens(
+        self, therapist_id: UUID, tokens_sealed: str, *, expected_version: int
+    ) -> bool:
+        """Compare-and-set on `token_version`; False when another refresh got there first."""
+        ...
+
+    async def sealed_tokens(self) -> list[tuple[UUID, int, str]]:
+        """(therapist, token version, sealed tokens) of every connected integration."""
+        ...
+
+    async def revoke(self, therapist_id: UUID, *, expected_version: int, reason: str | None) -> bool:
+        """Disconnect (tokens and links forgotten, `reason` as lastError) unless the tokens
+        changed since `expected_version` (a reconnect meanwhile wins)."""
+        ...
+
+    async def note_sync(self, therapist_id: UUID, at: datetime | None, error: str | None) -> None:
+        """On a connected integration: a success at `at` (clears lastError) or an error."""
+        ...
+
+    async def add_pending(self, pending: PendingConnect, *, purge_before: datetime) -> None:
+        """Store a connect attempt; drops attempts that expired before then."""
+        ...
+
+    async def take_pending(self, state_hash: str) -> PendingConnect | None:
+        """Remove and return the attempt (single use): a second callback finds nothing."""
+        ...
+
+    async def link(self, session_id: UUID) -> EventLink | None: ...
+
+    async def acquire_link(
+        self, session_id: UUID, therapist_id: UUID, holder: str, now: datetime, until: datetime
+    ) -> EventLink | None:
+        """Take the session's sync lease (creating its link row if needed); None when another
+        sync holds a live lease."""
+        ...
+
+    async def mark_dirty(self, session_id: UUID, now: datetime) -> bool:
+        """Ask the live lease holder to sync once more; False when no live lease is held."""
+        ...
+
+    async def finish_link(self, link: EventLink | None, session_id: UUID, holder: str) -> bool:
+        """Store the link (None deletes it) and release the lease; when someone marked it
+        dirty meanwhile, keep the lease, clear the mark and return False (sync again)."""
+        ...
+
+    async def release_link(self, session_id: UUID, holder: str) -> None: ...
+
+    async def set_transaction(self, session_id: UUID, holder: str, transaction_id: str) -> None: ...
+
+    async def drop_links(self, therapist_id: UUID) -> None:
+        """Forget every link of the therapist (its event IDs belong to an old connection)."""
+        ...
+
+    async def resync_targets(self, therapist_id: UUID, after: datetime) -> list[UUID]:
+        """Sessions to sync: scheduled ones ending after `after`, and linked ones that were
+        cancelled or deleted, ordered by start."""
+        ...
+

@@ -135,13 +135,14 @@ class SqlTokens:
             )
         )
 
-    async def revoke(self, token_hash: str, at: datetime) -> bool:
+    async def revoke(self, token_hash: str, at: datetime) -> UUID | None:
         result = await self.session.execute(
             update(AuthTokenRow)
             .where(AuthTokenRow.token_hash == token_hash, AuthTokenRow.revoked_at.is_(None))
             .values(revoked_at=at)
+            .returning(AuthTokenRow.subject_id)
         )
-        return bool(result.rowcount)
+        return result.scalar_one_or_none()
 
 
 class SqlAvailability:

@@ -11,6 +11,7 @@ from domain.events import DomainEvent
 from domain.jobs import jobs_for
 from domain.ports import EventPublisher, JobRelay
 from persistence.database import Database
+from persistence.outlook import SqlOutlook
 from persistence.repositories import (
     SqlAvailability,
     SqlBookingRequests,
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.time_off = SqlTimeOff(self.session)
         self.booking_requests = SqlBookingRequests(self.session)
         self.series = SqlSeries(self.session)
+        self.outlook = SqlOutlook(self.session)
         self._outbox = SqlOutbox(self.session)
         self._jobs: list[uuid.UUID] = []
         self._events: list[DomainEvent] = []

@@ -49,10 +49,14 @@ async def load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
     return await ctx.memo[key]
 
 
-async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
+def check_range(start: datetime, end: datetime) -> None:
     errors = booking.range_errors(start, end)
     if errors:
         raise ApiError(errors[0].message, "BAD_USER_INPUT", field=errors[0].field[-1])
+
+
+async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
+    check_range(start, end)
     me = await ctx.therapist()
     rows = await queries.calendar_rows(ctx.services.db, me.id, start, end)
     by_id = {row.session.id: row.session for row in rows}

@@ -6,16 +6,25 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Protocol
 
 from domain import tokens
 from domain.model import Therapist
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork, VideoRooms
 from domain.services.accounts import SignInLimits
 from domain.services.booking import BookingLimits
+from domain.services.outlook import OutlookSetup
+from domain.services.series import SeriesPolicy
 from persistence import queries
 from persistence.database import Database
 from resolvers.errors import unauthenticated
 from resolvers.loaders import Loaders
+
+
+class LiveEvents(Protocol):
+    """What subscriptions need from the event bus (adapters.event_bus)."""
+
+    def listen(self, match: Callable[[dict], bool], maxsize: int = ...) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,7 @@ class ApiConfig:
     token_ttl: timedelta
     signin_limits: SignInLimits
     booking_limits: BookingLimits
+    series_policy: SeriesPolicy = SeriesPolicy()
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class Services:
     clock: Clock
     rooms: VideoRooms
     config: ApiConfig
+    live: LiveEvents | None = None  # the event bus live subscriptions listen on
+    outlook: OutlookSetup = OutlookSetup()  # Outlook sync (not offered until configured)
 
 
 def bearer_token(header: str | None) -> str | None:

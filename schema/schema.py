@@ -21,10 +21,12 @@ from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
 from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
+from schema.mutations.outlook import OutlookMutations
 from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
 from schema.query import Query
+from schema.subscription import Subscription
 
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
@@ -37,6 +39,7 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types does)
     AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
+    OutlookMutations,
 ):
     pass
 
@@ -66,7 +69,9 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     ]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
-    return CouchtimeSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return CouchtimeSchema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )
 
 
 def sdl() -> str:

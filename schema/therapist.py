@@ -11,6 +11,7 @@ from domain.availability import format_minute
 from resolvers import accounts, availability, event_types, global_ids, time_off
 from schema.common import CalendarView, Node, Weekday
 from schema.event_types import EventType
+from schema.outlook import Integrations
 from schema.time_off import TimeOff
 
 
@@ -97,3 +98,7 @@ class Therapist(Node):
     async def event_types(self, info: strawberry.Info) -> list[EventType]:
         found = await event_types.of_therapist(info.context, self.therapist_id)
         return [EventType.from_domain(e) for e in found]
+
+    @strawberry.field(description="Connected calendars and services (My Profile > Integrations).")
+    def integrations(self) -> Integrations:
+        return Integrations(therapist_id=self.therapist_id)

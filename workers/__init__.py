@@ -1,4 +1,12 @@
-"""Background workers (Dramatiq actors, the periodic scheduler, the outbox relay).
+"""Jobs: Dramatiq actors, the outbox relay and the periodic scheduler.
 
-Empty until the worker issue: nothing here pretends to run jobs yet.
+- `jobs`: what a job is (`Job`) and what its code receives (`WorkerDeps`).
+- `registry`: the job kinds, name → actor code; adding a job kind is one line there.
+- `broker`: a Redis or in-process broker with every job declared as an actor on it, and the
+  `ActorHost` that runs the async actor code on a private event loop thread.
+- `outbox`: the relay from the `outbox` table to the broker (right after commit, and a loop).
+- `scheduler`: the periodic loop (periodic jobs once per tick, the outbox relay).
+- `embedded`: the same actors and scheduler inside `couchtime serve` (no Redis).
+
+Only `couchtime/` imports this package; it imports domain, persistence and adapters.
 """

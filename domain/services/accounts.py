@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from domain import accounts, tokens
 from domain.booking import horizon_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
-from domain.events import ProfileUpdated, TherapistSignedUp
+from domain.events import ProfileUpdated, SignedOut, TherapistSignedUp
 from domain.model import CalendarView, OfficeAddress, Therapist
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
 from domain.services import time_off
@@ -130,10 +130,13 @@ def _bad_credentials() -> RuleViolation:
 
 
 async def sign_out(uow: UnitOfWork, clock: Clock, *, token: str) -> bool:
+    digest = tokens.hash_token(token)
     async with uow:
-        revoked = await uow.tokens.revoke(tokens.hash_token(token), clock.now())
+        subject = await uow.tokens.revoke(digest, clock.now())
+        if subject is not None:
+            uow.record(SignedOut(subject, digest))
         await uow.commit()
-    return revoked
+    return subject is not None
 
 
 def _address_errors(address: OfficeAddress) -> list[UserError]:

@@ -1,0 +1,137 @@
+"""Live subscriptions: filter the bus's messages for one subscriber, fresh loaders per event.
+
+A therapist's streams carry only that therapist's events and end when the token they were
+opened with signs out. Public streams (a booking page) carry no PHI: days, never people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain import tokens
+from domain.accounts import normalize_username
+from domain.intervals import Interval
+from domain.live import LiveOverflow, instant
+from persistence import queries
+from resolvers import global_ids
+from resolvers.context import Context
+from resolvers.errors import ApiError
+from resolvers.loaders import Loaders
+
+AVAILABILITY_EVENTS = {
+    "SessionChanged",
+    "BookingReceived",
+    "IntakeResolved",
+    "TimeOffChanged",
+    "AvailabilityChanged",
+    "EventTypeChanged",
+    "ProfileUpdated",
+}
+
+
+class _Overflow(Exception):
+    pass
+
+
+def fresh_loaders(ctx: Context) -> None:
+    """The websocket context lives as long as the connection: renew its caches per event."""
+    ctx.loaders = Loaders(ctx.services.db)
+
+
+def in_range(message: dict, start: datetime, end: datetime) -> bool:
+    window = Interval(start, end)
+    for key in ("before", "after"):
+        span = message.get(key)
+        if span and Interval(instant(span[0]), instant(span[1])).overlaps(window):
+            return True
+    return False
+
+
+async def therapist_messages(ctx: Context, types: set[str]) -> AsyncIterator[dict]:
+    me = await ctx.therapist()
+    token_hash = tokens.hash_token(ctx.token or "")
+    mine = str(me.id)
+
+    def match(message: dict) -> bool:
+        return message.get("therapist_id") == mine and (
+            message["type"] in types or message["type"] == "SignedOut"
+        )
+
+    async for message in _listen(ctx, match):
+        if message["type"] == "SignedOut":
+            if message.get("token_hash") == token_hash:
+                return  # signed out: the subscriptions this token opened stop
+            continue
+        fresh_loaders(ctx)
+        yield message
+
+
+async def _listen(ctx: Context, match: Callable[[dict], bool]) -> AsyncIterator[dict]:
+    bus = ctx.services.live
+    if bus is None:
+        raise ApiError("Live updates are not available.", "UNAVAILABLE")
+    subscriber = bus.listen(match)
+    try:
+        while True:
+            try:
+                message = await subscriber.next()
+            except LiveOverflow:
+                raise ApiError(
+                    "This subscription fell behind and was dropped: reconnect and refetch.",
+                    "OVERFLOW",
+                ) from None
+            yield message
+    finally:
+        subscriber.close()
+
+
+async def booking_page_messages(
+    ctx: Context, username: str, event_type_id: str
+) -> AsyncIterator[tuple[list[str] | None, str]]:
+    """(local dates whose slots may have changed — None = any day, username) per change."""
+    therapist = await queries.therapist_by_username(ctx.services.db, normalize_username(username))
+    raw_type = global_ids.decode_as(event_type_id, "EventType")
+    if therapist is None or raw_type is None:
+        raise ApiError("No such booking page or event type.", "NOT_FOUND")
+    mine = str(therapist.id)
+    zone = ZoneInfo(therapist.time_zone)
+
+    def match(message: dict) -> bool:
+        return message.get("therapist_id") == mine and message["type"] in AVAILABILITY_EVENTS
+
+    async for message in _listen(ctx, match):
+        if message["type"] == "EventTypeChanged" and message.get("event_type_id") != str(raw_type):
+            continue
+        yield _days(message, zone), therapist.username
+
+
+def _days(message: dict, zone: ZoneInfo) -> list[str] | None:
+    spans = []
+    if message["type"] == "SessionChanged":
+        spans = [message.get("before"), message.get("after")]
+    elif message["type"] in ("BookingReceived", "TimeOffChanged"):
+        spans = [[message["start"], message["end"]]]
+    elif message["type"] == "IntakeResolved":
+        spans = list(message.get("freed") or [])
+        if not spans:
+            return []  # accepted or merged: no slot changed
+    else:
+        return None  # hours, event type or profile: any day may have changed
+    days: set[date] = set()
+    for span in spans:
+        if not span:
+            continue
+        start = instant(span[0]).astimezone(zone)
+        end = (instant(span[1]) - timedelta(microseconds=1)).astimezone(zone)  # end is exclusive
+        day = start.date()
+        while day <= end.date():
+            days.add(day)
+            day = date.fromordinal(day.toordinal() + 1)
+    return sorted(d.isoformat() for d in days)
+
+
+def uuid_of(value: str) -> UUID:
+    return UUID(value)

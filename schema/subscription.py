@@ -1,0 +1,182 @@
+"""Subscriptions (graphql-transport-ws): live calendars, conflicts, bookings, booking pages.
+
+Delivery is at most once (Redis pub/sub): after a reconnect, refetch what the view shows
+(`sessions`, `conflicts`, `newBookings`, `availableSlots`) and subscribe again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from domain.live import instant
+from resolvers import calendar, live
+from resolvers.global_ids import encode
+from schema.calendar import ConflictPair
+from schema.clients import Client
+from schema.sessions import Session
+
+FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start.")]
+TO = Annotated[datetime, strawberry.argument(description="Range end (exclusive); at most 62 days.")]
+
+
+@strawberry.enum(description="What happened to a session.")
+class CalendarChangeKind(Enum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    MOVED = "MOVED"
+    CANCELLED = "CANCELLED"
+    UNCANCELLED = "UNCANCELLED"
+    DELETED = "DELETED"
+
+
+@strawberry.type(description="A start and end (UTC).")
+class TimeSpan:
+    start: datetime = strawberry.field(description="Start instant (UTC).")
+    end: datetime = strawberry.field(description="End instant (UTC).")
+
+
+@strawberry.type(description="One session changed in the subscribed range.")
+class CalendarChange:
+    kind: CalendarChangeKind = strawberry.field(description="What happened.")
+    session_id: strawberry.ID = strawberry.field(description="The session's global ID.")
+    session: Session | None = strawberry.field(
+        description="The session as `sessions` reads it now; null when DELETED."
+    )
+    before: TimeSpan | None = strawberry.field(description="Where it was (null when just created).")
+    after: TimeSpan | None = strawberry.field(
+        description="Where it is (null when cancelled or deleted: it no longer takes time)."
+    )
+
+
+@strawberry.type(description="Overlaps that appeared and cleared in the subscribed range.")
+class ConflictsUpdate:
+    appeared: list[ConflictPair] = strawberry.field(description="New overlapping pairs.")
+    cleared: list[ConflictPair] = strawberry.field(description="Pairs that no longer overlap.")
+
+
+@strawberry.enum(description="What happened in the New bookings queue.")
+class BookingEventKind(Enum):
+    RECEIVED = "RECEIVED"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+    MERGED = "MERGED"
+
+
+@strawberry.type(description="A new booking, or an intake action taken (so open tabs stay in step).")
+class BookingEvent:
+    kind: BookingEventKind = strawberry.field(description="What happened.")
+    client_id: strawberry.ID = strawberry.field(description="The intake client's global ID.")
+    client: Client | None = strawberry.field(
+        description="The client now (null once rejected or merged away)."
+    )
+    into_client: Client | None = strawberry.field(description="For MERGED: the active client.")
+
+
+@strawberry.type(description="A booking page's slots changed. Nothing about who or why.")
+class AvailabilityChange:
+    username: str = strawberry.field(description="The booking page.")
+    event_type_id: strawberry.ID = strawberry.field(description="The event type subscribed to.")
+    days: list[str] | None = strawberry.field(
+        description="Local dates (therapist's zone, YYYY-MM-DD) whose slots may have changed; null "
+        "when any day may have (hours, event type or profile edited). Refetch `availableSlots`."
+    )
+
+
+def _span(value) -> TimeSpan | None:
+    return TimeSpan(start=instant(value[0]), end=instant(value[1])) if value else None
+
+
+def _gid(kind: str, raw: str) -> strawberry.ID:
+    return strawberry.ID(encode(kind, UUID(raw)))
+
+
+async def _session(info: strawberry.Info, raw: str) -> Session | None:
+    found = await info.context.loaders.session_by_id.load(UUID(raw))
+    return Session.from_domain(found) if found else None
+
+
+@strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
+class Subscription:
+    @strawberry.subscription(
+        description="Every session created, updated, moved, cancelled, uncancelled or deleted in "
+        "[from, to) — by a mutation, a booking, an intake action or series extension — whichever "
+        "process made it. Signed-in therapists only; ends when the token signs out."
+    )
+    async def calendar_changed(
+        self, info: strawberry.Info, from_: FROM, to: TO
+    ) -> AsyncGenerator[CalendarChange, None]:
+        calendar.check_range(from_, to)
+        async for message in live.therapist_messages(info.context, {"SessionChanged"}):
+            if not live.in_range(message, from_, to):
+                continue
+            kind = CalendarChangeKind(message["kind"])
+            yield CalendarChange(
+                kind=kind,
+                session_id=_gid("Session", message["session_id"]),
+                session=None
+                if kind is CalendarChangeKind.DELETED
+                else await _session(info, message["session_id"]),
+                before=_span(message.get("before")),
+                after=_span(message.get("after")),
+            )
+
+    @strawberry.subscription(
+        description="Conflicts that appeared or cleared with at least one session in [from, to)."
+    )
+    async def conflicts_changed(
+        self, info: strawberry.Info, from_: FROM, to: TO
+    ) -> AsyncGenerator[ConflictsUpdate, None]:
+        calendar.check_range(from_, to)
+        async for message in live.therapist_messages(info.context, {"ConflictsChanged"}):
+            appeared = await _pairs(info, message["appeared"], from_, to)
+            cleared = await _pairs(info, message["cleared"], from_, to)
+            if appeared or cleared:
+                yield ConflictsUpdate(appeared=appeared, cleared=cleared)
+
+    @strawberry.subscription(
+        description="New bookings for the New bookings queue, and intake actions (accepted, "
+        "rejected, merged). Signed-in therapists only."
+    )
+    async def booking_received(self, info: strawberry.Info) -> AsyncGenerator[BookingEvent, None]:
+        async for message in live.therapist_messages(info.context, {"BookingReceived", "IntakeResolved"}):
+            loaders = info.context.loaders
+            client = await loaders.client_by_id.load(UUID(message["client_id"]))
+            into = message.get("into_client_id")
+            into_client = await loaders.client_by_id.load(UUID(into)) if into else None
+            kind = "RECEIVED" if message["type"] == "BookingReceived" else message["action"]
+            yield BookingEvent(
+                kind=BookingEventKind(kind),
+                client_id=_gid("Client", message["client_id"]),
+                client=Client.from_domain(client) if client else None,
+                into_client=Client.from_domain(into_client) if into_client else None,
+            )
+
+    @strawberry.subscription(
+        description="Public: a booking page learns that its slots changed (a booking, time off, "
+        "hours or event type edited) and which days. No sign-in; carries no personal data."
+    )
+    async def availability_changed(
+        self,
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="The booking page's username.")],
+        event_type_id: Annotated[strawberry.ID, strawberry.argument(description="The event type shown.")],
+    ) -> AsyncGenerator[AvailabilityChange, None]:
+        async for days, page_username in live.booking_page_messages(info.context, username, event_type_id):
+            yield AvailabilityChange(username=page_username, event_type_id=event_type_id, days=days)
+
+
+async def _pairs(info: strawberry.Info, pairs: list, start: datetime, end: datetime) -> list[ConflictPair]:
+    found = []
+    for first_id, second_id in pairs:
+        first, second = await _session(info, first_id), await _session(info, second_id)
+        if first is None or second is None:
+            continue
+        if any(s.start < end and s.end > start for s in (first, second)):
+            found.append(ConflictPair(first=first, second=second))
+    return found

@@ -1,0 +1,35 @@
+"""The job kinds: name → actor code and options. Adding a job kind is one line here (and its
+idempotent actor code beside the others); the outbox, the broker and the scheduler pick it up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from domain.outlook import RESYNC_JOB, SYNC_JOB
+from domain.services.series import EXTEND_JOB
+from workers import outlook, series
+from workers.jobs import Job
+
+EXTEND_DUE_JOB = "series.extend_due"
+
+
+def _by_name(*jobs: Job) -> Mapping[str, Job]:
+    names = [j.name for j in jobs]
+    assert len(names) == len(set(names)), "job names must be unique"
+    return {j.name: j for j in jobs}
+
+
+JOBS: Mapping[str, Job] = _by_name(
+    Job(EXTEND_JOB, series.extend_series, time_limit=timedelta(minutes=15)),  # a series started
+    Job(EXTEND_DUE_JOB, series.extend_all_due, periodic=True, time_limit=timedelta(minutes=15)),
+    Job(SYNC_JOB, outlook.sync_session, max_retries=8, min_backoff=timedelta(seconds=2),
+        max_backoff=timedelta(minutes=10)),  # a session changed
+    Job(RESYNC_JOB, outlook.resync, max_retries=8, min_backoff=timedelta(seconds=5),
+        max_backoff=timedelta(minutes=10), time_limit=timedelta(minutes=30)),  # connected; renames
+)
+
+
+def periodic_jobs() -> list[Job]:
+    return [j for j in JOBS.values() if j.periodic]
