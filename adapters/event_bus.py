@@ -133,10 +133,14 @@ class RedisBus(EventHub):
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         await self._run_handlers(events)
         for event in events:
-            try:
-                await self._redis.publish(self._channel, json.dumps(to_message(event)))
-            except (RedisConnectionError, RedisTimeoutError, OSError):
-                log.warning("live event not published: Redis unreachable (clients refetch)")
+            payload = json.dumps(to_message(event))
+            for attempt in (1, 2):  # a pooled connection may be stale after a Redis restart
+                try:
+                    await self._redis.publish(self._channel, payload)
+                    break
+                except (RedisConnectionError, RedisTimeoutError, OSError):
+                    if attempt == 2:
+                        log.warning("live event not published: Redis unreachable (clients refetch)")
 
     async def start(self) -> None:
         if self._reader is None:

@@ -35,6 +35,8 @@ def process_env(database_url: str, **settings: str) -> dict[str, str]:
     """This process's environment without any COUCHTIME_* variable, plus the given ones."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COUCHTIME_")}
     env.update(CHEAP_HASHING)
+    env["COUCHTIME_DATABASE_POOL_SIZE"] = "3"  # several processes share the test server
+    env["COUCHTIME_DATABASE_MAX_OVERFLOW"] = "5"
     env["COUCHTIME_DATABASE_URL"] = database_url
     env.update(settings)
     return env

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -15,11 +16,14 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from couchtime import graphiql, outlook_routes
+from adapters.connection_slots import MemorySlots, RedisSlots
+from couchtime import graphiql, outlook_routes, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging
 from couchtime.settings import Settings
 from couchtime.wiring import Runtime, build_runtime
+from domain import tokens
 from domain.ports import Clock
 from persistence import migrate
 from resolvers.context import Context, Services, bearer_token
@@ -31,21 +35,44 @@ log = logging.getLogger("couchtime.app")
 class CouchtimeGraphQL(GraphQL):
     """Strawberry's ASGI app with our context and a GraphiQL page that needs no CDN."""
 
-    def __init__(self, schema, services: Services, *, ide_html: str | None, **kwargs) -> None:
+    def __init__(
+        self, schema, services: Services, *, ide_html: str | None, slots=None,
+        max_connections_per_token: int = 10, **kwargs,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if ide_html else None, **kwargs)
         self.services = services
         self._ide_html = ide_html
+        self._slots = slots or MemorySlots()
+        self._max_connections = max_connections_per_token
 
     async def get_context(self, request: Request | WebSocket, response) -> Context:
         token = bearer_token(request.headers.get("authorization"))
         client = request.client.host if request.client else "unknown"
-        return Context(self.services, token=token, client_address=client, request=request)
+        context = Context(self.services, token=token, client_address=client, request=request)
+        if isinstance(request, WebSocket):
+            request.scope["couchtime.context"] = context
+        return context
 
     async def on_ws_connect(self, context: Context) -> None:
-        """Reads the token from connection_init; a token that opens nothing closes with 4403."""
+        """Reads the token from connection_init; a token that opens nothing, or one already
+        holding its quota of connections, closes the socket with 4403."""
         context.use_connection_params(context.connection_params or {})
-        if context.token and await context.viewer() is None:
-            raise ConnectionRejectionError()
+        if context.token:
+            if await context.viewer() is None:
+                raise ConnectionRejectionError()
+            key = tokens.rate_key("ws", context.token)
+            if not await self._slots.acquire(key, self._max_connections):
+                raise ConnectionRejectionError()
+            context.memo["ws-slot"] = key
+
+    async def run(self, request, *args, **kwargs):
+        try:
+            return await super().run(request, *args, **kwargs)
+        finally:
+            context = request.scope.get("couchtime.context") if isinstance(request, WebSocket) else None
+            key = context.memo.pop("ws-slot", None) if context is not None else None
+            if key is not None:
+                await self._slots.release(key)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html or "")
@@ -70,12 +97,21 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             max_aliases=settings.max_aliases, introspection=not settings.is_production,
         )
     )
+    protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) + (
+        (GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()
+    )
     graphql_app = CouchtimeGraphQL(
         schema, runtime.services, ide_html=ide_html, allowed_origins=settings.allowed_origins,
+        subscription_protocols=protocols,
+        max_subscriptions_per_connection=settings.ws_max_subscriptions,
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
+        slots=RedisSlots(runtime.redis) if runtime.redis is not None else MemorySlots(),
+        max_connections_per_token=settings.ws_max_connections_per_token,
     )
 
     async def healthz(_: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        """Liveness, and how many live subscriptions this process holds (no PHI)."""
+        return JSONResponse({"status": "ok", "liveSubscribers": runtime.bus.subscriber_count})
 
     async def readyz(_: Request) -> Response:
         try:
@@ -102,6 +138,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         outlook_routes.callback_route(runtime.services),
+        unsubscribe_routes.unsubscribe_route(runtime.services),
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))

@@ -110,6 +110,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     code = dramatiq_cli.main(dramatiq_cli.make_argument_parser().parse_args([
         "couchtime.wiring:boot_worker", "--processes", str(processes), "--threads", str(threads),
         "--skip-logging", "--worker-shutdown-timeout", "30000",
+        "--path",  # no paths: the working directory must not shadow our packages
     ]))
     if code:  # a worker process failed to start, or died (its log says why)
         raise CliError(f"worker stopped: a worker process exited with code {code}", EXIT_UNAVAILABLE)
@@ -177,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         "couchtime.app:create_app", factory=True, host=args.host, port=args.port,
         workers=args.processes if args.processes > 1 else None, access_log=False,
         proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips, log_config=None,
-        ws_max_size=1 << 20,
+        ws_max_size=1 << 20, ws_per_message_deflate=False,  # zlib state per socket costs ~60 KiB
     )
 
 

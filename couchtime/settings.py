@@ -46,6 +46,8 @@ class Settings:
     env: str = "development"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    database_pool_size: int = 10  # PostgreSQL connections kept per process (and per worker loop)
+    database_max_overflow: int = 10
     public_app_url: str = "http://localhost:3000"
     log_format: str = ""  # "json" or "text"; empty = json in production, text in development
     log_level: str = "INFO"
@@ -61,6 +63,11 @@ class Settings:
     booking_limit_per_address: int = 20
     booking_window_seconds: int = 3600
     video_base_url: str = "https://meet.jit.si"
+    live_channel: str = "couchtime:live"  # Redis pub/sub channel of live events
+    ws_legacy_protocol: bool = False  # also accept the legacy `graphql-ws` subprotocol
+    ws_max_subscriptions: int = 20  # per websocket connection
+    ws_max_connections_per_token: int = 10
+    ws_init_timeout_seconds: int = 10  # close sockets that send no connection_init
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
@@ -84,6 +91,16 @@ class Settings:
     outlook_retry_attempts: int = 5
     outlook_retry_base_ms: int = 500
     outlook_max_retry_after_seconds: int = 120
+    # email, reminders, client portal (README: "Notifications, reminders and the portal")
+    smtp_host: str = ""  # empty = no SMTP: emails are written as .eml files to mail_dir
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # starttls | tls | none
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    mail_from: str = "Couchtime <no-reply@localhost>"
+    mail_dir: str = ""  # empty = "mail" beside the SQLite file, else <temp dir>/couchtime-mail
+    signing_key: str = field(default="", repr=False)  # required in production
+    reminder_grace_minutes: int = 10
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -114,6 +131,17 @@ class Settings:
         if not self.jobs_namespace.strip():
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()
+        self._validate_mail()
+
+    def _validate_mail(self) -> None:
+        if self.smtp_security not in {"starttls", "tls", "none"}:
+            raise SettingsError("COUCHTIME_SMTP_SECURITY must be starttls, tls or none")
+        if not 0 < self.smtp_port < 65536:
+            raise SettingsError("COUCHTIME_SMTP_PORT must be a port number")
+        if self.is_production and len(self.signing_key) < 32:
+            raise SettingsError("COUCHTIME_SIGNING_KEY must be set in production (at least 32 characters)")
+        if self.reminder_grace_minutes < 1:
+            raise SettingsError("COUCHTIME_REMINDER_GRACE_MINUTES must be at least 1")
 
     def _validate_outlook(self) -> None:
         for name in ("outlook_authority", "graph_base_url"):

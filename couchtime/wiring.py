@@ -15,6 +15,7 @@ from adapters.passwords import Argon2Hasher
 from adapters.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
+from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
 from domain.ports import Clock, EventPublisher, VideoRooms
 from domain.services.accounts import SignInLimits
@@ -107,7 +108,8 @@ def relay_grace(settings: Settings) -> timedelta:
 def worker_deps(settings: Settings, broker: JobBroker, *, publisher: EventPublisher,
                 clock: Clock | None = None, rooms: VideoRooms | None = None) -> WorkerDeps:
     """The actors' dependencies, with their own database engine (used on the actor loop)."""
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.database_pool_size,
+                  max_overflow=settings.database_max_overflow)
     relay = OutboxRelay(db, broker, grace=relay_grace(settings))
     outlook = outlook_setup(settings)  # its own httpx clients, for the actor loop
     return WorkerDeps(
@@ -115,13 +117,17 @@ def worker_deps(settings: Settings, broker: JobBroker, *, publisher: EventPublis
         rooms=rooms or VideoRoomUrls(settings.video_base_url), series_policy=series_policy(settings),
         extend_batch=settings.series_extend_batch, close=closing(db.dispose, outlook),
         outlook=outlook,
+        notifications=notification_setup(settings, db),
     )
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.database_pool_size,
+                  max_overflow=settings.database_max_overflow)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-    bus: EventHub = RedisBus(redis) if redis is not None else InProcessBus()
+    bus: EventHub = (
+        RedisBus(redis, channel=settings.live_channel) if redis is not None else InProcessBus()
+    )
     limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
     clock = clock or SystemClock()
     rooms = VideoRoomUrls(settings.video_base_url)
@@ -140,9 +146,11 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
             bus, make_scheduler, threads=settings.worker_threads,
         )
         jobs = embedded.broker
+    consuming = (lambda: embedded.host.running) if embedded is not None else None
     services = Services(
         db=db,
-        uow=UnitOfWorkFactory(db, bus, OutboxRelay(db, jobs, grace=relay_grace(settings))),
+        uow=UnitOfWorkFactory(db, bus, OutboxRelay(db, jobs, grace=relay_grace(settings),
+                                                   consuming=consuming)),
         hasher=Argon2Hasher(
             time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
@@ -166,6 +174,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         ),
         live=bus,
         outlook=outlook_setup(settings),
+        notifications=notification_setup(settings, db),
     )
     return Runtime(settings=settings, db=db, bus=bus, redis=redis, services=services, jobs=jobs,
                    embedded=embedded)
@@ -189,7 +198,7 @@ def boot_worker() -> None:
 
     def make_deps() -> WorkerDeps:
         redis = Redis.from_url(settings.redis_url)  # type: ignore[arg-type]  # used on the host loop
-        deps = worker_deps(settings, holder[0], publisher=RedisBus(redis))
+        deps = worker_deps(settings, holder[0], publisher=RedisBus(redis, channel=settings.live_channel))
 
         async def close() -> None:
             try:
@@ -212,7 +221,8 @@ async def run_scheduler(settings: Settings) -> None:
     import asyncio
     import signal
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.database_pool_size,
+                  max_overflow=settings.database_max_overflow)
     redis = Redis.from_url(settings.redis_url)  # type: ignore[arg-type]
     jobs = JobBroker.redis(settings.redis_url, settings.jobs_namespace)  # type: ignore[arg-type]
     scheduler = Scheduler(

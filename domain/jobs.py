@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from domain.events import DomainEvent
+from domain.notifications import jobs_for_event as notification_jobs
 from domain.outlook import jobs_for_event as outlook_jobs
 
 Job = tuple[str, dict]
@@ -17,6 +18,7 @@ Rule = Callable[[DomainEvent], Iterable[Job]]
 
 RULES: list[Rule] = []
 RULES.append(outlook_jobs)  # session changes sync Outlook (a no-op without a connection)
+RULES.append(notification_jobs)  # bookings, cancellations and portal invites send emails
 
 
 def jobs_for(event: DomainEvent) -> list[Job]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, Self
 from uuid import UUID
 
@@ -20,7 +20,10 @@ from domain.model import (
     TimeOff,
     TimeSlot,
 )
+from domain.notifications import Email, SessionFactsForEmail
 from domain.outlook import EventLink, Grant, OutlookEvent, OutlookIntegration, PendingConnect
+from domain.portal import PortalAccount, PortalInvite
+from domain.reminders import Candidate, ReminderSettings
 
 
 class Clock(Protocol):
@@ -337,5 +340,79 @@ class OutlookRepository(Protocol):
     async def resync_targets(self, therapist_id: UUID, after: datetime) -> list[UUID]:
         """Sessions to sync: scheduled ones ending after `after`, and linked ones that were
         cancelled or deleted, ordered by start."""
+        ...
+
+
+
+# --- notifications, reminders and the client portal (README: "Notifications, reminders and the
+# portal"); wired in couchtime.wiring through domain.services.notifications.NotificationSetup ---
+
+
+class Mailer(Protocol):
+    async def send(self, email: Email) -> None:
+        """Deliver one email (SMTP, or an .eml file in development); raises when it could not."""
+        ...
+
+
+class EmailLog(Protocol):
+    """Idempotency of emails: one record per (kind, key), unique in the database. Each call
+    commits on its own, so a claim is visible to every other worker before the send starts."""
+
+    async def claim(self, kind: str, key: str, now: datetime) -> bool:
+        """Take the right to send (a new record, or a reserved one); False when another worker
+        has it or it was sent."""
+        ...
+
+    async def sent(self, kind: str, key: str, now: datetime) -> None: ...
+
+    async def release(self, kind: str, key: str) -> None:
+        """The send failed: a retry may claim it again."""
+        ...
+
+    async def skip(self, kind: str, key: str, now: datetime) -> None:
+        """Never to be sent (no longer due, cancelled, unsubscribed)."""
+        ...
+
+
+class NotificationReads(Protocol):
+    async def session_facts(self, session_id: UUID) -> SessionFactsForEmail | None: ...
+
+    async def invite_facts(self, invite_id: UUID) -> tuple[PortalInvite, str, str, str] | None:
+        """(invite, client email, client first name, therapist name)."""
+        ...
+
+    async def reminder_candidates(self, now: datetime, lookahead: timedelta,
+                                  day_before: timedelta, grace: timedelta) -> list[Candidate]:
+        """Scheduled sessions starting in (now, now + lookahead] or in
+        [now + day_before - grace, now + day_before], of therapists with reminders on and clients
+        with portal access who did not unsubscribe."""
+        ...
+
+    async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings: ...
+
+
+class PortalRepository(Protocol):
+    """The portal's and reminders' rows, inside a unit of work."""
+
+    async def account(self, client_id: UUID, *, for_update: bool = False) -> PortalAccount | None: ...
+
+    async def save_account(self, account: PortalAccount) -> None: ...
+
+    async def active_accounts_by_email(self, email: str) -> list[PortalAccount]: ...
+
+    async def add_invite(self, invite: PortalInvite) -> None: ...
+
+    async def invite(self, invite_id: UUID, *, for_update: bool = False) -> PortalInvite | None: ...
+
+    async def use_invites(self, client_id: UUID, at: datetime) -> None:
+        """Every open invite of the client is used up (single use; a newer one included)."""
+        ...
+
+    async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings: ...
+
+    async def save_reminder_settings(self, therapist_id: UUID, settings: ReminderSettings) -> None: ...
+
+    async def reserve_emails(self, items: Sequence[tuple[str, str]], now: datetime) -> set[tuple[str, str]]:
+        """Insert (kind, key) records as queued, skipping existing ones; returns those inserted."""
         ...
 

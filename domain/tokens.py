@@ -6,7 +6,8 @@ import hashlib
 import secrets
 
 THERAPIST = "therapist"
-_PREFIX = {THERAPIST: "ct_t_"}
+CLIENT = "client"  # client portal tokens: open the portal's fields only, never a therapist's
+_PREFIX = {THERAPIST: "ct_t_", CLIENT: "ct_c_"}
 
 
 def new_token(kind: str = THERAPIST) -> tuple[str, str]:

@@ -59,13 +59,15 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """Owns the engine; hands out read sessions and write sessions (one per unit of work)."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 10
+    ) -> None:
         driver = check_url(url)
         self.url = url
         self.is_sqlite = driver.startswith("sqlite")
         kwargs: dict = {"echo": echo}
         if not self.is_sqlite:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)

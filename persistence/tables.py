@@ -290,3 +290,64 @@ class OutlookEventRow(SQLModel, table=True):
     lease_holder: str | None = Field(default=None, sa_column=Column(String(64)))
     lease_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     dirty: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+
+
+# --- notifications, reminders and the client portal (README: "Notifications, reminders and the portal")
+
+
+class EmailSendRow(SQLModel, table=True):
+    """One email per (kind, key), ever: the unique record that makes a send at most once.
+    state: queued (a reminder reserved by the scheduler) → sending (claimed) → sent | skipped."""
+
+    __tablename__ = "email_sends"
+
+    kind: str = Field(sa_column=Column(String(40), primary_key=True))
+    key: str = Field(sa_column=Column(String(100), primary_key=True))
+    state: str = Field(sa_column=Column(String(10), nullable=False))
+    created_at: datetime = Field(sa_column=_instant())
+    sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class PortalAccountRow(SQLModel, table=True):
+    """A client's portal access (password hash, Argon2id) and reminder unsubscription."""
+
+    __tablename__ = "portal_accounts"
+
+    client_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
+    )
+    password_hash: str | None = Field(default=None, sa_column=Column(String(255)))
+    invited_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    accepted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    unsubscribed_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class PortalInviteRow(SQLModel, table=True):
+    """An invite; its link carries the ID signed with COUCHTIME_SIGNING_KEY (single use)."""
+
+    __tablename__ = "portal_invites"
+
+    id: uuid.UUID = Field(primary_key=True)
+    client_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    created_at: datetime = Field(sa_column=_instant())
+    expires_at: datetime = Field(sa_column=_instant())
+    used_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class ReminderSettingsRow(SQLModel, table=True):
+    """Practice Settings > Reminders; no row = off."""
+
+    __tablename__ = "reminder_settings"
+
+    therapist_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("therapists.id", ondelete="CASCADE"), primary_key=True)
+    )
+    enabled: bool = Field(sa_column=Column(Boolean, nullable=False))
+    lead_minutes: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    also_day_before: bool = Field(sa_column=Column(Boolean, nullable=False))
+
+
+# The reminders' due-time index: due = start − lead, so the scheduler's range scan is on start.
+Index("ix_sessions_start_status", SessionRow.__table__.c.start_at, SessionRow.__table__.c.status)

@@ -9,12 +9,14 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from domain import tokens
-from domain.model import Therapist
+from domain.model import Client, Therapist
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork, VideoRooms
 from domain.services.accounts import SignInLimits
 from domain.services.booking import BookingLimits
+from domain.services.notifications import NotificationSetup
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
+from persistence import notifications as portal_queries
 from persistence import queries
 from persistence.database import Database
 from resolvers.errors import unauthenticated
@@ -49,6 +51,7 @@ class Services:
     config: ApiConfig
     live: LiveEvents | None = None  # the event bus live subscriptions listen on
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync (not offered until configured)
+    notifications: NotificationSetup = NotificationSetup()  # email, reminders, the client portal
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -66,12 +69,22 @@ class Context:
         self.token = token
         self.client_address = client_address
         self.request = request
-        self.loaders = Loaders(services.db)
+        self._loaders: Loaders | None = None  # made on first use: idle websockets hold none
         self.memo: dict[object, object] = {}  # per-request results shared by sibling fields
         self._viewer: Therapist | None = None
         self._viewer_loaded = False
         self._viewer_lock = asyncio.Lock()
         self.connection_params: dict | None = None  # set by the websocket connection_init
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders(self.services.db)
+        return self._loaders
+
+    @loaders.setter
+    def loaders(self, value: Loaders) -> None:
+        self._loaders = value
 
     def use_connection_params(self, params: dict) -> None:
         """Websockets carry the token in connection_init: {"authorization": "Bearer …"}."""
@@ -96,3 +109,20 @@ class Context:
         if viewer is None:
             raise unauthenticated()
         return viewer
+
+    async def portal_client(self) -> Client:
+        """The client signed in to the portal (a token of kind "client"); UNAUTHENTICATED
+        otherwise. A therapist token opens nothing here, as a client token opens no therapist
+        field (`viewer()` only accepts kind "therapist")."""
+        if "portal_client" not in self.memo:
+            found = None
+            if self.token:
+                found = await portal_queries.client_by_token(
+                    self.services.db, tokens.hash_token(self.token), tokens.CLIENT,
+                    self.services.clock.now(),
+                )
+            self.memo["portal_client"] = found
+        client = self.memo["portal_client"]
+        if client is None:
+            raise unauthenticated()
+        return client  # type: ignore[return-value]

@@ -11,11 +11,13 @@ import strawberry
 from domain.event_types import COMMON_LENGTHS
 from resolvers import booking, calendar, clients, nodes
 from resolvers import sessions as sessions_resolver
+from schema import portal as portal_schema
 from schema.booking import AvailableSlot, BookingPage
 from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
 from schema.clients import Client, ClientConnection, ClientEdge, PageInfo
 from schema.common import CalendarView, Node, UserError, user_errors
 from schema.event_types import EventType
+from schema.portal import MySessions
 from schema.sessions import Session
 from schema.therapist import Therapist
 from schema.time_off import TimeOff
@@ -93,6 +95,11 @@ class Query:
         )
         zone = ZoneInfo(time_zone)
         return [AvailableSlot.at(start, zone) for start in starts]
+
+    @strawberry.field(description="Client portal: your own sessions (upcoming and past), times in your zone. "
+                      "Needs a portal token (clientSignIn); UNAUTHENTICATED otherwise.")
+    async def my_sessions(self, info: strawberry.Info) -> MySessions:
+        return await portal_schema.my_sessions(info)
 
     @strawberry.field(description="New bookings: intake clients, oldest first, with their sessions.")
     async def new_bookings(self, info: strawberry.Info) -> list[Client]:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from schema.errors import MaskUnexpectedErrors
 from schema.mutations.accounts import AccountMutations
@@ -22,6 +23,8 @@ from schema.mutations.booking import BookingMutations
 from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
 from schema.mutations.outlook import OutlookMutations
+from schema.mutations.portal import PortalMutations
+from schema.mutations.reminders import ReminderMutations
 from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
@@ -40,6 +43,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations,
+    PortalMutations, ReminderMutations,
 ):
     pass
 
@@ -59,11 +63,13 @@ class CouchtimeSchema(strawberry.Schema):
 
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     limits = limits or SchemaLimits()
+    limit_rules = [depth_rule(limits.max_depth, None, None), alias_rule(limits.max_aliases)]
     extensions: list = [
         MaskUnexpectedErrors,
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        # the depth and alias rules are classes: make them once, not a pair per request (each
+        # held by a live subscription for its lifetime)
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         ParserCache,
         ValidationCache,
     ]

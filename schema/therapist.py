@@ -8,10 +8,11 @@ import strawberry
 
 from domain import model
 from domain.availability import format_minute
-from resolvers import accounts, availability, event_types, global_ids, time_off
+from resolvers import accounts, availability, event_types, global_ids, portal, time_off
 from schema.common import CalendarView, Node, Weekday
 from schema.event_types import EventType
 from schema.outlook import Integrations
+from schema.portal import ReminderSettings
 from schema.time_off import TimeOff
 
 
@@ -102,3 +103,7 @@ class Therapist(Node):
     @strawberry.field(description="Connected calendars and services (My Profile > Integrations).")
     def integrations(self) -> Integrations:
         return Integrations(therapist_id=self.therapist_id)
+
+    @strawberry.field(description="Practice Settings > Reminders (off until turned on).")
+    async def reminder_settings(self, info: strawberry.Info) -> ReminderSettings:
+        return ReminderSettings.from_domain(await portal.reminder_settings(info.context, self.therapist_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.services.notifications import NotificationSetup
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
 from persistence.database import Database
@@ -29,6 +30,7 @@ class WorkerDeps:
     extend_batch: int = 500
     close: Callable[[], Awaitable[None]] | None = None
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync's gateway, secret box, options
+    notifications: NotificationSetup = NotificationSetup()  # mailer, email log, portal rows
 
 
 ActorCode = Callable[..., Awaitable[object]]

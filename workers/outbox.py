@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -40,17 +40,20 @@ class OutboxRelay:
     a release that has the actor sends them; meanwhile the loop warns every 10 minutes."""
 
     def __init__(self, db: Database, broker: JobBroker, *, grace: timedelta = timedelta(seconds=5),
-                 batch: int = 200) -> None:
+                 batch: int = 200, consuming: Callable[[], bool] | None = None) -> None:
         self.db = db
         self.broker = broker
         self.grace = grace
         self.batch = batch
+        # in-process broker: only while its worker runs (an app used without its lifespan
+        # leaves the rows to the relay loop of the next start instead of a queue in memory)
+        self.consuming = consuming or (lambda: True)
         self._known = sorted(broker.jobs)
         self._warned_at: datetime | None = None
 
     async def committed(self, job_ids: Sequence[UUID]) -> None:
         """Send the jobs just committed (best effort: the loop sends whatever this misses)."""
-        if job_ids:
+        if job_ids and self.consuming():
             await self._claim_and_send(OUTBOX.c.id.in_(list(job_ids)))
 
     async def relay_pending(self) -> int:

@@ -11,6 +11,7 @@ from domain.outlook import RESYNC_JOB, SYNC_JOB
 from domain.services.series import EXTEND_JOB
 from workers import outlook, series
 from workers.jobs import Job
+from workers.notifications import JOBS as notifications_jobs
 
 EXTEND_DUE_JOB = "series.extend_due"
 
@@ -28,6 +29,7 @@ JOBS: Mapping[str, Job] = _by_name(
         max_backoff=timedelta(minutes=10)),  # a session changed
     Job(RESYNC_JOB, outlook.resync, max_retries=8, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=10), time_limit=timedelta(minutes=30)),  # connected; renames
+    *notifications_jobs,  # emails and reminders (workers/notifications.py)
 )
 
 

@@ -469,7 +469,7 @@ def test_worker_with_redis_unreachable_is_one_line():
 
 def test_every_job_has_a_fixed_name_bounded_retries_and_a_time_limit():
     assert JOBS[EXTEND_JOB].run and not JOBS[EXTEND_JOB].periodic
-    assert [j.name for j in periodic_jobs()] == [EXTEND_DUE_JOB]
+    assert EXTEND_DUE_JOB in [j.name for j in periodic_jobs()]
     for job in JOBS.values():
         options = job.actor_options()
         assert 0 < options["max_retries"] <= 10

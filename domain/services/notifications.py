@@ -1,0 +1,143 @@
+"""Sending the emails of domain/notifications.py, at most once each, and finding due reminders.
+
+Protocol per email: claim (kind, key) — a unique record, committed — then send, then mark
+sent. A failed send releases the claim (Dramatiq retries the job); a crash after sending
+leaves it claimed, so a retry never sends twice (at most once; a crash between claim and
+send loses that one email).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from domain import notifications as n
+from domain import reminders
+from domain.ports import Clock, EmailLog, Mailer, NotificationReads, PortalRepository, UnitOfWork
+from domain.reminders import ReminderKind
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NotificationSetup:
+    """The ports of email and the portal, built per event loop by the composition root."""
+
+    mailer: Mailer | None = None
+    log: EmailLog | None = None
+    reads: NotificationReads | None = None
+    portal: Callable[[UnitOfWork], PortalRepository] | None = None
+    links: n.Links = field(default_factory=lambda: n.Links("http://localhost:3000"))
+    signing_key: bytes = b""
+    grace: timedelta = reminders.DEFAULT_GRACE
+
+
+async def deliver(setup: NotificationSetup, clock: Clock, kind: str, key: str, email: n.Email) -> bool:
+    """Claim, send, mark sent. True when this call sent it."""
+    assert setup.log is not None and setup.mailer is not None
+    if not await setup.log.claim(kind, key, clock.now()):
+        return False
+    try:
+        await setup.mailer.send(email)
+    except BaseException:
+        await setup.log.release(kind, key)
+        raise
+    await setup.log.sent(kind, key, clock.now())
+    log.info("email sent", extra={"email_kind": kind})
+    return True
+
+
+async def send_booking(setup: NotificationSetup, clock: Clock, session_id: UUID) -> int:
+    """New booking: the client's confirmation and the therapist's notice (one each, ever)."""
+    assert setup.reads is not None
+    facts = await setup.reads.session_facts(session_id)
+    if facts is None:  # rejected meanwhile: nothing to confirm
+        return 0
+    sent = await deliver(setup, clock, n.EmailKind.BOOKING_CLIENT, str(session_id),
+                         n.booking_for_client(facts))
+    sent += await deliver(setup, clock, n.EmailKind.BOOKING_THERAPIST, str(session_id),
+                          n.booking_for_therapist(facts))
+    return int(sent)
+
+
+async def send_cancelled_by_therapist(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
+    assert setup.reads is not None
+    facts = await setup.reads.session_facts(session_id)
+    if facts is None or not facts.cancelled or not facts.notify_client:
+        return False
+    return await deliver(setup, clock, n.EmailKind.CANCELLED_BY_THERAPIST, str(session_id),
+                         n.cancelled_by_therapist(facts))
+
+
+async def send_cancelled_by_client(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
+    assert setup.reads is not None
+    facts = await setup.reads.session_facts(session_id)
+    if facts is None or not facts.cancelled:
+        return False
+    return await deliver(setup, clock, n.EmailKind.CANCELLED_BY_CLIENT, str(session_id),
+                         n.cancelled_by_client(facts))
+
+
+async def send_portal_invite(setup: NotificationSetup, clock: Clock, invite_id: UUID) -> bool:
+    assert setup.reads is not None
+    found = await setup.reads.invite_facts(invite_id)
+    if found is None:
+        return False
+    invite, to, first_name, therapist_name = found
+    if not invite.usable(clock.now()):
+        return False
+    token = n.sign(setup.signing_key, n.INVITE, invite.id)
+    email = n.portal_invite(to=to, first_name=first_name, therapist_name=therapist_name,
+                            link=setup.links.invite(token))
+    return await deliver(setup, clock, n.EmailKind.PORTAL_INVITE, str(invite_id), email)
+
+
+async def send_reminder(
+    setup: NotificationSetup, clock: Clock, session_id: UUID, kind: ReminderKind, start: datetime
+) -> bool:
+    """Re-checks everything at send time: the session is still scheduled at `start`, the
+    reminder is due, reminders are on, the client has portal access and did not unsubscribe."""
+    assert setup.reads is not None and setup.log is not None
+    key = reminders.key(session_id, start)
+    facts = await setup.reads.session_facts(session_id)
+    now = clock.now()
+    if facts is not None and facts.start == start:
+        settings = await setup.reads.reminder_settings(facts.therapist_id)
+        if (not facts.cancelled and facts.portal_access and not facts.unsubscribed
+                and reminders.is_due(now, start=facts.start, created_at=facts.created_at, kind=kind,
+                                     settings=settings, grace=setup.grace)):
+            token = n.sign(setup.signing_key, n.UNSUBSCRIBE, facts.client_id)
+            return await deliver(setup, clock, kind.value, key, n.reminder(facts, setup.links, token))
+    await setup.log.skip(kind.value, key, now)
+    return False
+
+
+async def enqueue_due_reminders(
+    uow: UnitOfWork, setup: NotificationSetup, clock: Clock
+) -> int:
+    """The scheduler's periodic job: one indexed query for candidates, the due rule, then in one
+    transaction a reservation per (kind, key) — unique, so a reminder is queued once however
+    many schedulers, ticks or restarts — and an outbox job per reservation."""
+    assert setup.reads is not None and setup.portal is not None
+    now = clock.now()
+    candidates = await setup.reads.reminder_candidates(
+        now, reminders.max_lookahead(setup.grace), reminders.DAY_BEFORE, setup.grace
+    )
+    due = reminders.due_reminders(candidates, now, setup.grace)
+    if not due:
+        return 0
+    async with uow:
+        wanted = {(kind.value, reminders.key(c.session_id, c.start)): (c, kind) for c, kind in due}
+        reserved = await setup.portal(uow).reserve_emails(list(wanted), now)
+        for item in wanted:
+            if item in reserved:
+                c, kind = wanted[item]
+                uow.enqueue(n.REMINDER_JOB, {"session_id": str(c.session_id), "kind": kind.value,
+                                             "start": c.start.isoformat()})
+        await uow.commit()
+    return len(reserved)
+
+

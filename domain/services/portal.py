@@ -1,0 +1,182 @@
+"""Use cases of the client portal and of reminder settings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from uuid import UUID
+
+from domain import accounts, notifications, tokens
+from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
+from domain.model import Client, Session, SessionStatus
+from domain.notifications import ClientCancelledSession, PortalInviteCreated
+from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, may_cancel
+from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
+from domain.reminders import ReminderSettings, settings_errors
+from domain.services.accounts import SignInLimits
+from domain.services.notifications import NotificationSetup
+from domain.services.sessions import _record_change
+
+_DUMMY_PASSWORD = "not-a-real-password-0000"
+
+
+def _repo(setup: NotificationSetup, uow: UnitOfWork):
+    assert setup.portal is not None
+    return setup.portal(uow)
+
+
+async def _issue_token(uow: UnitOfWork, clock: Clock, client_id: UUID, ttl: timedelta) -> str:
+    plain, digest = tokens.new_token(tokens.CLIENT)
+    now = clock.now()
+    await uow.tokens.add(token_hash=digest, kind=tokens.CLIENT, subject_id=client_id, created_at=now,
+                         expires_at=now + ttl)
+    return plain
+
+
+async def invite(
+    uow: UnitOfWork, setup: NotificationSetup, clock: Clock, therapist_id: UUID, client_id: UUID | None
+) -> Client:
+    """A single-use invite link (7 days) is emailed to the client. Inviting again sends a new
+    link (and lets a client who forgot their password set a new one)."""
+    async with uow:
+        client = await uow.clients.get(client_id, for_update=True) if client_id else None
+        if client is None or client.therapist_id != therapist_id:
+            raise RuleViolation.one(("clientId",), ErrorCode.NOT_FOUND, "No such client.")
+        repo = _repo(setup, uow)
+        now = clock.now()
+        account = await repo.account(client.id, for_update=True) or PortalAccount(client.id)
+        account.invited_at = now
+        await repo.save_account(account)
+        invite_row = PortalInvite(uuid.uuid4(), client.id, now, now + INVITE_TTL)
+        await repo.add_invite(invite_row)
+        uow.record(PortalInviteCreated(therapist_id, invite_row.id, client.id))
+        await uow.commit()
+    return client
+
+
+def _invalid_invite() -> RuleViolation:
+    return RuleViolation.one(("token",), ErrorCode.INVALID_INVITE,
+                             "This invite link is not valid any more. Ask your therapist for a new one.")
+
+
+async def accept_invite(
+    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock, *,
+    token: str, password: str, token_ttl: timedelta,
+) -> tuple[Client, str]:
+    errors = accounts.password_errors(password)
+    if errors:
+        raise RuleViolation(errors)
+    invite_id = notifications.verify(setup.signing_key, notifications.INVITE, token)
+    if invite_id is None:
+        raise _invalid_invite()
+    password_hash = hasher.hash(password)
+    async with uow:
+        repo = _repo(setup, uow)
+        found = await repo.invite(invite_id, for_update=True)
+        now = clock.now()
+        if found is None or not found.usable(now):
+            raise _invalid_invite()
+        client = await uow.clients.get(found.client_id)
+        if client is None:
+            raise _invalid_invite()
+        account = await repo.account(client.id, for_update=True) or PortalAccount(client.id)
+        account.password_hash, account.accepted_at = password_hash, now
+        await repo.save_account(account)
+        await repo.use_invites(client.id, now)
+        plain = await _issue_token(uow, clock, client.id, token_ttl)
+        await uow.commit()
+    return client, plain
+
+
+async def sign_in(
+    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, limiter: RateLimiter,
+    clock: Clock, *, email: str, password: str, client_address: str, limits: SignInLimits,
+    token_ttl: timedelta,
+) -> tuple[Client, str]:
+    """Wrong password and unknown email fail alike. A person who is a client of two therapists
+    has two portal accounts; the password picks the account."""
+    email = accounts.normalize_email(email)
+    for key, limit in ((tokens.rate_key("portal-signin-account", email), limits.per_account),
+                       (tokens.rate_key("signin-address", client_address), limits.per_address)):
+        retry_after = await limiter.hit(key, limit, limits.window_seconds)
+        if retry_after is not None:
+            raise RateLimited(retry_after)
+    async with uow:
+        found = await _repo(setup, uow).active_accounts_by_email(email)
+        if len(password) <= accounts.MAX_PASSWORD_LENGTH:
+            for account in found:
+                if account.password_hash and hasher.verify(account.password_hash, password):
+                    client = await uow.clients.get(account.client_id)
+                    assert client is not None
+                    plain = await _issue_token(uow, clock, client.id, token_ttl)
+                    await uow.commit()
+                    return client, plain
+        if not found:
+            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
+    raise RuleViolation([UserError(("email",), ErrorCode.INVALID_CREDENTIALS,
+                                   "Email or password is incorrect.")])
+
+
+async def cancel_my_session(
+    uow: UnitOfWork, clock: Clock, client_id: UUID, session_id: UUID | None
+) -> Session:
+    """At least 24 hours before the start; the therapist is emailed; the slot frees."""
+    async with uow:
+        session = await uow.sessions.get(session_id, for_update=True) if session_id else None
+        if session is None or session.client_id != client_id:
+            raise RuleViolation.one(("sessionId",), ErrorCode.NOT_FOUND, "No such session.")
+        if session.cancelled:
+            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
+        if not may_cancel(clock.now(), session.start):
+            raise RuleViolation.one(
+                ("sessionId",), ErrorCode.TOO_LATE_TO_CANCEL,
+                "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
+        before = session.interval
+        session.status = SessionStatus.CANCELLED
+        session.cancel_reason, session.notify_client = None, False
+        await _record_change(uow, session, "CANCELLED", before, None)
+        uow.record(ClientCancelledSession(session.therapist_id, session.id))
+        await uow.commit()
+    return session
+
+
+async def unsubscribe(uow: UnitOfWork, setup: NotificationSetup, clock: Clock, token: str) -> bool:
+    """Stops reminders for every future session of the client. False for a bad token."""
+    client_id = notifications.verify(setup.signing_key, notifications.UNSUBSCRIBE, token)
+    if client_id is None:
+        return False
+    async with uow:
+        repo = _repo(setup, uow)
+        account = await repo.account(client_id, for_update=True)
+        if account is None:
+            return False
+        if account.unsubscribed_at is None:
+            account.unsubscribed_at = clock.now()
+            await repo.save_account(account)
+        await uow.commit()
+    return True
+
+
+def unsubscribe_token_valid(setup: NotificationSetup, token: str) -> bool:
+    return notifications.verify(setup.signing_key, notifications.UNSUBSCRIBE, token) is not None
+
+
+async def reminder_settings(
+    uow: UnitOfWork, setup: NotificationSetup, therapist_id: UUID
+) -> ReminderSettings:
+    async with uow:
+        return await _repo(setup, uow).reminder_settings(therapist_id)
+
+
+async def update_reminder_settings(
+    uow: UnitOfWork, setup: NotificationSetup, therapist_id: UUID, *, enabled: bool,
+    lead_minutes: int, also_day_before: bool,
+) -> ReminderSettings:
+    errors = settings_errors(lead_minutes)
+    if errors:
+        raise RuleViolation(errors)
+    settings = ReminderSettings(enabled, lead_minutes, also_day_before)
+    async with uow:
+        await _repo(setup, uow).save_reminder_settings(therapist_id, settings)
+        await uow.commit()
+    return settings

@@ -1,0 +1,48 @@
+"""Practice Settings > Reminders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from resolvers import portal as resolve
+from schema.common import UserError, user_errors
+from schema.portal import ReminderSettings
+
+
+@strawberry.input(description="Reminder emails to clients who accepted a portal invite.")
+class UpdateReminderSettingsInput:
+    enabled: bool = strawberry.field(description="Send reminders.")
+    lead_minutes: int = strawberry.field(description="Minutes before the start: 15, 30 or 45.")
+    also_day_before: bool = strawberry.field(description="Also send one 24 hours before the start.")
+
+
+@strawberry.type(description="The saved reminder settings, or why not.")
+class UpdateReminderSettingsPayload:
+    reminder_settings: ReminderSettings | None = strawberry.field(
+        description="The settings now in force; null on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(description="INVALID leadMinutes; empty on success.")
+
+
+@strawberry.type
+class ReminderMutations:
+    @strawberry.mutation(
+        description="Turn session reminders on or off and choose when they go out. They reach only "
+        "clients with portal access who did not unsubscribe, never for cancelled sessions."
+    )
+    async def update_reminder_settings(
+        self, info: strawberry.Info,
+        input: Annotated[UpdateReminderSettingsInput, strawberry.argument(description="The settings.")],
+    ) -> UpdateReminderSettingsPayload:
+        outcome = await resolve.update_reminder_settings(
+            info.context, enabled=input.enabled, lead_minutes=input.lead_minutes,
+            also_day_before=input.also_day_before,
+        )
+        if outcome.value is None:
+            return UpdateReminderSettingsPayload(reminder_settings=None,
+                                                 user_errors=user_errors(outcome.errors))
+        return UpdateReminderSettingsPayload(
+            reminder_settings=ReminderSettings.from_domain(outcome.value), user_errors=[]
+        )

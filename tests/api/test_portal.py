@@ -1,0 +1,100 @@
+"""The client portal: invites, sign-in, separate token kind, own sessions only, sign-out."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.booking_helpers import slots
+from tests.api.notification_helpers import (
+    ACCEPT,
+    CANCEL_MINE,
+    CLIENT_SIGN_IN,
+    INVITE,
+    MY_SESSIONS,
+    booked,
+    link_in,
+    portal_client,
+    shared_mail_api,
+    shared_smtp,
+    token_of,
+)
+from tests.conftest import BACKENDS
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    return shared_smtp()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def portal_api(request, start_api, smtp):
+    return await shared_mail_api(start_api, request.param)
+
+
+async def test_invite_accept_and_my_sessions(portal_api, smtp):
+    b = await booked(portal_api, tz="Asia/Tokyo")
+    token = await portal_client(portal_api, smtp, b)
+    mine = (await portal_api.gql(MY_SESSIONS, token=token))["mySessions"]
+    assert mine["firstName"] == "Ada"
+    [session] = mine["upcoming"]
+    assert session["id"] == b["session_id"]
+    assert session["timeZone"] == "Asia/Tokyo" and session["localStart"].endswith("+09:00")
+    assert session["meetingUrl"] == b["confirmation"]["meetingUrl"]
+    assert session["visitType"] == "TELEHEALTH" and session["therapistDisplayName"] == "Dr Test"
+    # the invite link was single use
+    [invite] = smtp.to(b["client_email"], "invited you")
+    again = await portal_api.gql(ACCEPT, {"input": {"token": token_of(link_in(invite, "/portal/invite")),
+                                                    "password": "another long secret"}})
+    assert [e["code"] for e in again["acceptPortalInvite"]["userErrors"]] == ["INVALID_INVITE"]
+    forged = await portal_api.gql(ACCEPT, {"input": {"token": b["session_id"] + ".x", "password": "x" * 12}})
+    assert [e["code"] for e in forged["acceptPortalInvite"]["userErrors"]] == ["INVALID_INVITE"]
+
+
+async def test_portal_and_therapist_tokens_open_only_their_own_side(portal_api, smtp):
+    b = await booked(portal_api)
+    client_token = await portal_client(portal_api, smtp, b)
+    me = await portal_api.post("{ me { id email } }", token=client_token)
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    clients = await portal_api.post("{ newBookings { id } }", token=client_token)
+    assert clients["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    invite = await portal_api.post(INVITE, {"input": {"clientId": b["client_id"]}}, token=client_token)
+    assert invite["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    mine = await portal_api.post(MY_SESSIONS, token=b["token"])  # a therapist token in the portal
+    assert mine["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert client_token.startswith("ct_c_")
+
+
+async def test_sign_in_sign_out_and_other_clients_sessions(portal_api, smtp):
+    a = await booked(portal_api)
+    other = await booked(portal_api)
+    await portal_client(portal_api, smtp, a)
+    wrong = await portal_api.gql(CLIENT_SIGN_IN, {"input": {"email": a["client_email"], "password": "nope-nope-nope"}})
+    assert [e["code"] for e in wrong["clientSignIn"]["userErrors"]] == ["INVALID_CREDENTIALS"]
+    signed = await portal_api.gql(CLIENT_SIGN_IN, {"input": {"email": a["client_email"].upper(),
+                                                             "password": "a long portal secret"}})
+    token = signed["clientSignIn"]["token"]
+    assert token and signed["clientSignIn"]["userErrors"] == []
+    theirs = await portal_api.gql(CANCEL_MINE, {"input": {"sessionId": other["session_id"]}}, token=token)
+    assert [e["code"] for e in theirs["cancelMySession"]["userErrors"]] == ["NOT_FOUND"]
+    out = await portal_api.gql("mutation { signOut { signedOut } }", token=token)
+    assert out["signOut"]["signedOut"] is True
+    after = await portal_api.post(MY_SESSIONS, token=token)
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_cancelled_session_frees_its_slot_on_the_booking_page(portal_api, smtp):
+    b = await booked(portal_api)
+    token = await portal_client(portal_api, smtp, b)
+    start = b["start"]
+
+    async def offered() -> bool:
+        found = await slots(portal_api, b["therapist"]["username"], b["event_type"], start, start.replace(hour=23))
+        return any(s["start"] == start.isoformat().replace("+00:00", "Z") or s["start"] == start.isoformat()
+                   for s in found)
+
+    assert not await offered()
+    data = await portal_api.gql(CANCEL_MINE, {"input": {"sessionId": b["session_id"]}}, token=token)
+    assert data["cancelMySession"]["userErrors"] == []
+    assert await offered()
+    mine = (await portal_api.gql(MY_SESSIONS, token=token))["mySessions"]
+    assert mine["upcoming"][0]["cancelled"] is True

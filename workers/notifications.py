@@ -1,0 +1,68 @@
+"""Email actors and the reminder scheduler's periodic job.
+
+Idempotent: each email is claimed in `email_sends` (unique per kind and key) before it is sent,
+so a retried, duplicated or concurrent message sends it at most once. An SMTP failure releases
+the claim and propagates, so Dramatiq retries the job with backoff.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from domain import notifications as n
+from domain.reminders import ReminderKind
+from domain.services import notifications as service
+from workers.jobs import BadJob, Job, WorkerDeps, uuid_arg
+
+
+async def booking(deps: WorkerDeps, session_id: str) -> int:
+    """A public booking: the client's confirmation and the therapist's notice."""
+    return await service.send_booking(deps.notifications, deps.clock,
+                                      UUID(uuid_arg("session_id", session_id)))
+
+
+async def cancelled_by_therapist(deps: WorkerDeps, session_id: str) -> bool:
+    """Sent only when the session is (still) cancelled with notifyClient ticked."""
+    return await service.send_cancelled_by_therapist(
+        deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)))
+
+
+async def cancelled_by_client(deps: WorkerDeps, session_id: str) -> bool:
+    return await service.send_cancelled_by_client(
+        deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)))
+
+
+async def portal_invite(deps: WorkerDeps, invite_id: str) -> bool:
+    return await service.send_portal_invite(
+        deps.notifications, deps.clock, UUID(uuid_arg("invite_id", invite_id)))
+
+
+async def reminder(deps: WorkerDeps, session_id: str, kind: str, start: str) -> bool:
+    """One reminder, reserved by `enqueue_due`; re-checked before it is sent."""
+    try:
+        parsed_kind, parsed_start = ReminderKind(kind), datetime.fromisoformat(start)
+    except ValueError:
+        raise BadJob("kind or start is malformed") from None
+    return await service.send_reminder(deps.notifications, deps.clock,
+                                       UUID(uuid_arg("session_id", session_id)), parsed_kind, parsed_start)
+
+
+async def enqueue_due(deps: WorkerDeps) -> int:
+    """Every scheduler tick: reserve and enqueue the reminders due now (from the database)."""
+    return await service.enqueue_due_reminders(deps.uow(), deps.notifications, deps.clock)
+
+
+# The job kinds (spread into workers/registry.py's JOBS). Emails retry 6 times, 5 s to 30 min
+# apart (an SMTP outage of up to about an hour is ridden out); a reminder no longer due by then
+# is skipped when its retry runs.
+EMAIL_RETRY = {"max_retries": 6, "min_backoff": timedelta(seconds=5), "max_backoff": timedelta(minutes=30)}
+JOBS = (
+    Job(n.BOOKING_JOB, booking, **EMAIL_RETRY),
+    Job(n.CANCELLED_BY_THERAPIST_JOB, cancelled_by_therapist, **EMAIL_RETRY),
+    Job(n.CANCELLED_BY_CLIENT_JOB, cancelled_by_client, **EMAIL_RETRY),
+    Job(n.PORTAL_INVITE_JOB, portal_invite, **EMAIL_RETRY),
+    Job(n.REMINDER_JOB, reminder, max_retries=3, min_backoff=timedelta(seconds=5),
+        max_backoff=timedelta(minutes=2)),
+    Job(n.REMINDERS_DUE_JOB, enqueue_due, periodic=True, time_limit=timedelta(minutes=5)),
+)
