@@ -1,4 +1,4 @@
-"""The `couchtime` command: serve, migrate, export-schema, worker, scheduler.
+"""The `couchtime` command: serve, migrate, export-schema, worker, scheduler, reencrypt-secrets.
 
 Every failure a user can cause (bad URL, unreachable database, refused option) prints one
 clear line and exits non-zero; no tracebacks.
