@@ -4,7 +4,7 @@ day before), who never gets one, and exactly one when schedulers, workers and re
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -164,3 +164,21 @@ def _raw(global_id: str):
     from resolvers.global_ids import decode
 
     return decode(global_id)[1]
+
+
+async def test_a_moved_session_is_reminded_at_its_new_time(rapi, smtp, clock):
+    b = await remindable(rapi, smtp, lead=30)
+    old = b["start"]
+    new_day = (old + timedelta(days=1)).date().isoformat()
+    moved = await rapi.gql(
+        """mutation($i: RescheduleSessionInput!) { rescheduleSession(input: $i) {
+             session { start } userErrors { code } } }""",
+        {"i": {"sessionId": b["session_id"], "target": new_day, "view": "MONTH"}}, token=b["token"])
+    assert moved["rescheduleSession"]["userErrors"] == []
+    new = datetime.fromisoformat(moved["rescheduleSession"]["session"]["start"])
+    assert new - old == timedelta(days=1)
+    clock.set(old - timedelta(minutes=30), frozen=True)
+    assert await tick(rapi) == 0  # nothing at the old time
+    clock.set(new - timedelta(minutes=30), frozen=True)
+    assert await tick(rapi) == 1
+    await smtp.wait_for(b["client_email"], "Reminder", count=1)
