@@ -200,6 +200,18 @@ class Series:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesSpan:
+    """What the booking page needs of an active series: its rule and how far it exists."""
+
+    anchor_date: date
+    start_minute: int
+    length_minutes: int
+    every_weeks: int
+    materialised_until: date
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Payment:
     id: UUID
     session_id: UUID

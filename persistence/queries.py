@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from uuid import UUID
 
@@ -18,10 +18,10 @@ from domain.model import (
     EventType,
     Payment,
     Series,
+    SeriesSpan,
     Session,
     SessionFacts,
     SessionStatus,
-    SessionVisit,
     Therapist,
     TimeOff,
     TimeSlot,
@@ -332,32 +332,29 @@ async def series_by_id(db: Database, series_ids: Sequence[UUID]) -> dict[UUID, S
 
 async def hours_and_series(
     db: Database, therapist_id: UUID
-) -> tuple[dict[int, list[TimeSlot]], list[Series]]:
+) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan]]:
     """Weekly hours and active series of a therapist in one statement (a tagged UNION ALL):
     the booking page needs both, and its statement budget is three."""
     slots = select(
         literal("A").label("kind"), AvailabilitySlotRow.weekday.label("a"),
         AvailabilitySlotRow.start_minute.label("b"), AvailabilitySlotRow.end_minute.label("c"),
-        literal(None).label("d"), literal(None).label("e"), literal(None).label("f"),
+        literal(None).label("d"), literal(None).label("e"),
     ).where(AvailabilitySlotRow.therapist_id == therapist_id)
     series = select(
         literal("S"), SeriesRow.every_weeks, SeriesRow.start_minute, SeriesRow.length_minutes,
-        SeriesRow.anchor_date, SeriesRow.materialised_until, SeriesRow.id,
+        SeriesRow.anchor_date, SeriesRow.materialised_until,
     ).where(SeriesRow.therapist_id == therapist_id, SeriesRow.active.is_(True))
     weekly: dict[int, list[TimeSlot]] = {}
-    found: list[Series] = []
+    found: list[SeriesSpan] = []
     async with db.read_session() as session:
         rows = (await session.execute(union_all(slots, series))).all()
-    for kind, a, b, c, d, e, f in rows:
+    for kind, a, b, c, d, e in rows:
         if kind == "A":
             weekly.setdefault(a, []).append(TimeSlot(b, c))
             continue
-        found.append(Series(
-            id=f if isinstance(f, UUID) else UUID(str(f)), therapist_id=therapist_id,
-            client_id=therapist_id, event_type_id=therapist_id,  # not needed for busy time
+        found.append(SeriesSpan(
             anchor_date=_as_date(d), start_minute=b, length_minutes=c, every_weeks=a,
-            visit=SessionVisit.TELEHEALTH, active=True, materialised_until=_as_date(e),
-            created_at=datetime.min.replace(tzinfo=UTC),
+            materialised_until=_as_date(e),
         ))
     for day in weekly.values():
         day.sort(key=lambda s: s.start_minute)

@@ -16,7 +16,7 @@ TYPE_NAME = "Session"
 
 
 def series_policy(ctx: Context) -> series.SeriesPolicy:
-    return getattr(ctx.services.config, "series_policy", None) or series.SeriesPolicy()
+    return ctx.services.config.series_policy
 
 
 def session_id(global_id: str) -> UUID | None:

@@ -24,6 +24,7 @@ from domain.model import (
     EventType,
     Repeats,
     Series,
+    SeriesSpan,
     Session,
     SessionSource,
     SessionStatus,
@@ -40,14 +41,16 @@ class SeriesPolicy:
     horizon_days: int = 56  # occurrences exist as sessions this far ahead (8 weeks)
 
 
-def rule_of(series: Series, zone_name: str) -> recurrence.SeriesRule:
+def rule_of(series: Series | SeriesSpan, zone_name: str) -> recurrence.SeriesRule:
     return recurrence.SeriesRule(
         anchor_date=series.anchor_date, start_minute=series.start_minute,
         length_minutes=series.length_minutes, every_weeks=series.every_weeks, zone_name=zone_name,
     )
 
 
-def future_busy(series: Sequence[Series], zone_name: str, start: datetime, end: datetime) -> list[Interval]:
+def future_busy(
+    series: Sequence[Series | SeriesSpan], zone_name: str, start: datetime, end: datetime
+) -> list[Interval]:
     """Occurrences active series will create beyond what is materialised, within [start, end):
     the booking page must not offer them even though no session row exists yet."""
     busy: list[Interval] = []
