@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, timedelta
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain import tokens
@@ -30,10 +29,6 @@ AVAILABILITY_EVENTS = {
     "EventTypeChanged",
     "ProfileUpdated",
 }
-
-
-class _Overflow(Exception):
-    pass
 
 
 def fresh_loaders(ctx: Context) -> None:
@@ -131,7 +126,3 @@ def _days(message: dict, zone: ZoneInfo) -> list[str] | None:
             days.add(day)
             day = date.fromordinal(day.toordinal() + 1)
     return sorted(d.isoformat() for d in days)
-
-
-def uuid_of(value: str) -> UUID:
-    return UUID(value)
