@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 
 from redis.asyncio import Redis
@@ -34,27 +35,39 @@ QUEUE_SIZE = 256
 class Subscriber:
     """One live subscription's mailbox. Iterate it; close it (or leave the `async with`)."""
 
+    __slots__ = ("_hub", "match", "_pending", "_maxsize", "_waiter", "overflowed")
+
     def __init__(self, hub: EventHub, match: Match, maxsize: int) -> None:
+        # a deque and at most one future: an idle subscriber costs a few hundred bytes
+        # (an asyncio.Queue would hold three deques and an Event)
         self._hub = hub
         self.match = match
-        self.queue: asyncio.Queue[dict | None] = asyncio.Queue(maxsize)
+        self._pending: deque[dict] = deque()
+        self._maxsize = maxsize
+        self._waiter: asyncio.Future | None = None
         self.overflowed = False
 
     def offer(self, message: dict) -> None:
         if self.overflowed:
             return
-        try:
-            self.queue.put_nowait(message)
-        except asyncio.QueueFull:
+        if len(self._pending) >= self._maxsize:
             self.overflowed = True
-            self.queue.get_nowait()  # make room for the end marker
-            self.queue.put_nowait(None)
+            self._pending.clear()  # it must refetch anyway
+        else:
+            self._pending.append(message)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
     async def next(self) -> dict:
-        message = await self.queue.get()
-        if message is None:
-            raise LiveOverflow()
-        return message
+        while not self._pending:
+            if self.overflowed:
+                raise LiveOverflow()
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._pending.popleft()
 
     def close(self) -> None:
         self._hub.remove(self)

@@ -73,7 +73,7 @@ class Context:
         self.memo: dict[object, object] = {}  # per-request results shared by sibling fields
         self._viewer: Therapist | None = None
         self._viewer_loaded = False
-        self._viewer_lock = asyncio.Lock()
+        self._viewer_pending: asyncio.Future | None = None
         self.connection_params: dict | None = None  # set by the websocket connection_init
 
     @property
@@ -90,19 +90,27 @@ class Context:
         """Websockets carry the token in connection_init: {"authorization": "Bearer …"}."""
         raw = params.get("authorization") or params.get("Authorization")
         self.token = bearer_token(raw) if isinstance(raw, str) else None
-        self._viewer, self._viewer_loaded = None, False
+        self._viewer, self._viewer_loaded, self._viewer_pending = None, False, None
 
     async def viewer(self) -> Therapist | None:
         """The signed-in therapist, looked up once per request (sibling fields share it)."""
-        async with self._viewer_lock:
-            if not self._viewer_loaded:
-                if self.token:
-                    self._viewer = await queries.therapist_by_token(
-                        self.services.db, tokens.hash_token(self.token), tokens.THERAPIST,
-                        self.services.clock.now(),
-                    )
-                self._viewer_loaded = True
-        return self._viewer
+        if self._viewer_loaded:
+            return self._viewer
+        if self._viewer_pending is None:  # the first caller looks up; siblings await the same
+            self._viewer_pending = asyncio.ensure_future(self._look_up_viewer())
+        pending = self._viewer_pending
+        viewer = await pending
+        if self._viewer_pending is pending:  # keep the answer, drop the task (idle sockets)
+            self._viewer, self._viewer_loaded, self._viewer_pending = viewer, True, None
+        return viewer
+
+    async def _look_up_viewer(self) -> Therapist | None:
+        if not self.token:
+            return None
+        return await queries.therapist_by_token(
+            self.services.db, tokens.hash_token(self.token), tokens.THERAPIST,
+            self.services.clock.now(),
+        )
 
     async def therapist(self) -> Therapist:
         viewer = await self.viewer()

@@ -55,32 +55,35 @@ async def therapist_messages(ctx: Context, types: set[str]) -> AsyncIterator[dic
             message["type"] in types or message["type"] == "SignedOut"
         )
 
-    async for message in _listen(ctx, match):
-        if message["type"] == "SignedOut":
-            if message.get("token_hash") == token_hash:
-                return  # signed out: the subscriptions this token opened stop
-            continue
-        fresh_loaders(ctx)
-        yield message
-
-
-async def _listen(ctx: Context, match: Callable[[dict], bool]) -> AsyncIterator[dict]:
-    bus = ctx.services.live
-    if bus is None:
-        raise ApiError("Live updates are not available.", "UNAVAILABLE")
-    subscriber = bus.listen(match)
+    subscriber = _subscribe(ctx, match)
     try:
         while True:
-            try:
-                message = await subscriber.next()
-            except LiveOverflow:
-                raise ApiError(
-                    "This subscription fell behind and was dropped: reconnect and refetch.",
-                    "OVERFLOW",
-                ) from None
+            message = await _next(subscriber)
+            if message["type"] == "SignedOut":
+                if message.get("token_hash") == token_hash:
+                    return  # signed out: the subscriptions this token opened stop
+                continue
+            fresh_loaders(ctx)
             yield message
     finally:
         subscriber.close()
+
+
+def _subscribe(ctx: Context, match: Callable[[dict], bool]):
+    bus = ctx.services.live
+    if bus is None:
+        raise ApiError("Live updates are not available.", "UNAVAILABLE")
+    return bus.listen(match)
+
+
+async def _next(subscriber) -> dict:
+    """The next message; a subscriber that fell behind ends with an OVERFLOW error."""
+    try:
+        return await subscriber.next()
+    except LiveOverflow:
+        raise ApiError(
+            "This subscription fell behind and was dropped: reconnect and refetch.", "OVERFLOW"
+        ) from None
 
 
 async def booking_page_messages(
@@ -97,10 +100,15 @@ async def booking_page_messages(
     def match(message: dict) -> bool:
         return message.get("therapist_id") == mine and message["type"] in AVAILABILITY_EVENTS
 
-    async for message in _listen(ctx, match):
-        if message["type"] == "EventTypeChanged" and message.get("event_type_id") != str(raw_type):
-            continue
-        yield _days(message, zone), therapist.username
+    subscriber = _subscribe(ctx, match)
+    try:
+        while True:
+            message = await _next(subscriber)
+            if message["type"] == "EventTypeChanged" and message.get("event_type_id") != str(raw_type):
+                continue
+            yield _days(message, zone), therapist.username
+    finally:
+        subscriber.close()
 
 
 def _days(message: dict, zone: ZoneInfo) -> list[str] | None:
