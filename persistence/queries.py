@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -51,6 +51,22 @@ from persistence.tables import (
 )
 
 
+async def _by_id(db: Database, row_type, ids: Sequence[UUID], to_domain: Callable) -> dict:
+    """Rows whose primary key is in `ids`, as domain values by id: one statement."""
+    stmt = select(row_type).where(row_type.id.in_(list(ids)))
+    async with db.read_session() as session:
+        return {row.id: to_domain(row) for row in (await session.execute(stmt)).scalars()}
+
+
+async def _grouped(db: Database, stmt, keys: Sequence[UUID], key: str, to_domain: Callable) -> dict:
+    """Rows of `stmt` grouped under their `key` column, every key present (maybe empty)."""
+    result: dict[UUID, list] = {k: [] for k in keys}
+    async with db.read_session() as session:
+        for row in (await session.execute(stmt)).scalars():
+            result[getattr(row, key)].append(to_domain(row))
+    return result
+
+
 async def therapist_by_token(
     db: Database, token_hash: str, kind: str, now: datetime
 ) -> Therapist | None:
@@ -95,21 +111,13 @@ async def event_types_by_therapist(
                EventTypeRow.deleted_at.is_(None))
         .order_by(EventTypeRow.created_at, EventTypeRow.id)
     )
-    result: dict[UUID, list[EventType]] = {tid: [] for tid in therapist_ids}
-    async with db.read_session() as session:
-        for row in (await session.execute(stmt)).scalars():
-            result[row.therapist_id].append(event_type_from_row(row))
-    return result
+    return await _grouped(db, stmt, therapist_ids, "therapist_id", event_type_from_row)
 
 
 async def event_types_by_id(
     db: Database, event_type_ids: Sequence[UUID]
 ) -> dict[UUID, EventType]:
-    stmt = select(EventTypeRow).where(EventTypeRow.id.in_(list(event_type_ids)))
-    async with db.read_session() as session:
-        return {
-            row.id: event_type_from_row(row) for row in (await session.execute(stmt)).scalars()
-        }
+    return await _by_id(db, EventTypeRow, event_type_ids, event_type_from_row)
 
 
 async def therapist_by_username(db: Database, username: str) -> Therapist | None:
@@ -145,17 +153,11 @@ async def time_off_by_therapist(
     db: Database, therapist_ids: Sequence[UUID]
 ) -> dict[UUID, list[TimeOff]]:
     stmt = select(TimeOffRow).where(TimeOffRow.therapist_id.in_(list(therapist_ids)))
-    result: dict[UUID, list[TimeOff]] = {tid: [] for tid in therapist_ids}
-    async with db.read_session() as session:
-        for row in (await session.execute(stmt)).scalars():
-            result[row.therapist_id].append(time_off_from_row(row))
-    return result
+    return await _grouped(db, stmt, therapist_ids, "therapist_id", time_off_from_row)
 
 
 async def clients_by_id(db: Database, client_ids: Sequence[UUID]) -> dict[UUID, Client]:
-    stmt = select(ClientRow).where(ClientRow.id.in_(list(client_ids)))
-    async with db.read_session() as session:
-        return {row.id: client_from_row(row) for row in (await session.execute(stmt)).scalars()}
+    return await _by_id(db, ClientRow, client_ids, client_from_row)
 
 
 async def sessions_by_client(
@@ -166,17 +168,11 @@ async def sessions_by_client(
         .where(SessionRow.client_id.in_(list(client_ids)))
         .order_by(SessionRow.start_at, SessionRow.id)
     )
-    result: dict[UUID, list[Session]] = {cid: [] for cid in client_ids}
-    async with db.read_session() as session:
-        for row in (await session.execute(stmt)).scalars():
-            result[row.client_id].append(session_from_row(row))
-    return result
+    return await _grouped(db, stmt, client_ids, "client_id", session_from_row)
 
 
 async def sessions_by_id(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, Session]:
-    stmt = select(SessionRow).where(SessionRow.id.in_(list(session_ids)))
-    async with db.read_session() as session:
-        return {row.id: session_from_row(row) for row in (await session.execute(stmt)).scalars()}
+    return await _by_id(db, SessionRow, session_ids, session_from_row)
 
 
 async def intake_clients(db: Database, therapist_id: UUID) -> list[Client]:
@@ -317,17 +313,11 @@ async def payments_by_session(db: Database, session_ids: Sequence[UUID]) -> dict
         select(PaymentRow).where(PaymentRow.session_id.in_(list(session_ids)))
         .order_by(PaymentRow.recorded_at)
     )
-    result: dict[UUID, list[Payment]] = {sid: [] for sid in session_ids}
-    async with db.read_session() as session:
-        for row in (await session.execute(stmt)).scalars():
-            result[row.session_id].append(payment_from_row(row))
-    return result
+    return await _grouped(db, stmt, session_ids, "session_id", payment_from_row)
 
 
 async def series_by_id(db: Database, series_ids: Sequence[UUID]) -> dict[UUID, Series]:
-    stmt = select(SeriesRow).where(SeriesRow.id.in_(list(series_ids)))
-    async with db.read_session() as session:
-        return {row.id: series_from_row(row) for row in (await session.execute(stmt)).scalars()}
+    return await _by_id(db, SeriesRow, series_ids, series_from_row)
 
 
 async def hours_and_series(
