@@ -8,10 +8,8 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 log = logging.getLogger("couchtime.errors")
 
@@ -36,9 +34,12 @@ def _mask(error: GraphQLError) -> GraphQLError:
     )
 
 
-class MaskUnexpectedErrors(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
-            result.errors = [e if _is_intended(e) else _mask(e) for e in result.errors]
+def mask_unexpected(errors: list[GraphQLError]) -> None:
+    """Replaces, in place, every error that is not one we raised on purpose by its masked form.
+
+    In place because Strawberry hands the result's own list to `Schema.process_errors` for
+    every result it sends — a query, a mutation and each event of a subscription alike.
+    """
+    for i, error in enumerate(errors):
+        if not _is_intended(error):
+            errors[i] = _mask(error)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from graphql import DocumentNode, GraphQLError, parse, specified_rules
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.schema import validate_document
 
-from schema.errors import MaskUnexpectedErrors
+from schema.errors import mask_unexpected
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
@@ -56,27 +53,54 @@ class SchemaLimits:
     introspection: bool = True
 
 
+CACHED_DOCUMENTS = 128  # distinct query texts kept parsed and validated (as ParserCache does)
+
+
 class CouchtimeSchema(strawberry.Schema):
+    """The schema with its limits, a parse and validation cache, and error masking built in.
+
+    These are usually Strawberry extensions. They live here instead because a subscription
+    holds its extensions (instances, hook contexts, an exit stack) for as long as it is open:
+    about 4 KiB per live calendar, for work that is done once at subscribe time. This relies on
+    `Schema._create_execution_context`, which is why strawberry-graphql is pinned to a minor
+    release; the limit and masking tests fail if the hook stops being called.
+    """
+
+    def __init__(self, *, limits: SchemaLimits, **kwargs) -> None:
+        super().__init__(**kwargs)
+        rules = [*specified_rules, depth_rule(limits.max_depth, None, None), alias_rule(limits.max_aliases)]
+        if not limits.introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        self._rules = tuple(rules)
+        self._max_tokens = limits.max_tokens
+        # keyed by the query text: one parsed document shared by every subscription to it
+        self._prepare = lru_cache(maxsize=CACHED_DOCUMENTS)(self._parse_and_validate)
+
+    def _parse_and_validate(self, query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+        document = parse(query, max_tokens=self._max_tokens)
+        return document, tuple(validate_document(self._schema, document, self._rules))
+
+    def _create_execution_context(self, query, *args, **kwargs):
+        context = super()._create_execution_context(query, *args, **kwargs)
+        context.parse_options = {"max_tokens": self._max_tokens}
+        context.validation_rules = self._rules
+        if query:
+            try:
+                context.graphql_document, errors = self._prepare(query)
+            except GraphQLError:
+                return context  # Strawberry parses it again and answers with the syntax error
+            context.pre_execution_errors = list(errors)  # set: Strawberry does not validate again
+        return context
+
     def process_errors(self, errors, execution_context=None) -> None:
-        """Strawberry would log every error with its message; MaskUnexpectedErrors logs instead."""
+        """Strawberry would log every error with its message; unexpected ones are masked (and
+        logged with a traceback but no message) instead."""
+        mask_unexpected(errors)
 
 
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
-    limits = limits or SchemaLimits()
-    limit_rules = [depth_rule(limits.max_depth, None, None), alias_rule(limits.max_aliases)]
-    extensions: list = [
-        MaskUnexpectedErrors,
-        # the depth and alias rules are classes: make them once, not a pair per request (each
-        # held by a live subscription for its lifetime)
-        lambda: AddValidationRules(limit_rules),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        ParserCache,
-        ValidationCache,
-    ]
-    if not limits.introspection:
-        extensions.append(DisableIntrospection)
     return CouchtimeSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits()
     )
 
 

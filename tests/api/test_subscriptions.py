@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -160,3 +162,36 @@ async def test_disconnect_releases_the_subscriber(api):
             break
         await asyncio.sleep(0.02)
     assert bus.subscriber_count == before
+
+
+async def test_an_unexpected_error_in_a_live_event_is_masked(start_api, caplog):
+    """An event whose fields fail to resolve reaches the client as an error id, never as the
+    exception's message (a database error echoes names and values)."""
+    api = await start_api("sqlite")
+    token, _, event_type, client = await practice(api)
+    path = api.runtime.db.engine.url.database
+    query = CALENDAR.replace("conflict client", "conflict note client")
+    async with LiveClient(api.base_url, token) as live:
+        op = await live.subscribe(query, MARCH)
+        await asyncio.sleep(0.05)
+        await asyncio.to_thread(_drop_table, path, "session_notes")  # reading the note breaks
+        with caplog.at_level(logging.ERROR):
+            made = await api.gql("""mutation($i: CreateSessionInput!) { createSession(input: $i) {
+                session { id } userErrors { code } } }""", {"i": {"clientId": client, "eventTypeId": event_type,
+                                               "start": "2026-03-03T15:00:00Z", "visitType": "TELEHEALTH"}},
+                                  token=token)
+            assert made["createSession"]["session"]["id"]
+            message = await live.next(op)
+    assert message["type"] == "next"
+    error = message["payload"]["errors"][0]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert error["message"] == f"Internal server error (id {error['extensions']['errorId']})."
+    assert "session_notes" not in str(message) and "sqlite" not in str(message).lower()
+    assert error["extensions"]["errorId"] in "\n".join(r.getMessage() for r in caplog.records)
+
+
+def _drop_table(path: str, table: str) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
