@@ -161,6 +161,8 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from couchtime.live_sockets import SERVER_OPTIONS
+
     settings = _settings()
     if args.processes < 1:
         raise CliError("--processes must be at least 1")
@@ -178,7 +180,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         "couchtime.app:create_app", factory=True, host=args.host, port=args.port,
         workers=args.processes if args.processes > 1 else None, access_log=False,
         proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips, log_config=None,
-        ws_max_size=1 << 20, ws_per_message_deflate=False,  # zlib state costs ~40 KiB a socket
+        **SERVER_OPTIONS,
     )
 
 

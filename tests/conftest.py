@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from couchtime.app import create_app
+from couchtime.live_sockets import SERVER_OPTIONS
 from couchtime.settings import Settings
 from persistence import migrate
 
@@ -181,7 +182,7 @@ class LiveServer:
         self.app = app
         self.server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on",
-                           access_log=False)
+                           access_log=False, **SERVER_OPTIONS)  # websockets as `couchtime serve` has them
         )
         self.task: asyncio.Task | None = None
 
