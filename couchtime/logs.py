@@ -37,6 +37,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _NoWebSocketLines(logging.Filter):
+    """uvicorn logs every websocket handshake with its query string ("WebSocket /graphql?…"
+    [accepted] or 403), which a client could fill with PHI; the request log already has one
+    line per socket, without the query string."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and '"WebSocket %s"' in record.msg)
+
+
 def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RequestIdFilter())
@@ -51,6 +60,9 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True  # it logs query strings: PHI risk
+    uvicorn_error = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _NoWebSocketLines) for f in uvicorn_error.filters):
+        uvicorn_error.addFilter(_NoWebSocketLines())
 
 
 class RequestLogMiddleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import shutil
 import sqlite3
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
 
 ME_EMAIL = "{ me { email displayName } }"
 SIGN_IN = """
@@ -162,6 +164,18 @@ async def test_request_logs_hold_no_phi(start_api, capfd):
     lines = [line for line in err.splitlines() if line.startswith("{")]
     assert any('"path": "/graphql"' in line and '"request_id"' in line for line in lines), err[-2000:]
     assert email not in err and "Secret Name" not in err
+
+
+async def test_websocket_logs_hold_no_query_string(start_api, capfd):
+    api = await start_api("sqlite", log_level="INFO")
+    url = api.base_url.replace("http://", "ws://") + "/graphql?email=private.client@example.com"
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await asyncio.sleep(0.1)
+    err = capfd.readouterr().err
+    assert "WS /graphql" in err  # the request log's line for the socket
+    assert "private.client" not in err
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Basic abc", "Bearer x y"])
