@@ -442,12 +442,16 @@ class SqlSeries:
         return [series_from_row(r) for r in rows.scalars()]
 
     async def due(self, until: date, limit: int) -> list[tuple[Series, str]]:
+        """Series to extend, locked for this transaction. On PostgreSQL, series another runner
+        holds are skipped (SKIP LOCKED): concurrent runs split the work instead of each
+        computing the same batch; SQLite has one writer and ignores the clause."""
         rows = await self.session.execute(
             select(SeriesRow, TherapistRow.time_zone)
             .join(TherapistRow, TherapistRow.id == SeriesRow.therapist_id)
             .where(SeriesRow.active.is_(True), SeriesRow.materialised_until < until)
             .order_by(SeriesRow.materialised_until, SeriesRow.id)
             .limit(limit)
+            .with_for_update(of=SeriesRow, skip_locked=True)
         )
         return [(series_from_row(row), zone) for row, zone in rows]
 

@@ -38,7 +38,9 @@ import redis
 from redis.asyncio import Redis as AsyncRedis
 from sqlalchemy import select, update
 
+from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
+from adapters.video import VideoRoomUrls
 from bench.bench_workers import (
     complete_problems,
     count_sessions,
@@ -49,9 +51,9 @@ from bench.processes import COUCHTIME, migrate, process_env
 from couchtime.app import create_app
 from couchtime.settings import Settings
 from domain.events import SessionChanged
-from domain.services.series import EXTEND_JOB
+from domain.services.series import EXTEND_JOB, SeriesPolicy, extend_due
 from persistence.database import Database
-from persistence.tables import OutboxRow
+from persistence.tables import OutboxRow, SeriesRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.conftest import PG_URL, REDIS_URL, create_pg_database, need
 from tests.conftest import test_settings as app_settings
@@ -253,6 +255,25 @@ async def test_two_workers_and_the_scheduler_create_each_occurrence_once(pg, red
     finally:
         sender.close()
         run.stop_all()
+
+
+async def test_extension_skips_series_another_run_holds_instead_of_waiting(pg):
+    """Concurrent extension runs split the series between them: a run leaves alone (and does
+    not wait for) the series another transaction is extending; the next run completes them."""
+    _, db = pg
+    seeded = await seed_series(db, 12, behind_days=14)
+    held = {s.id for s in seeded[:4]}
+    uow = UnitOfWorkFactory(db, InProcessBus())
+    policy = SeriesPolicy(horizon_days=HORIZON)
+    async with db.write_session() as other, other.begin():  # another runner, mid-batch
+        await other.execute(select(SeriesRow.id).where(SeriesRow.id.in_(held)).with_for_update())
+        created = await asyncio.wait_for(
+            extend_due(uow, SystemClock(), VideoRoomUrls("https://meet.jit.si"), policy, batch=5), 20)
+        state = await series_state(db)
+        extended = {s.id for s in seeded if state.occurrences.get(s.id)}
+        assert extended == {s.id for s in seeded} - held and created > 0
+    await extend_due(uow, SystemClock(), VideoRoomUrls("https://meet.jit.si"), policy, batch=5)
+    assert not complete_problems(seeded, await series_state(db))
 
 
 async def test_worker_killed_mid_extension_leaves_whole_batches_and_a_rerun_completes(
