@@ -10,6 +10,9 @@ Redis, and the embedded default (in-process actors inside the app) on SQLite.
 - The embedded default: no Redis, the app runs the actors in-process (a UoW's job runs, the
   relay loop picks up a row nobody sent, actor events reach the app's bus).
 - The same job relayed twice changes nothing the second time.
+- Two workers given each due reminder several times (and two scheduler runs) send one email
+  each, over a real SMTP server.
+- Overlapping extension runs split the series (SKIP LOCKED) instead of waiting on each other.
 - However many schedulers run, a tick's periodic jobs are enqueued once.
 - `couchtime worker` / `scheduler` refuse the embedded setup with one clear line.
 
@@ -30,7 +33,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,7 @@ from sqlalchemy import select, update
 from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
 from adapters.video import VideoRoomUrls
+from bench.bench_reminders import seed as seed_reminders
 from bench.bench_workers import (
     complete_problems,
     count_sessions,
@@ -51,12 +55,14 @@ from bench.processes import COUCHTIME, migrate, process_env
 from couchtime.app import create_app
 from couchtime.settings import Settings
 from domain.events import SessionChanged
+from domain.reminders import ReminderKind
 from domain.services.series import EXTEND_JOB, SeriesPolicy, extend_due
 from persistence.database import Database
-from persistence.tables import OutboxRow, SeriesRow
+from persistence.tables import OutboxRow, SeriesRow, SessionRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.conftest import PG_URL, REDIS_URL, create_pg_database, need
 from tests.conftest import test_settings as app_settings
+from tests.smtp_server import start_smtp
 from workers.broker import JobBroker
 from workers.outbox import OutboxRelay
 from workers.registry import EXTEND_DUE_JOB, JOBS, periodic_jobs
@@ -384,6 +390,41 @@ async def test_a_job_relayed_twice_changes_nothing_twice(pg, redis_url, namespac
     finally:
         broker.close()
         run.stop_all()
+
+
+async def test_two_workers_send_each_due_reminder_once_however_often_it_is_queued(
+        pg, redis_url, namespace, procs):
+    """Three due reminders, each queued four times and found again by two scheduler runs,
+    handled by two `couchtime worker` processes against a real SMTP server: one email each."""
+    url, db = pg
+    now = datetime.now(UTC).replace(microsecond=0)
+    await seed_reminders(db, now, due=3, not_due=2, therapists=1)
+    async with db.read_session() as session:
+        due = (await session.execute(select(SessionRow.id, SessionRow.start_at)
+                                     .where(SessionRow.start_at < now + timedelta(hours=1)))).all()
+    assert len(due) == 3
+    controller, inbox = start_smtp()
+    run = procs(url, redis_url, namespace, COUCHTIME_SMTP_HOST="127.0.0.1", COUCHTIME_SMTP_PORT=str(inbox.port),
+                COUCHTIME_SMTP_SECURITY="none")
+    sender = JobBroker.redis(redis_url, namespace)
+    try:
+        for _ in range(2):
+            run.start("worker", "--processes", "1", "--threads", "4")
+        for _ in range(4):
+            for session_id, start in due:
+                sender.send("email.reminder", {"session_id": str(session_id), "kind": ReminderKind.LEAD.value,
+                                               "start": start.isoformat()})
+        for _ in range(2):
+            sender.send("reminders.enqueue_due", {})
+        await eventually(lambda: all(inbox.to(f"c{i}@example.com", "Reminder") for i in range(3)),
+                         timeout=40, what="a reminder to each client", logs=run.logs)
+        await eventually(queues_drained(redis_url, namespace), timeout=20, what="jobs drained", logs=run.logs)
+        await inbox.settle(1.0)
+        assert [len(inbox.to(f"c{i}@example.com", "Reminder")) for i in range(5)] == [1, 1, 1, 0, 0]
+    finally:
+        sender.close()
+        run.stop_all()
+        controller.stop()
 
 
 async def test_a_tick_is_enqueued_once_however_many_schedulers_run(redis_url, namespace):
