@@ -6,7 +6,7 @@ import json
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 
 def ws_url(api) -> str:
@@ -43,3 +43,22 @@ async def test_no_token_is_a_public_connection(api):
                                   "payload": {"query": "{ me { email } }"}}))
         message = json.loads(await ws.recv())
         assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_browsers_on_other_origins_need_to_be_listed(start_api):
+    """Same-origin pages and non-browser clients (no Origin header) may connect; a page on
+    another origin only when COUCHTIME_ALLOWED_ORIGINS lists it (the handshake gets 403)."""
+    api = await start_api("sqlite", allowed_origins=("https://app.example.com",))
+    for origin in (None, "https://app.example.com", api.base_url):
+        async with connect(ws_url(api), subprotocols=["graphql-transport-ws"], origin=origin) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(ws_url(api), subprotocols=["graphql-transport-ws"], origin="https://evil.example"):
+            pass
+    assert refused.value.response.status_code == 403
+    unlisted = await start_api("sqlite")  # the default lists none: other origins are refused
+    with pytest.raises(InvalidStatus):
+        async with connect(ws_url(unlisted), subprotocols=["graphql-transport-ws"],
+                           origin="https://app.example.com"):
+            pass
