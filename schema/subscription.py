@@ -101,12 +101,18 @@ async def _session(info: strawberry.Info, raw: str) -> Session | None:
     return Session.from_domain(found) if found else None
 
 
-@strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
+@strawberry.type(
+    description="Live updates over websockets (graphql-transport-ws; the token goes in the "
+    "connection_init payload). Delivery is at most once: after any reconnect (network, deploy, an "
+    "OVERFLOW error) refetch what the view shows, then subscribe again — events in between are "
+    "not replayed."
+)
 class Subscription:
     @strawberry.subscription(
         description="Every session created, updated, moved, cancelled, uncancelled or deleted in "
         "[from, to) — by a mutation, a booking, an intake action or series extension — whichever "
-        "process made it. Signed-in therapists only; ends when the token signs out."
+        "process made it. Signed-in therapists only; ends when the token signs out. After a "
+        "reconnect, refetch `sessions(from, to)`."
     )
     async def calendar_changed(
         self, info: strawberry.Info, from_: FROM, to: TO
@@ -127,7 +133,8 @@ class Subscription:
             )
 
     @strawberry.subscription(
-        description="Conflicts that appeared or cleared with at least one session in [from, to)."
+        description="Conflicts that appeared or cleared with at least one session in [from, to). "
+        "After a reconnect, refetch `conflicts(from, to)`."
     )
     async def conflicts_changed(
         self, info: strawberry.Info, from_: FROM, to: TO
@@ -141,7 +148,7 @@ class Subscription:
 
     @strawberry.subscription(
         description="New bookings for the New bookings queue, and intake actions (accepted, "
-        "rejected, merged). Signed-in therapists only."
+        "rejected, merged). Signed-in therapists only. After a reconnect, refetch `newBookings`."
     )
     async def booking_received(self, info: strawberry.Info) -> AsyncGenerator[BookingEvent, None]:
         async for message in live.therapist_messages(info.context, {"BookingReceived", "IntakeResolved"}):
@@ -159,7 +166,8 @@ class Subscription:
 
     @strawberry.subscription(
         description="Public: a booking page learns that its slots changed (a booking, time off, "
-        "hours or event type edited) and which days. No sign-in; carries no personal data."
+        "hours or event type edited) and which days. No sign-in; carries no personal data. After a "
+        "reconnect, refetch `availableSlots`."
     )
     async def availability_changed(
         self,
