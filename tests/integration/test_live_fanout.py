@@ -147,3 +147,29 @@ async def test_disconnect_releases_the_subscription_on_the_server(cluster):
                 break
             await asyncio.sleep(0.1)
         assert (await http.get(cluster["a"] + "/healthz")).json()["liveSubscribers"] == before
+
+
+async def test_the_connection_quota_of_a_token_spans_both_processes(cluster):
+    """10 connections per token (the default), counted in Redis: 5 on A and 5 on B use it up."""
+    async with httpx.AsyncClient(timeout=20) as http:
+        x, _, _ = await therapist(http, cluster["a"])
+    held = [await LiveClient(cluster["a" if i % 2 else "b"], x).__aenter__() for i in range(10)]
+    try:
+        for side in ("a", "b"):
+            async with connect(cluster[side].replace("http", "ws") + "/graphql", subprotocols=[PROTOCOL]) as ws:
+                await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {x}"}}))
+                with pytest.raises(ConnectionClosed) as closed:
+                    await ws.recv()
+            assert closed.value.rcvd.code == 4403
+        await held.pop(0).__aexit__(None, None, None)  # one on B closes ...
+        for _ in range(50):
+            try:
+                held.append(await LiveClient(cluster["a"], x).__aenter__())  # ... and A has room
+                break
+            except (AssertionError, ConnectionClosed):
+                await asyncio.sleep(0.1)
+        else:
+            pytest.fail("the slot given back on B was not usable on A")
+    finally:
+        for live in held:
+            await live.__aexit__(None, None, None)
