@@ -146,9 +146,12 @@ async def test_subscribing_needs_a_token_and_a_sane_range(api):
 
 
 async def test_disconnect_releases_the_subscriber(api):
+    """The server runs in this event loop: after a disconnect its subscribers and its tasks
+    (connection, reader, one per operation) are back to what they were."""
     token, _ = await api.sign_up()
     bus = api.runtime.bus
     before = bus.subscriber_count
+    tasks_before = len(asyncio.all_tasks())
     async with LiveClient(api.base_url, token) as live:
         for _ in range(3):
             await live.subscribe(CALENDAR, MARCH)
@@ -157,11 +160,13 @@ async def test_disconnect_releases_the_subscriber(api):
                 break
             await asyncio.sleep(0.02)
         assert bus.subscriber_count == before + 3
+        assert len(asyncio.all_tasks()) >= tasks_before + 4  # the socket's tasks exist meanwhile
     for _ in range(100):
-        if bus.subscriber_count == before:
+        if bus.subscriber_count == before and len(asyncio.all_tasks()) <= tasks_before:
             break
         await asyncio.sleep(0.02)
     assert bus.subscriber_count == before
+    assert len(asyncio.all_tasks()) <= tasks_before
 
 
 async def test_an_unexpected_error_in_a_live_event_is_masked(start_api, caplog):
