@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import time
+import traceback
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,7 +22,49 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
+def exception_without_messages(error: BaseException) -> str:
+    """A logged exception as its chain of tracebacks and types, without the messages.
+
+    Messages echo data: a database error's DETAIL holds the row ("Key (email)=(…)"), an SMTP
+    refusal the recipient's address, a SQL error the statement's values. Operating-system
+    errors (refused connections, timeouts, missing files) keep theirs: they describe the
+    machine, not a person, and are what an operator needs most.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    parts = []
+    for exc in reversed(chain):
+        name = f"{type(exc).__module__}.{type(exc).__qualname__}".removeprefix("builtins.")
+        detail = f": {exc}" if isinstance(exc, OSError) else " (message withheld: it may hold PHI)"
+        parts.append("Traceback (most recent call last):\n" + "".join(traceback.format_tb(exc.__traceback__))
+                     + name + detail)
+    return "\n\nwhich led to:\n\n".join(parts)
+
+
+class _WithheldMessages:
+    """Formatter mixin: exceptions are formatted by `exception_without_messages`."""
+
+    def formatException(self, ei) -> str:
+        return exception_without_messages(ei[1]) if ei and ei[1] is not None else ""
+
+
+class TextFormatter(_WithheldMessages, logging.Formatter):
+    """One line per record (and the traceback, messages withheld, under it)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # logging caches the first handler's traceback text on the record (with the message,
+        # if that handler is not ours): format our own, and leave theirs as it was
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+
+class JsonFormatter(_WithheldMessages, logging.Formatter):
     """One JSON object per line; extra= fields are included as keys."""
 
     def format(self, record: logging.LogRecord) -> str:
@@ -52,7 +95,7 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     handler.setFormatter(
         JsonFormatter()
         if json_lines
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        else TextFormatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     handler._couchtime = True  # type: ignore[attr-defined]
     root = logging.getLogger()

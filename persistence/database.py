@@ -65,7 +65,8 @@ class Database:
         driver = check_url(url)
         self.url = url
         self.is_sqlite = driver.startswith("sqlite")
-        kwargs: dict = {"echo": echo}
+        # bound values stay out of error messages (an IntegrityError would show the row)
+        kwargs: dict = {"echo": echo, "hide_parameters": True}
         if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)
