@@ -83,7 +83,7 @@ class CouchtimeApp(Starlette):
     """The Starlette app, except that /graphql websockets skip its middleware stack.
 
     A live connection stays open for hours, and each ASGI layer it passes through keeps a
-    suspended frame for all that time: the error, exception and routing layers cost ~4 KiB per
+    suspended frame for all that time: the error, exception and routing layers cost ~3 KiB per
     open calendar and do nothing for a socket (Strawberry speaks the protocol and closes with its
     codes). The request log still wraps it, so a connection gets its request id and log line.
     """

@@ -61,7 +61,7 @@ class CouchtimeSchema(strawberry.Schema):
 
     These are usually Strawberry extensions. They live here instead because a subscription
     holds its extensions (instances, hook contexts, an exit stack) for as long as it is open:
-    about 4 KiB per live calendar, for work that is done once at subscribe time. This relies on
+    about 3.5 KiB per live calendar, for work that is done once at subscribe time. This relies on
     `Schema._create_execution_context`, which is why strawberry-graphql is pinned to a minor
     release; the limit and masking tests fail if the hook stops being called.
     """
