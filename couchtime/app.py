@@ -38,13 +38,14 @@ class CouchtimeGraphQL(GraphQL):
 
     def __init__(
         self, schema, services: Services, *, ide_html: str | None, slots=None,
-        max_connections_per_token: int = 10, **kwargs,
+        max_connections_per_token: int = 10, max_public_connections_per_address: int = 50, **kwargs,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if ide_html else None, **kwargs)
         self.services = services
         self._ide_html = ide_html
         self._slots = slots or MemorySlots()
         self._max_connections = max_connections_per_token
+        self._max_public_connections = max_public_connections_per_address
 
     async def get_context(self, request: Request | WebSocket, response) -> Context:
         token = bearer_token(request.headers.get("authorization"))
@@ -56,15 +57,18 @@ class CouchtimeGraphQL(GraphQL):
 
     async def on_ws_connect(self, context: Context) -> None:
         """Reads the token from connection_init; a token that opens nothing, or one already
-        holding its quota of connections, closes the socket with 4403."""
+        holding its quota of connections, closes the socket with 4403. Sockets without a token
+        (public booking pages) have a quota per client address instead."""
         context.use_connection_params(context.connection_params or {})
         if context.token:
             if await context.viewer() is None:
                 raise ConnectionRejectionError()
-            key = tokens.rate_key("ws", context.token)
-            if not await self._slots.acquire(key, self._max_connections):
-                raise ConnectionRejectionError()
-            context.memo["ws-slot"] = key
+            key, quota = tokens.rate_key("ws", context.token), self._max_connections
+        else:
+            key, quota = tokens.rate_key("ws-public", context.client_address), self._max_public_connections
+        if not await self._slots.acquire(key, quota):
+            raise ConnectionRejectionError()
+        context.memo["ws-slot"] = key
 
     async def run(self, request, *args, **kwargs):
         try:
@@ -129,6 +133,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
         slots=RedisSlots(runtime.redis) if runtime.redis is not None else MemorySlots(),
         max_connections_per_token=settings.ws_max_connections_per_token,
+        max_public_connections_per_address=settings.ws_max_public_connections_per_address,
     )
 
     async def healthz(_: Request) -> Response:

@@ -67,6 +67,7 @@ class Settings:
     ws_legacy_protocol: bool = False  # also accept the legacy `graphql-ws` subprotocol
     ws_max_subscriptions: int = 20  # per websocket connection
     ws_max_connections_per_token: int = 10
+    ws_max_public_connections_per_address: int = 50  # sockets without a token (booking pages)
     ws_init_timeout_seconds: int = 10  # close sockets that send no connection_init
     max_query_depth: int = 12
     max_query_tokens: int = 2000

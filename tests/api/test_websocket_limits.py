@@ -52,6 +52,22 @@ async def test_a_token_holds_at_most_its_quota_of_connections(start_api):
             await live.__aexit__(None, None, None)
 
 
+async def test_sockets_without_a_token_have_a_quota_per_address(start_api):
+    api = await start_api("sqlite", ws_max_public_connections_per_address=2)
+    token, _ = await api.sign_up()
+    held = [await LiveClient(api.base_url).__aenter__() for _ in range(2)]  # two booking pages
+    try:
+        async with connect(ws_url(api), subprotocols=[PROTOCOL]) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 5)
+        assert closed.value.rcvd.code == 4403
+        assert await refused_code(api, token) is None  # a signed-in socket counts against its token
+    finally:
+        for live in held:
+            await live.__aexit__(None, None, None)
+
+
 async def test_subscriptions_per_connection_are_capped(start_api):
     api = await start_api("sqlite", ws_max_subscriptions=2)
     token, _ = await api.sign_up()
