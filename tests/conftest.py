@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -95,6 +96,14 @@ def fresh_database(backend: str, tmp_path_factory, cleanups: list) -> str:
     cleanups.append(drop)
     migrate.upgrade(url)
     return url
+
+
+def break_sqlite_table(path: str, table: str) -> None:
+    """Drop a table under a running server's feet: the next read of it fails unexpectedly."""
+    conn = sqlite3.connect(path)
+    conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:

@@ -6,12 +6,13 @@ import asyncio
 import json
 import logging
 import shutil
-import sqlite3
 from pathlib import Path
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
+
+from tests.conftest import break_sqlite_table
 
 ME_EMAIL = "{ me { email displayName } }"
 SIGN_IN = """
@@ -113,7 +114,7 @@ async def test_unexpected_errors_are_masked_with_an_id_and_logged_without_phi(st
     api = await start_api("sqlite")
     token, therapist = await api.sign_up(displayName="Private Person")
     path = api.runtime.db.engine.url.database
-    await asyncio.to_thread(_drop_table, path, "availability_slots")  # the database breaks
+    await asyncio.to_thread(break_sqlite_table, path, "availability_slots")  # the database breaks
     with caplog.at_level(logging.INFO):
         body = await api.post("{ me { email weeklyAvailability { day } } }", token=token)
     error = body["errors"][0]
@@ -125,12 +126,6 @@ async def test_unexpected_errors_are_masked_with_an_id_and_logged_without_phi(st
     assert error_id in logged
     assert therapist["email"] not in logged and "Private Person" not in logged
 
-
-def _drop_table(path: str, table: str) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute(f"DROP TABLE {table}")
-    conn.commit()
-    conn.close()
 
 
 async def test_readyz_fails_when_the_database_is_gone(start_api):

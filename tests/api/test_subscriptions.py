@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.services.series import SeriesPolicy, extend_due
 from tests.api.booking_helpers import ADD_TIME_OFF, book, slots, therapist_with_hours
 from tests.api.calendar_helpers import CANCEL, CREATE, RESCHEDULE, create, practice
+from tests.conftest import break_sqlite_table
 from tests.live_client import LiveClient
 
 MARCH = {"from": "2026-03-01T00:00:00Z", "to": "2026-04-01T00:00:00Z"}
@@ -179,7 +179,7 @@ async def test_an_unexpected_error_in_a_live_event_is_masked(start_api, caplog):
     async with LiveClient(api.base_url, token) as live:
         op = await live.subscribe(query, MARCH)
         await asyncio.sleep(0.05)
-        await asyncio.to_thread(_drop_table, path, "session_notes")  # reading the note breaks
+        await asyncio.to_thread(break_sqlite_table, path, "session_notes")  # reading the note breaks
         with caplog.at_level(logging.ERROR):
             made = await api.gql("""mutation($i: CreateSessionInput!) { createSession(input: $i) {
                 session { id } userErrors { code } } }""", {"i": {"clientId": client, "eventTypeId": event_type,
@@ -194,9 +194,3 @@ async def test_an_unexpected_error_in_a_live_event_is_masked(start_api, caplog):
     assert "session_notes" not in str(message) and "sqlite" not in str(message).lower()
     assert error["extensions"]["errorId"] in "\n".join(r.getMessage() for r in caplog.records)
 
-
-def _drop_table(path: str, table: str) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute(f"DROP TABLE {table}")
-    conn.commit()
-    conn.close()
