@@ -128,10 +128,11 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
 class Api:
     """A GraphQL client over real HTTP."""
 
-    def __init__(self, base_url: str, app, clock: MutableClock) -> None:
+    def __init__(self, base_url: str, app, clock: MutableClock, server: uvicorn.Server | None = None) -> None:
         self.base_url = base_url
         self.app = app
         self.clock = clock
+        self.server = server  # uvicorn's, for tests that look at its connections
         self.http = httpx.AsyncClient(base_url=base_url, timeout=30)
 
     @property
@@ -224,7 +225,7 @@ async def start_api(tmp_path_factory) -> AsyncIterator[Callable]:
         app = create_app(test_settings(url, **overrides), clock=clock)
         server = LiveServer(app)
         base_url = await server.start()
-        api = Api(base_url, app, clock)
+        api = Api(base_url, app, clock, server.server)
         started.append((server, api))
         return api
 
