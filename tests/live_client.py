@@ -7,6 +7,7 @@ import itertools
 import json
 
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 PROTOCOL = "graphql-transport-ws"
 
@@ -80,3 +81,18 @@ class LiveClient:
         await self.ws.close()
         if self._reader:
             await asyncio.gather(self._reader, return_exceptions=True)
+
+
+async def init_close_code(base_url: str, token: str | None = None, **connect_options) -> int | None:
+    """Opens a socket and sends connection_init (with the token, if any): None when the server
+    acknowledges (the socket is then closed), else the code it closed the socket with."""
+    url = base_url.replace("http://", "ws://").rstrip("/") + "/graphql"
+    payload = {"authorization": f"Bearer {token}"} if token else {}
+    async with connect(url, subprotocols=[PROTOCOL], open_timeout=10, **connect_options) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        try:
+            reply = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+        assert reply["type"] == "connection_ack", reply
+        return None

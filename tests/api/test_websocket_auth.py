@@ -6,7 +6,10 @@ import json
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
+
+from tests.conftest import BACKENDS
+from tests.live_client import init_close_code
 
 
 def ws_url(api) -> str:
@@ -27,12 +30,7 @@ async def test_query_over_websocket_with_token_in_connection_init(api):
 
 
 async def test_bad_token_closes_with_4403(api):
-    async with connect(ws_url(api), subprotocols=["graphql-transport-ws"]) as ws:
-        await ws.send(json.dumps({"type": "connection_init",
-                                  "payload": {"authorization": "Bearer ct_t_forged"}}))
-        with pytest.raises(ConnectionClosed) as closed:
-            await ws.recv()
-    assert closed.value.rcvd.code == 4403
+    assert await init_close_code(api.base_url, "ct_t_forged") == 4403
 
 
 async def test_no_token_is_a_public_connection(api):
@@ -45,19 +43,18 @@ async def test_no_token_is_a_public_connection(api):
         assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_browsers_on_other_origins_need_to_be_listed(start_api):
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_browsers_on_other_origins_need_to_be_listed(start_api, backend):
     """Same-origin pages and non-browser clients (no Origin header) may connect; a page on
     another origin only when COUCHTIME_ALLOWED_ORIGINS lists it (the handshake gets 403)."""
-    api = await start_api("sqlite", allowed_origins=("https://app.example.com",))
+    api = await start_api(backend, allowed_origins=("https://app.example.com",))
     for origin in (None, "https://app.example.com", api.base_url):
-        async with connect(ws_url(api), subprotocols=["graphql-transport-ws"], origin=origin) as ws:
-            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-            assert json.loads(await ws.recv())["type"] == "connection_ack"
+        assert await init_close_code(api.base_url, origin=origin) is None  # acknowledged
     with pytest.raises(InvalidStatus) as refused:
         async with connect(ws_url(api), subprotocols=["graphql-transport-ws"], origin="https://evil.example"):
             pass
     assert refused.value.response.status_code == 403
-    unlisted = await start_api("sqlite")  # the default lists none: other origins are refused
+    unlisted = await start_api(backend)  # the default lists none: other origins are refused
     with pytest.raises(InvalidStatus):
         async with connect(ws_url(unlisted), subprotocols=["graphql-transport-ws"],
                            origin="https://app.example.com"):
