@@ -18,16 +18,13 @@ import os
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bench import processes
-from bench.harness import Bench, sign_up, with_bench
+from bench.harness import Bench, create_pg_database, sign_up, with_bench
 
 RUNS = 100
 WEEKS = 8
@@ -97,23 +94,9 @@ async def slots_figure(bench: Bench) -> None:
     print(f"  median time per request:     {median:.2f} ms (in-process, ASGI, full middleware)")
 
 
-def create_database(server_url: str) -> tuple[str, Callable[[], None]]:
-    name = f"couchtime_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 async def contention_figure(server_url: str) -> None:
     try:
-        url, drop = create_database(server_url)
+        url, drop = create_pg_database(server_url, "couchtime_bench")
     except Exception as exc:  # noqa: BLE001 - the figure needs a PostgreSQL server
         print(f"booking contention: skipped, no PostgreSQL server ({type(exc).__name__})")
         return

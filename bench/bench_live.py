@@ -18,8 +18,8 @@ import uuid
 import httpx
 import redis
 
+from bench.harness import create_pg_database
 from bench.processes import migrate, serve_processes
-from tests.conftest import create_pg_database
 from tests.live_client import LiveClient
 
 THERAPISTS, CALENDARS, MUTATIONS = 100, 10, 200

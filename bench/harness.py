@@ -25,21 +25,31 @@ from persistence import migrate
 from persistence.instrumentation import count_statements
 
 
+def create_pg_database(server_url: str, prefix: str = "couchtime_t") -> tuple[str, Callable[[], None]]:
+    """A fresh database on the PostgreSQL server, and a function that drops it (tests and
+    benches each make their own)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(
+        make_url(server_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(drivername="postgresql+psycopg", database=name)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.render_as_string(hide_password=False), drop
+
+
 def fresh_database_url() -> tuple[str, Callable[[], None]]:
     server = os.environ.get("COUCHTIME_BENCH_DATABASE_URL")
     if not server:
         folder = tempfile.mkdtemp(prefix="couchtime-bench-")
         return f"sqlite+aiosqlite:///{folder}/bench.db", lambda: None
-    name = f"couchtime_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    return make_url(server).set(database=name).render_as_string(hide_password=False), drop
+    return create_pg_database(server, "couchtime_bench")
 
 
 @dataclass

@@ -19,9 +19,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from bench.harness import create_pg_database
 from couchtime.app import create_app
 from couchtime.live_sockets import SERVER_OPTIONS
 from couchtime.settings import Settings
@@ -68,24 +67,6 @@ class MutableClock:
 
     def reset(self) -> None:
         self._now, self._offset = None, timedelta()
-
-
-def create_pg_database(base_url: str) -> tuple[str, Callable[[], None]]:
-    """A fresh database on the test server, and a function that drops it."""
-    name = f"couchtime_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(
-        make_url(base_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base_url).set(drivername="postgresql+psycopg", database=name)
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.render_as_string(hide_password=False), drop
 
 
 def fresh_database(backend: str, tmp_path_factory, cleanups: list) -> str:
