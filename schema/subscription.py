@@ -115,9 +115,11 @@ async def _session(info: strawberry.Info, raw: str) -> Session | None:
 class Subscription:
     @strawberry.subscription(
         description="Every session created, updated, moved, cancelled, uncancelled or deleted in "
-        "[from, to) — by a mutation, a booking, an intake action or series extension — whichever "
-        "process made it. Signed-in therapists only; ends when the token signs out. After a "
-        "reconnect, refetch `sessions(from, to)`."
+        "[from, to) — by a mutation, a public booking (CREATED), an intake action (accept or "
+        "merge: UPDATED, its client changed; reject: DELETED), a series start, stop or extension, "
+        "or a client's cancel in the portal — whichever process made it. A time-zone change moves "
+        "no session and sends nothing here. Signed-in therapists only; ends when the token signs "
+        "out. After a reconnect, refetch `sessions(from, to)`."
     )
     async def calendar_changed(
         self, info: strawberry.Info, from_: FROM, to: TO
@@ -138,7 +140,8 @@ class Subscription:
             )
 
     @strawberry.subscription(
-        description="Conflicts that appeared or cleared with at least one session in [from, to). "
+        description="Conflicts that appeared or cleared with at least one session in [from, to), "
+        "from every change `calendarChanged` reports (deleted sessions: `deletedSessionIds`). "
         "After a reconnect, refetch `conflicts(from, to)`."
     )
     async def conflicts_changed(
