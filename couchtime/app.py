@@ -20,7 +20,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from adapters.connection_slots import MemorySlots, RedisSlots
-from couchtime import graphiql, outlook_routes, unsubscribe_routes
+from couchtime import graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging
 from couchtime.settings import Settings
 from couchtime.wiring import Runtime, build_runtime
@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         max_connections_per_token=settings.ws_max_connections_per_token,
         max_public_connections_per_address=settings.ws_max_public_connections_per_address,
     )
+    graphql_http, graphql_live = persisted.wrap_graphql(graphql_app, settings=settings, redis=runtime.redis)
 
     async def healthz(_: Request) -> Response:
         """Liveness, and how many live subscriptions this process holds (no PHI)."""
@@ -162,13 +163,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),  # websockets: CouchtimeApp
+        Route("/graphql", graphql_http, methods=["GET", "POST"]),  # websockets: CouchtimeApp
         outlook_routes.callback_route(runtime.services),
         unsubscribe_routes.unsubscribe_route(runtime.services),
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))
-    app = CouchtimeApp(live_endpoint=graphql_app, routes=routes, lifespan=lifespan)
+    app = CouchtimeApp(live_endpoint=graphql_live, routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
     app.add_middleware(RequestLogMiddleware)
     return app
