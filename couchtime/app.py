@@ -22,6 +22,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from adapters.connection_slots import MemorySlots, RedisSlots
 from couchtime import graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging
+from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
 from couchtime.wiring import Runtime, build_runtime
 from domain import tokens
@@ -107,7 +108,8 @@ class CouchtimeApp(Starlette):
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
-    runtime = build_runtime(settings, clock=clock)
+    metrics = Metrics() if settings.metrics_served else None
+    runtime = build_runtime(settings, clock=clock, metrics=metrics)
     assets_dir = Path(settings.graphiql_assets_dir) if settings.graphiql_assets_dir else (
         graphiql.ASSETS_DIR_DEFAULT
     )
@@ -169,9 +171,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))
+    if metrics is not None:
+        routes.append(metrics_route(metrics, token=settings.metrics_token, db=runtime.db))
+        graphql_live = WebSocketMetrics(graphql_live, metrics)
     app = CouchtimeApp(live_endpoint=graphql_live, routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
     app.add_middleware(RequestLogMiddleware)
+    if metrics is not None:
+        app.add_middleware(GraphQLMetrics, metrics=metrics)
     return app
 
 

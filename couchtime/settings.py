@@ -110,6 +110,7 @@ class Settings:
     trusted_documents: str = ""  # path of the manifest; set = only its operations run
     metrics: bool = True  # /metrics (in production only with metrics_token set)
     metrics_token: str = field(default="", repr=False)  # bearer token /metrics requires
+    worker_metrics_port: int = 0  # `couchtime worker` processes serve /metrics from here up; 0 = off
     otlp_endpoint: str = ""  # OTLP/HTTP collector, e.g. http://collector:4318; empty = no tracing
     otel_service_name: str = "couchtime"
 
@@ -146,6 +147,8 @@ class Settings:
         self._validate_operations()
 
     def _validate_operations(self) -> None:
+        if not 0 <= self.worker_metrics_port < 65536:
+            raise SettingsError("COUCHTIME_WORKER_METRICS_PORT must be a port number (0 = off)")
         for name in ("persisted_queries_max", "persisted_queries_ttl_seconds"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least 1")
