@@ -105,11 +105,19 @@ class CouchtimeApp(Starlette):
             await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
+               tracer_provider=None) -> Starlette:
+    """`tracer_provider` (tests: the SDK's in-memory exporter) turns tracing on as
+    COUCHTIME_OTLP_ENDPOINT does."""
     settings = settings or Settings.from_env()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
     metrics = Metrics() if settings.metrics_served else None
-    runtime = build_runtime(settings, clock=clock, metrics=metrics)
+    tracing = None
+    if settings.otlp_endpoint or tracer_provider is not None:
+        from couchtime.tracing import Tracing
+
+        tracing = Tracing.from_settings(settings, tracer_provider)
+    runtime = build_runtime(settings, clock=clock, metrics=metrics, tracing=tracing)
     assets_dir = Path(settings.graphiql_assets_dir) if settings.graphiql_assets_dir else (
         graphiql.ASSETS_DIR_DEFAULT
     )
@@ -123,7 +131,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         SchemaLimits(
             max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
             max_aliases=settings.max_aliases, introspection=not settings.is_production,
-        )
+        ),
+        extensions=tracing.schema_extensions() if tracing is not None else (),
     )
     protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) + (
         (GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()
@@ -179,6 +188,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(RequestLogMiddleware)
     if metrics is not None:
         app.add_middleware(GraphQLMetrics, metrics=metrics)
+    if tracing is not None:
+        tracing.instrument_app(app)
     return app
 
 

@@ -85,6 +85,14 @@ def _check_redis(settings: Settings) -> None:
         client.close()
 
 
+def _check_tracing(settings: Settings) -> None:
+    import importlib.util
+
+    if settings.otlp_endpoint and importlib.util.find_spec("opentelemetry.instrumentation.starlette") is None:
+        raise CliError("COUCHTIME_OTLP_ENDPOINT is set but the tracing packages are not installed: "
+                       "pip install 'couchtime[tracing]'")
+
+
 def _check_trusted_documents(settings: Settings) -> None:
     if settings.trusted_documents:
         from couchtime.persisted import Manifest, ManifestError
@@ -115,6 +123,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     if processes < 1 or threads < 1:
         raise CliError("--processes and --threads must be at least 1")
     _needs_workers_setup(settings, "couchtime worker")
+    _check_tracing(settings)
     from dramatiq import cli as dramatiq_cli
 
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
@@ -231,6 +240,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         )
     _check_database(settings)
     _check_trusted_documents(settings)
+    _check_tracing(settings)
     if settings.is_sqlite:
         _migrate(settings)  # the embedded default migrates itself
     print(f"Couchtime on http://{args.host}:{args.port}/graphql", flush=True)
