@@ -217,3 +217,16 @@ def test_cli_checks_and_merges_manifests(tmp_path, monkeypatch, capsys):
     assert cli.main(["trusted-documents", "--check", str(invalid)]) == 2
     assert "does not run on this schema" in capsys.readouterr().err
     assert json.loads(target.read_text()) == {sha(ME): ME}  # unchanged by refused manifests
+
+
+def test_serve_refuses_a_missing_or_lying_manifest_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COUCHTIME_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/c.db")
+    monkeypatch.setenv("COUCHTIME_TRUSTED_DOCUMENTS", str(tmp_path / "missing.json"))
+    assert cli.main(["serve"]) == 2
+    assert "cannot read the manifest" in capsys.readouterr().err
+    lying = tmp_path / "lying.json"
+    lying.write_text(json.dumps({sha(LENGTHS): ME}))
+    monkeypatch.setenv("COUCHTIME_TRUSTED_DOCUMENTS", str(lying))
+    assert cli.main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert "hash is not the SHA-256" in err and "Traceback" not in err and ME not in err
