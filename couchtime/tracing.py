@@ -4,7 +4,8 @@ Off by default, and then free: nothing of OpenTelemetry is imported (this module
 inside functions only). When on:
 
 - HTTP requests: the official ASGI/Starlette instrumentation, with the query string hidden
-  from it (GET queries carry variables); websockets are not wrapped (they live for hours).
+  from it (GET queries carry variables) and without its per-message `http send`/`receive`
+  spans; websockets are not wrapped (they live for hours).
 - GraphQL: Strawberry's `OpenTelemetryExtension`, minus what would leak: no `query`
   attribute (the document text) and no `graphql.param.*` (resolver arguments: names, notes).
 - SQL: the official SQLAlchemy instrumentation on each engine; statements carry placeholders,
@@ -62,8 +63,13 @@ class Tracing:
         """Starlette's instrumentation between two shims that hide the query string from it."""
         from opentelemetry.instrumentation.starlette import StarletteInstrumentor
 
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
         app.add_middleware(_RestoreQuery)
         StarletteInstrumentor.instrument_app(app, tracer_provider=self.provider)
+        for middleware in app.user_middleware:  # one span per request, not three
+            if middleware.cls is OpenTelemetryMiddleware:
+                middleware.kwargs["exclude_spans"] = ["receive", "send"]
         app.add_middleware(_HideQuery)
 
     def instrument_engine(self, db) -> None:
