@@ -61,9 +61,8 @@ class Tracing:
 
     def instrument_app(self, app) -> None:
         """Starlette's instrumentation between two shims that hide the query string from it."""
-        from opentelemetry.instrumentation.starlette import StarletteInstrumentor
-
         from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+        from opentelemetry.instrumentation.starlette import StarletteInstrumentor
 
         app.add_middleware(_RestoreQuery)
         StarletteInstrumentor.instrument_app(app, tracer_provider=self.provider)

@@ -75,6 +75,19 @@ async def test_apq_in_redis_is_shared_by_servers(start_api):
     await one.runtime.redis.delete(*(await one.runtime.redis.keys(prefix + "*")))
 
 
+async def test_memory_store_is_bounded_least_recently_used_first(start_api):
+    api = await start_api("sqlite", persisted_queries_max=2)
+    one, two, three = (unique(LENGTHS) for _ in range(3))
+    for document in (one, two):
+        await api.http.post("/graphql", json=apq(document, with_query=True))
+    assert (await api.http.post("/graphql", json=apq(one, with_query=False))).json()["data"]  # one: used
+    await api.http.post("/graphql", json=apq(three, with_query=True))  # evicts two, the least recent
+    assert code_of((await api.http.post("/graphql", json=apq(two, with_query=False))).json()) == (
+        "PERSISTED_QUERY_NOT_FOUND")
+    for kept in (one, three):
+        assert (await api.http.post("/graphql", json=apq(kept, with_query=False))).json()["data"]
+
+
 async def test_wrong_hash_is_an_error_and_nothing_is_stored(api):
     document = unique(LENGTHS)
     wrong = sha(document + " ")
