@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -98,9 +99,11 @@ class CouchtimeSchema(strawberry.Schema):
         mask_unexpected(errors)
 
 
-def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
+def build_schema(limits: SchemaLimits | None = None, extensions: Sequence[type] = ()) -> strawberry.Schema:
+    """`extensions`: Strawberry extension classes (tracing, when it is on)."""
     return CouchtimeSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits()
+        query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits(),
+        extensions=list(extensions),
     )
 
 
