@@ -186,9 +186,11 @@ class TimeOffRepository(Protocol):
 
 
 class BookingRequestRepository(Protocol):
-    async def session_for(self, key_hash: str) -> UUID | None: ...
+    async def session_for(self, key_hash: str) -> tuple[UUID, str | None] | None:
+        """(the session booked with this key, the hash of that booking's details)."""
+        ...
 
-    async def add(self, key_hash: str, session_id: UUID, at: datetime) -> None: ...
+    async def add(self, key_hash: str, session_id: UUID, at: datetime, details_hash: str) -> None: ...
 
 
 class VideoRooms(Protocol):
