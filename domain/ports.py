@@ -74,6 +74,17 @@ class TokenRepository(Protocol):
         """Revoke a live token; returns whose it was (None if it was not live)."""
         ...
 
+    async def revoke_all(
+        self, subject_id: UUID, kind: str, at: datetime, *, keep: str | None = None
+    ) -> list[str]:
+        """Revoke every live token of the account (but `keep`, a token hash); returns the
+        hashes revoked, so that their open sockets can be closed."""
+        ...
+
+    async def subject_of(self, token_hash: str, kind: str, now: datetime) -> UUID | None:
+        """Whose live token of `kind` this is (None when it is not live)."""
+        ...
+
 
 class AvailabilityRepository(Protocol):
     async def week(self, therapist_id: UUID) -> Mapping[int, Sequence[TimeSlot]]: ...
