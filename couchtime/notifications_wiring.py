@@ -15,6 +15,7 @@ from domain.notifications import Links
 from domain.services.notifications import NotificationSetup
 from persistence.database import Database
 from persistence.notifications import SqlEmailLog, SqlNotificationReads, portal_of
+from persistence.recovery import resets_of
 
 log = logging.getLogger("couchtime.mail")
 
@@ -56,6 +57,7 @@ def notification_setup(settings: Settings, db: Database) -> NotificationSetup:
         mailer = FolderMailer(mail_folder(settings), settings.mail_from)
     return NotificationSetup(
         mailer=mailer, log=SqlEmailLog(db), reads=SqlNotificationReads(db), portal=portal_of,
+        resets=resets_of,
         links=Links(settings.public_app_url), signing_key=signing_key(settings),
         grace=timedelta(minutes=settings.reminder_grace_minutes),
     )

@@ -23,6 +23,7 @@ from domain.model import (
 from domain.notifications import Email, SessionFactsForEmail
 from domain.outlook import EventLink, Grant, OutlookEvent, OutlookIntegration, PendingConnect
 from domain.portal import PortalAccount, PortalInvite
+from domain.recovery import PasswordReset, ResetFacts
 from domain.reminders import Candidate, ReminderSettings
 
 
@@ -429,3 +430,22 @@ class PortalRepository(Protocol):
         """Insert (kind, key) records as queued, skipping existing ones; returns those inserted."""
         ...
 
+
+
+# --- account recovery (domain/recovery.py, domain/services/recovery.py) -----------------------
+
+
+class PasswordResetRepository(Protocol):
+    """Password resets inside a unit of work."""
+
+    async def add(self, reset: PasswordReset) -> None: ...
+
+    async def get(self, reset_id: UUID, *, for_update: bool = False) -> PasswordReset | None: ...
+
+    async def use_all(self, kind: str, subject_id: UUID, at: datetime) -> None:
+        """Every open reset of the account is used up (a newer one included)."""
+        ...
+
+    async def facts(self, reset_id: UUID) -> ResetFacts | None:
+        """The reset with its account's email and name (None when it opens no account)."""
+        ...

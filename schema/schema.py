@@ -21,6 +21,7 @@ from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
 from schema.mutations.outlook import OutlookMutations
 from schema.mutations.portal import PortalMutations
+from schema.mutations.recovery import RecoveryMutations
 from schema.mutations.reminders import ReminderMutations
 from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
@@ -41,6 +42,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations,
     PortalMutations, ReminderMutations,
+    RecoveryMutations,
 ):
     pass
 
