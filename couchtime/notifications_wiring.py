@@ -48,13 +48,15 @@ def signing_key(settings: Settings) -> bytes:
 
 def notification_setup(settings: Settings, db: Database) -> NotificationSetup:
     """One per database engine (the API's, or the actors')."""
-    if settings.smtp_host:
+    if settings.smtp_host and not settings.mail_files:
         mailer = SmtpMailer(SmtpConfig(
             host=settings.smtp_host, port=settings.smtp_port, security=settings.smtp_security,
             username=settings.smtp_username, password=settings.smtp_password,
         ), settings.mail_from)
     else:
-        mailer = FolderMailer(mail_folder(settings), settings.mail_from)
+        # production logs name the file only: a subject holds names ("New booking: <client>")
+        mailer = FolderMailer(mail_folder(settings), settings.mail_from,
+                              log_subjects=not settings.is_production)
     return NotificationSetup(
         mailer=mailer, log=SqlEmailLog(db), reads=SqlNotificationReads(db), portal=portal_of,
         resets=resets_of,

@@ -100,6 +100,7 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     mail_from: str = "Couchtime <no-reply@localhost>"
     mail_dir: str = ""  # empty = "mail" beside the SQLite file, else <temp dir>/couchtime-mail
+    mail_files: bool = False  # true = write .eml files even with SMTP unset in production
     signing_key: str = field(default="", repr=False)  # required in production
     reminder_grace_minutes: int = 10
 
@@ -139,6 +140,9 @@ class Settings:
             raise SettingsError("COUCHTIME_SMTP_SECURITY must be starttls, tls or none")
         if not 0 < self.smtp_port < 65536:
             raise SettingsError("COUCHTIME_SMTP_PORT must be a port number")
+        if self.is_production and not self.smtp_host and not self.mail_files:
+            raise SettingsError("COUCHTIME_SMTP_HOST must be set in production (or choose .eml files "
+                                "explicitly with COUCHTIME_MAIL_FILES=true)")
         if self.is_production and len(self.signing_key) < 32:
             raise SettingsError("COUCHTIME_SIGNING_KEY must be set in production (at least 32 characters)")
         if self.reminder_grace_minutes < 1:
