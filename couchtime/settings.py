@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./couchtime.db"
 
 
+OUTLOOK_APP_PATH = "/settings/integrations/outlook"  # the web app's page Microsoft returns to
+
+
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the variable, never a secret."""
 
@@ -177,13 +180,20 @@ class Settings:
         """Why Outlook cannot be connected on this server, or None when it can."""
         missing = [name for name, value in (
             ("COUCHTIME_OUTLOOK_CLIENT_ID", self.outlook_client_id),
-            ("COUCHTIME_OUTLOOK_REDIRECT_URL", self.outlook_redirect_url),
             ("COUCHTIME_SECRET_KEYS", self.secret_keys),
         ) if not value]
         if not missing:
             return None
         return ("Outlook is not set up on this server (missing " + ", ".join(missing) +
                 "). Ask your administrator.")
+
+    @property
+    def outlook_redirect(self) -> str:
+        """Where Microsoft sends the browser back: the web app's Outlook page (which calls
+        completeOutlookConnection with the therapist's token), unless set explicitly."""
+        return self.outlook_redirect_url or (
+            f"{self.public_app_url.rstrip('/')}{OUTLOOK_APP_PATH}"
+        )
 
     @property
     def is_production(self) -> bool:

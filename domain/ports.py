@@ -321,8 +321,9 @@ class OutlookRepository(Protocol):
         """Store a connect attempt; drops attempts that expired before then."""
         ...
 
-    async def take_pending(self, state_hash: str) -> PendingConnect | None:
-        """Remove and return the attempt (single use): a second callback finds nothing."""
+    async def take_pending(self, state_hash: str, therapist_id: UUID) -> PendingConnect | None:
+        """Remove and return the attempt (single use) when `therapist_id` started it: a second
+        completion finds nothing, and another therapist's finds nothing and uses nothing up."""
         ...
 
     async def link(self, session_id: UUID) -> EventLink | None: ...
