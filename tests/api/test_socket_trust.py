@@ -98,3 +98,25 @@ async def test_expiry_alone_closes_an_idle_socket(start_api, backend):
         api.clock.advance(timedelta(hours=2))
         assert await closed_with(live) == 4403  # the guard's tick (once a second) saw it
         await no_data(live, op)
+
+
+async def test_the_legacy_protocol_is_guarded_the_same_way(start_api):
+    import json
+
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    api = await start_api("sqlite", ws_legacy_protocol=True)
+    token, _ = await api.sign_up()
+    url = api.base_url.replace("http://", "ws://") + "/graphql"
+    async with connect(url, subprotocols=["graphql-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
+        await ws.send(json.dumps({"type": "start", "id": "1", "payload": {"query": CALENDAR, "variables": MARCH}}))
+        await asyncio.sleep(0.1)
+        assert (await api.gql(SIGN_OUT, token=token))["signOut"]["signedOut"] is True
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                assert message["type"] != "data", message
+    assert closed.value.rcvd.code == 4403
