@@ -33,7 +33,8 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
 @strawberry.type(
-    description="Everything you can change. signUp, signIn, signOut and bookSession need no sign-in; "
+    description="Everything you can change. signUp, signIn, signOut, bookSession, "
+    "requestPasswordReset and resetPassword need no sign-in; "
     "the rest answer UNAUTHENTICATED without a token. A rule that says no comes back in the "
     "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
