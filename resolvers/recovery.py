@@ -13,7 +13,7 @@ async def change_password(ctx: Context, current: str, new: str) -> Outcome[int]:
     """A therapist token changes the therapist's password, a portal token the client's."""
     s = ctx.services
     token = ctx.token or ""
-    if token.startswith("ct_c_"):
+    if tokens.kind_of(token) == tokens.CLIENT:
         client = await ctx.portal_client()
         cmd = recovery.PasswordChange(tokens.CLIENT, client.id, client.therapist_id,
                                       tokens.hash_token(token), current, new)
