@@ -13,11 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from couchtime.logs import configure_logging
 from couchtime.settings import Settings, SettingsError
 from tests.api.booking_helpers import book, slots, therapist_with_hours
 from tests.api.calendar_helpers import create, practice
 
 KEY = "k" * 40
+
+
+@pytest.fixture
+def quiet_after():
+    """These tests log at DEBUG into pytest's captured stderr: afterwards, put the process's
+    logging back to what the other tests use (their apps keep running and logging)."""
+    yield
+    configure_logging(json_lines=False, level="WARNING")
 NOTE = """mutation($i: WriteSessionNoteInput!) { writeSessionNote(input: $i) { userErrors { code } } }"""
 
 
@@ -40,7 +49,8 @@ def test_couchtime_serve_says_so_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-async def test_chosen_mail_files_are_private_and_production_logs_hold_no_names(start_api, tmp_path, capfd):
+async def test_chosen_mail_files_are_private_and_production_logs_hold_no_names(start_api, tmp_path, capfd,
+                                                                            quiet_after):
     folder = tmp_path / "mail"
     api = await start_api("sqlite", env="production", mail_files=True, mail_dir=str(folder),
                           signing_key=KEY, log_level="DEBUG", log_format="json")
@@ -66,7 +76,7 @@ async def test_chosen_mail_files_are_private_and_production_logs_hold_no_names(s
         assert secret not in err, secret  # ... but never its subject, a name or an address
 
 
-async def test_driver_debug_logs_carry_no_bound_values(start_api, capfd):
+async def test_driver_debug_logs_carry_no_bound_values(start_api, capfd, quiet_after):
     api = await start_api("sqlite", log_level="DEBUG")
     token, _, event_type, client = await practice(api)
     session = (await create(api, token, client, event_type, "2026-03-03T15:00:00Z"))["session"]
