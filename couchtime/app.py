@@ -24,6 +24,7 @@ from couchtime import graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging
 from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
+from couchtime.socket_auth import GuardedTransportWSHandler, GuardedWSHandler, SocketGuard
 from couchtime.wiring import Runtime, build_runtime
 from domain import tokens
 from domain.ports import Clock
@@ -35,14 +36,20 @@ log = logging.getLogger("couchtime.app")
 
 
 class CouchtimeGraphQL(GraphQL):
-    """Strawberry's ASGI app with our context and a GraphiQL page that needs no CDN."""
+    """Strawberry's ASGI app with our context and a GraphiQL page that needs no CDN. Its
+    websocket handlers re-check the token before every operation (couchtime.socket_auth)."""
+
+    graphql_transport_ws_handler_class = GuardedTransportWSHandler
+    graphql_ws_handler_class = GuardedWSHandler
 
     def __init__(
         self, schema, services: Services, *, ide_html: str | None, slots=None,
-        max_connections_per_token: int = 10, max_public_connections_per_address: int = 50, **kwargs,
+        max_connections_per_token: int = 10, max_public_connections_per_address: int = 50,
+        guard: SocketGuard | None = None, **kwargs,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if ide_html else None, **kwargs)
         self.services = services
+        self.guard = guard
         self._ide_html = ide_html
         self._slots = slots or MemorySlots()
         self._max_connections = max_connections_per_token
@@ -137,6 +144,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) + (
         (GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()
     )
+    guard = SocketGuard(runtime.services.clock)
+    runtime.bus.tap(guard.on_message)
     graphql_app = CouchtimeGraphQL(
         schema, runtime.services, ide_html=ide_html, allowed_origins=settings.allowed_origins,
         subscription_protocols=protocols,
@@ -145,6 +154,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         slots=RedisSlots(runtime.redis) if runtime.redis is not None else MemorySlots(),
         max_connections_per_token=settings.ws_max_connections_per_token,
         max_public_connections_per_address=settings.ws_max_public_connections_per_address,
+        guard=guard,
     )
     graphql_http, graphql_live = persisted.wrap_graphql(graphql_app, settings=settings, redis=runtime.redis)
 
@@ -169,6 +179,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
             await runtime.start()  # embedded default: the in-process worker and scheduler
             yield
         finally:
+            await guard.stop()
             await runtime.close()
 
     routes = [

@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./couchtime.db"
 
 
+OUTLOOK_APP_PATH = "/settings/integrations/outlook"  # the web app's page Microsoft returns to
+
+
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the variable, never a secret."""
 
@@ -100,6 +103,7 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     mail_from: str = "Couchtime <no-reply@localhost>"
     mail_dir: str = ""  # empty = "mail" beside the SQLite file, else <temp dir>/couchtime-mail
+    mail_files: bool = False  # true = write .eml files even with SMTP unset in production
     signing_key: str = field(default="", repr=False)  # required in production
     reminder_grace_minutes: int = 10
     # persisted operations and operating (README: "For client developers", "Operating")
@@ -164,6 +168,9 @@ class Settings:
             raise SettingsError("COUCHTIME_SMTP_SECURITY must be starttls, tls or none")
         if not 0 < self.smtp_port < 65536:
             raise SettingsError("COUCHTIME_SMTP_PORT must be a port number")
+        if self.is_production and not self.smtp_host and not self.mail_files:
+            raise SettingsError("COUCHTIME_SMTP_HOST must be set in production (or choose .eml files "
+                                "explicitly with COUCHTIME_MAIL_FILES=true)")
         if self.is_production and len(self.signing_key) < 32:
             raise SettingsError("COUCHTIME_SIGNING_KEY must be set in production (at least 32 characters)")
         if self.reminder_grace_minutes < 1:
@@ -198,13 +205,20 @@ class Settings:
         """Why Outlook cannot be connected on this server, or None when it can."""
         missing = [name for name, value in (
             ("COUCHTIME_OUTLOOK_CLIENT_ID", self.outlook_client_id),
-            ("COUCHTIME_OUTLOOK_REDIRECT_URL", self.outlook_redirect_url),
             ("COUCHTIME_SECRET_KEYS", self.secret_keys),
         ) if not value]
         if not missing:
             return None
         return ("Outlook is not set up on this server (missing " + ", ".join(missing) +
                 "). Ask your administrator.")
+
+    @property
+    def outlook_redirect(self) -> str:
+        """Where Microsoft sends the browser back: the web app's Outlook page (which calls
+        completeOutlookConnection with the therapist's token), unless set explicitly."""
+        return self.outlook_redirect_url or (
+            f"{self.public_app_url.rstrip('/')}{OUTLOOK_APP_PATH}"
+        )
 
     @property
     def is_production(self) -> bool:

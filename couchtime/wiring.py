@@ -81,7 +81,7 @@ def outlook_setup(settings: Settings) -> OutlookSetup:
     )
     gateway = GraphOutlook(GraphConfig(
         client_id=settings.outlook_client_id, client_secret=settings.outlook_client_secret,
-        authority=settings.outlook_authority, redirect_url=settings.outlook_redirect_url,
+        authority=settings.outlook_authority, redirect_url=settings.outlook_redirect,
         graph_base_url=settings.graph_base_url, retry=retry,
     ))
     return OutlookSetup(gateway=gateway, box=FernetBox(settings.secret_keys),

@@ -1,7 +1,8 @@
 """Live subscriptions: filter the bus's messages for one subscriber, fresh loaders per event.
 
 A therapist's streams carry only that therapist's events and end when the token they were
-opened with signs out. Public streams (a booking page) carry no PHI: days, never people.
+opened with signs out or expires (couchtime.socket_auth closes the socket too). Public
+streams (a booking page) carry no PHI: days, never people.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ async def therapist_messages(ctx: Context, types: set[str]) -> AsyncIterator[dic
                 if message.get("token_hash") == token_hash:
                     return  # signed out: the subscriptions this token opened stop
                 continue
+            if not ctx.token_live():
+                return  # expired (or revoked): nothing more is delivered; the socket closes
             fresh_loaders(ctx)
             yield message
     finally:
