@@ -4,12 +4,18 @@ An Argon2id hash costs tens to hundreds of milliseconds of CPU and 64 MiB by des
 event loop, a dozen sign-ups stall every other request of the process; here each hash or verify
 runs in a pool of `threads` worker threads (argon2-cffi releases the GIL while it hashes), so
 the loop keeps answering and at most `threads` hashes (× their memory) run at once; more wait
-their turn. Cost parameters come from settings.
+their turn. On Linux those threads (and the lane threads libargon2 starts from them, which
+inherit it) run at the lowest CPU priority (nice 19): a core busy hashing still gives the event
+loop its turn at once, so other requests keep their latency while sign-ups queue. Cost
+parameters come from settings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher as _Argon2
@@ -18,6 +24,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 # The password of the stand-in hash that sign-in verifies against when there is no account:
 # never anyone's hash, so such a verify is always false, and costs exactly what a real one does.
 _STAND_IN = "couchtime stand-in password, never issued"
+HASHING_NICE = 19
+
+
+def _lower_priority() -> None:
+    """Runs in each pool thread: Linux applies a nice value per thread (and new threads inherit
+    it); elsewhere the call would renice the whole process, so it is skipped."""
+    if sys.platform != "linux":
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICE)
+    except OSError:  # not allowed here: hashing still runs off the loop, at normal priority
+        pass
 
 
 class Argon2Hasher:
@@ -25,7 +43,9 @@ class Argon2Hasher:
         self._argon2 = _Argon2(
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism
         )
-        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="argon2")
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, threads), thread_name_prefix="argon2", initializer=_lower_priority
+        )
         # made once per process, with the current parameters, so verifying against it costs
         # what verifying a real (current) hash costs
         self._stand_in_hash = self._argon2.hash(_STAND_IN)

@@ -157,13 +157,14 @@ async def sign_in(
     if candidate is None:
         await hasher.verify_stand_in(text.scrub(password[: accounts.MAX_PASSWORD_LENGTH]))
         raise _bad_credentials()
-    async with uow:
+    async with uow:  # no transaction is held while hashing: it may wait for the hasher
         therapist = await uow.therapists.by_email(email)
-        if therapist is None:
-            await hasher.verify_stand_in(candidate)
-            raise _bad_credentials()
-        if not await hasher.verify(therapist.password_hash, candidate):
-            raise _bad_credentials()
+    if therapist is None:
+        await hasher.verify_stand_in(candidate)
+        raise _bad_credentials()
+    if not await hasher.verify(therapist.password_hash, candidate):
+        raise _bad_credentials()
+    async with uow:
         token = await _issue_token(uow, clock, therapist.id, token_ttl)
         await uow.commit()
     return therapist, token

@@ -104,18 +104,19 @@ async def sign_in(
     if candidate is None:
         await hasher.verify_stand_in(text.scrub(password[: accounts.MAX_PASSWORD_LENGTH]))
         raise _bad_credentials()
-    async with uow:
+    async with uow:  # no transaction is held while hashing: it may wait for the hasher
         found = [a for a in await _repo(setup, uow).active_accounts_by_email(email) if a.password_hash]
-        for account in found:
-            assert account.password_hash is not None
-            if await hasher.verify(account.password_hash, candidate):
+    if not found:
+        await hasher.verify_stand_in(candidate)
+    for account in found:
+        assert account.password_hash is not None
+        if await hasher.verify(account.password_hash, candidate):
+            async with uow:
                 client = await uow.clients.get(account.client_id)
                 assert client is not None
                 plain = await _issue_token(uow, clock, client.id, token_ttl)
                 await uow.commit()
-                return client, plain
-        if not found:
-            await hasher.verify_stand_in(candidate)
+            return client, plain
     raise _bad_credentials()
 
 
