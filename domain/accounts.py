@@ -101,7 +101,7 @@ def normalize_username(username: str) -> str:
 
 
 def username_errors(username: str, field: tuple[str, ...] = ("username",)) -> list[UserError]:
-    if not _USERNAME.match(username):
+    if not _USERNAME.fullmatch(username):
         return [
             UserError(
                 field,

@@ -157,8 +157,10 @@ async def sign_in(
     if candidate is None:
         await hasher.verify_stand_in(text.scrub(password[: accounts.MAX_PASSWORD_LENGTH]))
         raise _bad_credentials()
-    async with uow:  # no transaction is held while hashing: it may wait for the hasher
-        therapist = await uow.therapists.by_email(email)
+    therapist = None
+    if not text.has_bad_characters(email):  # no account has such an email: nothing to look up
+        async with uow:  # no transaction is held while hashing: it may wait for the hasher
+            therapist = await uow.therapists.by_email(email)
     if therapist is None:
         await hasher.verify_stand_in(candidate)
         raise _bad_credentials()

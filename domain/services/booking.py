@@ -71,6 +71,7 @@ def _input_errors(req: BookingRequest) -> list[UserError]:
         errors.append(
             UserError(("timeZone",), ErrorCode.INVALID_TIME_ZONE, "Use an IANA time zone.")
         )
+    errors += text.character_errors(req.username, ("username",))
     errors += text.character_errors(req.idempotency_key, ("idempotencyKey",))
     if not 1 <= len(req.idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         errors.append(

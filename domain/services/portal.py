@@ -104,8 +104,10 @@ async def sign_in(
     if candidate is None:
         await hasher.verify_stand_in(text.scrub(password[: accounts.MAX_PASSWORD_LENGTH]))
         raise _bad_credentials()
-    async with uow:  # no transaction is held while hashing: it may wait for the hasher
-        found = [a for a in await _repo(setup, uow).active_accounts_by_email(email) if a.password_hash]
+    found: list[PortalAccount] = []
+    if not text.has_bad_characters(email):  # no account has such an email: nothing to look up
+        async with uow:  # no transaction is held while hashing: it may wait for the hasher
+            found = [a for a in await _repo(setup, uow).active_accounts_by_email(email) if a.password_hash]
     if not found:
         await hasher.verify_stand_in(candidate)
     for account in found:

@@ -95,7 +95,9 @@ async def test_lone_surrogates_in_sign_in_fail_like_wrong_credentials(api):
     client_sign_in = """mutation($i: ClientSignInInput!) { clientSignIn(input: $i) { token userErrors { code } } }"""
     _, therapist = await api.sign_up()
     for variables in ({"email": SURROGATE, "password": "whatever whatever"},
-                      {"email": therapist["email"], "password": SURROGATE}):
+                      {"email": "a\u0000b@example.com", "password": "whatever whatever"},
+                      {"email": therapist["email"], "password": SURROGATE},
+                      {"email": therapist["email"], "password": "nul\u0000inside"}):
         body = await post_raw(api, sign_in, {"i": variables})
         assert body["data"]["signIn"] == {"token": None, "userErrors": [{"code": "INVALID_CREDENTIALS"}]}
         body = await post_raw(api, client_sign_in, {"i": variables})
@@ -119,6 +121,14 @@ async def test_header_injection_in_a_booking_name_is_refused_and_nothing_is_book
     assert codes(payload) == [(["client", "firstName"], "INVALID_CHARACTERS"),
                               (["client", "lastName"], "INVALID_CHARACTERS"),
                               (["client", "email"], "INVALID_EMAIL")]
+    assert (await api.gql(NEW_BOOKINGS, token=token))["newBookings"] == []
+    variables["input"].update(username=therapist["username"] + "\u0000",
+                              client={"firstName": "Eve", "lastName": "L", "email": "eve@example.com"})
+    payload = (await api.gql(BOOK, variables))["bookSession"]
+    assert codes(payload) == [(["username"], "INVALID_CHARACTERS")]
+    body = await api.post("query($u: String!) { bookingPage(username: $u) { displayName } }",
+                          {"u": therapist["username"] + "\u0000"})
+    assert error_code(body) == "BAD_USER_INPUT"
     assert (await api.gql(NEW_BOOKINGS, token=token))["newBookings"] == []
 
 
