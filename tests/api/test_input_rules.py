@@ -11,6 +11,9 @@ import json
 import uuid
 from datetime import timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.api.booking_helpers import ADD_TIME_OFF, BOOK, NEW_BOOKINGS, therapist_with_hours
 from tests.api.calendar_helpers import CANCEL, CONFLICTS, SESSIONS, create, practice
 from tests.conftest import SIGN_UP
@@ -254,3 +257,31 @@ async def test_time_off_at_the_ends_of_the_calendar_is_a_user_error_and_nothing_
                                  token=token))["addTimeOff"]
         assert payload["timeOff"] is None and payload["userErrors"]
     assert (await api.gql(TIME_OFF_LIST, token=token))["me"]["timeOff"] == []
+
+
+# --- the rule as a property, over HTTP -------------------------------------------------------
+
+CONTROL = st.one_of(st.characters(min_codepoint=0, max_codepoint=0x1F),
+                    st.characters(min_codepoint=0x7F, max_codepoint=0x9F))
+CLEAN = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40).filter(
+    lambda v: v.strip())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(left=CLEAN, bad=CONTROL, right=st.text(max_size=10), clean=CLEAN)
+async def test_display_names_with_control_characters_are_always_refused_clean_ones_kept(api, left, bad, right, clean):
+    token, _ = await _shared_therapist(api)
+    body = await post_raw(api, UPDATE, {"input": {"displayName": left + bad + right}}, token)
+    assert codes(body["data"]["updateProfile"]) == [(["displayName"], "INVALID_CHARACTERS")]
+    body = await post_raw(api, UPDATE, {"input": {"displayName": clean}}, token)
+    assert body["data"]["updateProfile"]["userErrors"] == []
+    assert (await post_raw(api, ME, {}, token))["data"]["me"]["displayName"] == clean.strip()
+
+
+_THERAPISTS: dict[str, tuple[str, dict]] = {}
+
+
+async def _shared_therapist(api) -> tuple[str, dict]:
+    if api.base_url not in _THERAPISTS:
+        _THERAPISTS[api.base_url] = await api.sign_up()
+    return _THERAPISTS[api.base_url]
