@@ -90,7 +90,9 @@ class PortalMutations:
         return _token_payload(outcome)
 
     @strawberry.mutation(
-        description="Client: sign in to the portal; returns a portal token. No sign-in needed."
+        description="Client: sign in to the portal; returns a portal token. No sign-in needed. Rate-limited "
+        "like `signIn` (RATE_LIMITED), keyed on the email given; a wrong password and an unknown email "
+        "answer alike and take the same time."
     )
     async def client_sign_in(
         self, info: strawberry.Info,
