@@ -50,7 +50,7 @@ async def gql(http, base, query, variables=None, token=None):
 async def practice(http, base):
     s = uuid.uuid4().hex[:8]
     token = (await gql(http, base, """mutation($i: SignUpInput!) { signUp(input: $i) { token } }""",
-                       {"i": {"email": f"l{s}@example.com", "password": "long password", "displayName": "L",
+                       {"i": {"email": f"l{s}@example.com", "password": "a long bench password", "displayName": "L",
                               "username": f"l-{s}", "timeZone": "UTC"}}))["signUp"]["token"]
     et = (await gql(http, base, """mutation { createEventType(input: {title: "T", minutes: 50,
         visitType: TELEHEALTH_ONLY}) { eventType { id } } }""", token=token))["createEventType"]["eventType"]["id"]

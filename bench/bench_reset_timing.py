@@ -41,4 +41,4 @@ async def body(bench: Bench) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(with_bench(body, signin_limit_per_account=100_000, signin_limit_per_address=100_000))
+    asyncio.run(with_bench(body, signin_limit_per_email_and_address=100_000, signin_limit_per_address=100_000))

@@ -89,7 +89,7 @@ async def with_bench(body: Callable[[Bench], Awaitable[None]], **overrides) -> N
     await asyncio.to_thread(migrate.upgrade, url)
     settings = replace(
         Settings(), database_url=url, argon2_time_cost=1, argon2_memory_kib=8,
-        argon2_parallelism=1, log_level="WARNING", **overrides,
+        argon2_parallelism=1, log_level="WARNING", signup_limit_per_address=100_000, **overrides,
     )
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)

@@ -38,6 +38,7 @@ def process_env(database_url: str, **settings: str) -> dict[str, str]:
     env["COUCHTIME_DATABASE_POOL_SIZE"] = "3"  # several processes share the test server
     env["COUCHTIME_DATABASE_MAX_OVERFLOW"] = "5"
     env["COUCHTIME_DATABASE_URL"] = database_url
+    env["COUCHTIME_SIGNUP_LIMIT_PER_ADDRESS"] = "100000"  # benches sign up many from one address
     env.update(settings)
     return env
 

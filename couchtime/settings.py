@@ -60,9 +60,15 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
-    signin_limit_per_account: int = 10
+    password_hash_threads: int = 2  # Argon2 runs in this many threads, off the event loop
+    password_min_strength: int = 3  # zxcvbn score (0-4) a new password needs
+    # sign-in limits per window, keyed on the submitted email (README: "Sign-in limits")
+    signin_limit_per_email_and_address: int = 10
     signin_limit_per_address: int = 30
+    signin_limit_per_email: int = 100  # ceiling across all addresses
     signin_window_seconds: int = 900
+    signup_limit_per_address: int = 10
+    signup_window_seconds: int = 3600
     booking_limit_per_address: int = 20
     booking_window_seconds: int = 3600
     video_base_url: str = "https://meet.jit.si"
@@ -141,9 +147,13 @@ class Settings:
             raise SettingsError("COUCHTIME_LOG_FORMAT must be json or text")
         for name, low in (("series_horizon_weeks", 1), ("series_extend_batch", 1),
                           ("scheduler_tick_seconds", 0), ("outbox_relay_seconds", 1),
-                          ("worker_processes", 1), ("worker_threads", 1)):
+                          ("worker_processes", 1), ("worker_threads", 1),
+                          ("password_hash_threads", 1), ("signin_window_seconds", 1),
+                          ("signup_window_seconds", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
+        if not 0 <= self.password_min_strength <= 4:
+            raise SettingsError("COUCHTIME_PASSWORD_MIN_STRENGTH must be 0 to 4")
         if not self.jobs_namespace.strip():
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()

@@ -18,8 +18,9 @@ from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
 from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
+from domain.accounts import PasswordPolicy
 from domain.ports import Clock, EventPublisher, VideoRooms
-from domain.services.accounts import SignInLimits
+from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
@@ -64,6 +65,8 @@ class Runtime:
         self.jobs.close()
         await self.bus.stop()
         await close_outlook(self.services.outlook)
+        if isinstance(self.services.hasher, Argon2Hasher):
+            self.services.hasher.close()
         if self.redis is not None:
             await self.redis.aclose()
         await self.db.dispose()
@@ -180,7 +183,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
         )),
         hasher=Argon2Hasher(
             time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
-            parallelism=settings.argon2_parallelism,
+            parallelism=settings.argon2_parallelism, threads=settings.password_hash_threads,
         ),
         limiter=limiter,
         clock=clock,
@@ -189,10 +192,16 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
             public_app_url=settings.public_app_url,
             token_ttl=timedelta(hours=settings.token_ttl_hours),
             signin_limits=SignInLimits(
-                per_account=settings.signin_limit_per_account,
+                per_email_and_address=settings.signin_limit_per_email_and_address,
                 per_address=settings.signin_limit_per_address,
+                per_email=settings.signin_limit_per_email,
                 window_seconds=settings.signin_window_seconds,
             ),
+            signup_limits=SignUpLimits(
+                per_address=settings.signup_limit_per_address,
+                window_seconds=settings.signup_window_seconds,
+            ),
+            password_policy=PasswordPolicy(min_strength=settings.password_min_strength),
             booking_limits=BookingLimits(
                 per_address=settings.booking_limit_per_address,
                 window_seconds=settings.booking_window_seconds,

@@ -42,6 +42,12 @@ def rules_for(
 
 
 def range_errors(start: datetime, end: datetime, field: tuple[str, ...] = ()) -> list[UserError]:
+    """The one check of every [from, to) argument (calendar, conflicts, free slots and their
+    subscriptions): both ends are instants with a UTC offset, in order, at most 62 days apart."""
+    for name, value in (("from", start), ("to", end)):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return [UserError((*field, name), ErrorCode.INVALID,
+                              "Give an instant with a UTC offset, e.g. 2026-07-01T09:00:00Z.")]
     if end <= start:
         return [UserError((*field, "to"), ErrorCode.INVALID_RANGE, "`to` must be after `from`.")]
     if end - start > timedelta(days=MAX_RANGE_DAYS):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.accounts import text_errors
 from domain.errors import ErrorCode, UserError
+from domain.text import text_errors
 
 MAX_EVENT_TYPES = 15
 MIN_MINUTES, MAX_MINUTES = 5, 720
@@ -30,4 +30,5 @@ def minutes_errors(minutes: int) -> list[UserError]:
 def description_errors(description: str | None) -> list[UserError]:
     if description is None:
         return []
-    return text_errors(description, ("description",), max_length=MAX_DESCRIPTION, required=False)
+    return text_errors(description, ("description",), max_length=MAX_DESCRIPTION, required=False,
+                       multiline=True)

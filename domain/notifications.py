@@ -236,6 +236,8 @@ def sign(key: bytes, purpose: str, subject: UUID) -> str:
 
 def verify(key: bytes, purpose: str, token: str) -> UUID | None:
     subject, _, mac = (token or "").strip().partition(".")
+    if not mac.isascii():  # compare_digest refuses non-ASCII text; no real MAC has any
+        return None
     try:
         parsed = UUID(subject)
     except ValueError:

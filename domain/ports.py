@@ -34,9 +34,16 @@ class Clock(Protocol):
 
 
 class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
+    """Slow by design (Argon2id): adapters run it off the event loop."""
 
-    def verify(self, password_hash: str, password: str) -> bool: ...
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+
+    async def verify_stand_in(self, password: str) -> None:
+        """Exactly the work of `verify` against a hash made once for no account (sign-in with
+        an unknown email, or a password that cannot match, costs what a wrong password does)."""
+        ...
 
 
 class RateLimiter(Protocol):

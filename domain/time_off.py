@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 MAX_SPAN_DAYS = 366
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2199, 12, 31)
+"""Time off lies within these dates: far beyond any real entry, and far from datetime's limits
+(years 1 and 9999), where turning a local date into an instant overflows."""
 """Longest time off, counted in calendar days touched (a whole leap year fits)."""
 
 Problem = tuple[str, str, str]

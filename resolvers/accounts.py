@@ -11,7 +11,11 @@ from resolvers.outcome import Outcome, attempt
 async def sign_up(ctx: Context, cmd: accounts.SignUp) -> Outcome[tuple[Therapist, str]]:
     s = ctx.services
     return await attempt(
-        accounts.sign_up(s.uow(), s.hasher, s.clock, cmd, token_ttl=s.config.token_ttl)
+        accounts.sign_up(
+            s.uow(), s.hasher, s.limiter, s.clock, cmd, token_ttl=s.config.token_ttl,
+            client_address=ctx.client_address, limits=s.config.signup_limits,
+            policy=s.config.password_policy,
+        )
     )
 
 

@@ -13,7 +13,7 @@ from domain.services import series
 from persistence import queries
 from resolvers import global_ids
 from resolvers.context import Context
-from resolvers.errors import ApiError
+from resolvers.errors import ApiError, check_text_argument
 from resolvers.outcome import Outcome, attempt
 
 BAD_USER_INPUT, NOT_FOUND = "BAD_USER_INPUT", "NOT_FOUND"
@@ -31,6 +31,7 @@ class PublicPage:
 
 
 async def page(ctx: Context, username: str) -> PublicPage | None:
+    check_text_argument(username, "username")
     therapist = await queries.therapist_by_username(ctx.services.db, normalize_username(username))
     if therapist is None:
         return None
@@ -43,6 +44,7 @@ async def free_slots(
     time_zone: str,
 ) -> list[datetime]:
     """Bookable starts in [start, end): the same rule object the booking re-checks with."""
+    check_text_argument(username, "username")
     errors = booking.range_errors(start, end)
     if errors:
         raise ApiError(errors[0].message, BAD_USER_INPUT, field=errors[0].field[-1])

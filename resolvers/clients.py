@@ -12,7 +12,7 @@ from domain.services import clients
 from persistence import queries
 from resolvers import global_ids
 from resolvers.context import Context
-from resolvers.errors import bad_request
+from resolvers.errors import bad_request, check_text_argument
 from resolvers.outcome import Outcome, attempt
 
 TYPE_NAME = "Client"
@@ -58,6 +58,7 @@ async def page(
     me = await ctx.therapist()
     if not 1 <= first <= MAX_PAGE:
         raise bad_request(f"`first` must be between 1 and {MAX_PAGE}.")
+    check_text_argument(search, "search")
     key = _decode_cursor(after) if after else None
     term = (search or "").strip()[:100] or None
     return await queries.active_clients_page(

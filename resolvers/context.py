@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from domain import tokens
+from domain.accounts import PasswordPolicy
 from domain.model import Client, Therapist
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork, VideoRooms
-from domain.services.accounts import SignInLimits
+from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
 from domain.services.notifications import NotificationSetup
 from domain.services.outlook import OutlookSetup
@@ -35,6 +36,8 @@ class ApiConfig:
     token_ttl: timedelta
     signin_limits: SignInLimits
     booking_limits: BookingLimits
+    signup_limits: SignUpLimits = SignUpLimits()
+    password_policy: PasswordPolicy = PasswordPolicy()
     series_policy: SeriesPolicy = SeriesPolicy()
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
+from domain import text
+
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 RATE_LIMITED = "RATE_LIMITED"
 BAD_REQUEST = "BAD_REQUEST"
+BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 class ApiError(GraphQLError):
@@ -35,3 +38,10 @@ def rate_limited(retry_after: int) -> ApiError:
 
 def bad_request(message: str) -> ApiError:
     return ApiError(message, BAD_REQUEST)
+
+
+def check_text_argument(value: str | None, field: str) -> None:
+    """A query's text argument follows the input rule of `domain.text` (no control characters,
+    no lone surrogates): else a BAD_USER_INPUT error naming the argument."""
+    if value is not None and text.has_bad_characters(value):
+        raise ApiError("Remove control characters and invalid characters.", BAD_USER_INPUT, field=field)

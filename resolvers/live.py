@@ -18,7 +18,7 @@ from domain.live import LiveOverflow, instant
 from persistence import queries
 from resolvers import global_ids
 from resolvers.context import Context
-from resolvers.errors import ApiError
+from resolvers.errors import ApiError, check_text_argument
 from resolvers.loaders import Loaders
 
 AVAILABILITY_EVENTS = {  # bookings and intake actions arrive as their SessionChanged
@@ -91,6 +91,7 @@ async def booking_page_messages(
     ctx: Context, username: str, event_type_id: str
 ) -> AsyncIterator[tuple[list[str] | None, str]]:
     """(local dates whose slots may have changed — None = any day, username) per change."""
+    check_text_argument(username, "username")
     therapist = await queries.therapist_by_username(ctx.services.db, normalize_username(username))
     raw_type = global_ids.decode_as(event_type_id, "EventType")
     if therapist is None or raw_type is None:

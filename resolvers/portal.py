@@ -24,7 +24,7 @@ async def accept(ctx: Context, token: str, password: str) -> Outcome[tuple[Clien
     s = ctx.services
     return await attempt(portal.accept_invite(
         s.uow(), s.notifications, s.hasher, s.clock, token=token, password=password,
-        token_ttl=s.config.token_ttl,
+        token_ttl=s.config.token_ttl, policy=s.config.password_policy,
     ))
 
 

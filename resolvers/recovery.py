@@ -24,7 +24,8 @@ async def change_password(ctx: Context, current: str, new: str) -> Outcome[int]:
         cmd = recovery.PasswordChange(tokens.THERAPIST, me.id, me.id, tokens.hash_token(token),
                                       current, new)
     return await attempt(recovery.change_password(
-        s.uow(), s.notifications, s.hasher, s.limiter, s.clock, cmd, limits=s.config.signin_limits))
+        s.uow(), s.notifications, s.hasher, s.limiter, s.clock, cmd, limits=s.config.signin_limits,
+        policy=s.config.password_policy))
 
 
 async def request_reset(ctx: Context, email: str, kind: str) -> Outcome[None]:
@@ -38,4 +39,4 @@ async def reset(ctx: Context, token: str, new_password: str) -> Outcome[tuple[st
     s = ctx.services
     return await attempt(recovery.reset_password(
         s.uow(), s.notifications, s.hasher, s.clock, token=token, new_password=new_password,
-        token_ttl=s.config.token_ttl))
+        token_ttl=s.config.token_ttl, policy=s.config.password_policy))

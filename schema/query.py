@@ -84,7 +84,7 @@ class Query:
             name="from", description="Start of the range (inclusive): an ISO 8601 instant with offset."
         )],
         to: Annotated[datetime, strawberry.argument(
-            description="End of the range (exclusive): after `from`, at most 62 days later."
+            description="End of the range (exclusive), with offset: after `from`, at most 62 days later."
         )],
         time_zone: Annotated[str, strawberry.argument(
             description="IANA zone for the `local*` fields, e.g. Europe/London; an unknown zone is "
@@ -146,8 +146,9 @@ class Query:
     )
     async def sessions(
         self, info: strawberry.Info,
-        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start.")],
-        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive).")],
+        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
+            "offset (else BAD_USER_INPUT).")],
+        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")],
     ) -> list[Session]:
         found = await calendar.load(info.context, from_, to)
         return [Session.from_domain(s, found.known[s.id]) for s in found.sessions]
@@ -158,8 +159,9 @@ class Query:
     )
     async def conflicts(
         self, info: strawberry.Info,
-        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start.")],
-        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive).")],
+        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
+            "offset (else BAD_USER_INPUT).")],
+        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")],
     ) -> list[ConflictPair]:
         found = await calendar.load(info.context, from_, to)
         known = found.known

@@ -21,7 +21,8 @@ from schema.calendar import ConflictPair
 from schema.clients import Client
 from schema.sessions import Session
 
-FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start.")]
+FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC offset "
+    "(else BAD_USER_INPUT).")]
 TO = Annotated[datetime, strawberry.argument(description="Range end (exclusive); at most 62 days.")]
 
 

@@ -94,8 +94,10 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=8,
         argon2_parallelism=1,
-        signin_limit_per_account=1000,
+        signin_limit_per_email=1000,
+        signin_limit_per_email_and_address=1000,
         signin_limit_per_address=10_000,
+        signup_limit_per_address=100_000,
         booking_limit_per_address=100_000,
         token_ttl_hours=24 * 365 * 5,  # tests move the clock by months
         database_pool_size=3,  # many apps share one PostgreSQL server (max_connections 100)

@@ -8,15 +8,13 @@ from datetime import timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from domain import accounts, tokens
+from domain import accounts, text, tokens
 from domain.booking import horizon_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
 from domain.events import ProfileUpdated, SignedOut, TherapistSignedUp
 from domain.model import CalendarView, OfficeAddress, Therapist
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
 from domain.services import time_off
-
-_DUMMY_PASSWORD = "not-a-real-password-0000"
 
 
 @dataclass(frozen=True)
@@ -30,9 +28,46 @@ class SignUp:
 
 @dataclass(frozen=True)
 class SignInLimits:
-    per_account: int
-    per_address: int
-    window_seconds: int
+    """Attempts per window, keyed on the submitted (normalized) email whether or not an account
+    has it, so a limit reveals nothing. Checked in this order, and an attempt refused by one
+    counts against none after it: per client address; per (email, address), which stops one
+    address guessing one account; per email across all addresses, a high ceiling against a
+    guessing botnet. Wrong guesses from other addresses therefore do not lock the owner out
+    until the ceiling is reached."""
+
+    per_email_and_address: int = 10
+    per_address: int = 30
+    per_email: int = 100
+    window_seconds: int = 900
+
+
+@dataclass(frozen=True)
+class SignUpLimits:
+    per_address: int = 10
+    window_seconds: int = 3600
+
+
+async def check_sign_in_limits(
+    limiter: RateLimiter, limits: SignInLimits, *, scope: str, email: str, client_address: str
+) -> None:
+    """Counts one sign-in attempt; RateLimited when a limit is spent (see SignInLimits)."""
+    for key, limit in (
+        (tokens.rate_key("signin-address", client_address), limits.per_address),
+        (tokens.rate_key(f"{scope}-email-address", email, client_address), limits.per_email_and_address),
+        (tokens.rate_key(f"{scope}-email", email), limits.per_email),
+    ):
+        retry_after = await limiter.hit(key, limit, limits.window_seconds)
+        if retry_after is not None:
+            raise RateLimited(retry_after)
+
+
+def sign_in_password(password: str) -> str | None:
+    """The password to verify, or None when it cannot match any account (over-long, or not
+    text): decided before any lookup, the same for everyone, and such a sign-in still does the
+    work of one verify (against the stand-in hash) so that it takes as long as any other."""
+    if len(password) > accounts.MAX_PASSWORD_LENGTH or not text.encodable(password):
+        return None
+    return password
 
 
 @dataclass(frozen=True)
@@ -59,22 +94,34 @@ async def _issue_token(uow: UnitOfWork, clock: Clock, therapist_id: UUID, ttl: t
 
 
 async def sign_up(
-    uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, cmd: SignUp, *, token_ttl: timedelta
+    uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock, cmd: SignUp, *,
+    token_ttl: timedelta, client_address: str, limits: SignUpLimits = SignUpLimits(),
+    policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> tuple[Therapist, str]:
+    """Every attempt counts against the address's sign-up limit, valid or not."""
+    retry_after = await limiter.hit(
+        tokens.rate_key("signup-address", client_address), limits.per_address, limits.window_seconds
+    )
+    if retry_after is not None:
+        raise RateLimited(retry_after)
     email = accounts.normalize_email(cmd.email)
     username = accounts.normalize_username(cmd.username)
     errors = [
-        *accounts.email_errors(email),
-        *accounts.password_errors(cmd.password),
+        *accounts.email_errors(cmd.email),
         *accounts.text_errors(
             cmd.display_name, ("displayName",), max_length=accounts.MAX_DISPLAY_NAME
         ),
         *accounts.username_errors(username),
         *accounts.time_zone_errors(cmd.time_zone),
     ]
+    errors += accounts.password_errors(
+        cmd.password, policy=policy, user_inputs=(email, cmd.display_name, username)
+    )
     if errors:
         raise RuleViolation(errors)
-    password_hash = hasher.hash(cmd.password)
+    time_zone = accounts.canonical_time_zone(cmd.time_zone)
+    assert time_zone is not None
+    password_hash = await hasher.hash(cmd.password)
     async with uow:
         if await uow.therapists.email_taken(email):
             raise RuleViolation.one(
@@ -86,7 +133,7 @@ async def sign_up(
             )
         therapist = Therapist(
             id=uuid.uuid4(), email=email, password_hash=password_hash,
-            display_name=cmd.display_name.strip(), username=username, time_zone=cmd.time_zone,
+            display_name=cmd.display_name.strip(), username=username, time_zone=time_zone,
             office_address=None, calendar_view=CalendarView.WEEK, created_at=clock.now(),
         )
         await uow.therapists.add(therapist)
@@ -100,24 +147,26 @@ async def sign_in(
     uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock, *,
     email: str, password: str, client_address: str, limits: SignInLimits, token_ttl: timedelta,
 ) -> tuple[Therapist, str]:
-    """Wrong password and unknown email fail alike, in about the same time (no enumeration)."""
+    """Wrong password and unknown email fail alike and in the same time (no enumeration): each
+    sign-in does exactly one Argon2 verify — against the account's hash, or against a stand-in
+    hash made once when there is no account or the password cannot match (over 1,024
+    characters, or not text; decided before any lookup)."""
     email = accounts.normalize_email(email)
-    for key, limit in (
-        (tokens.rate_key("signin-account", email), limits.per_account),
-        (tokens.rate_key("signin-address", client_address), limits.per_address),
-    ):
-        retry_after = await limiter.hit(key, limit, limits.window_seconds)
-        if retry_after is not None:
-            raise RateLimited(retry_after)
+    await check_sign_in_limits(limiter, limits, scope="signin", email=email, client_address=client_address)
+    candidate = sign_in_password(password)
+    if candidate is None:
+        await hasher.verify_stand_in(text.scrub(password[: accounts.MAX_PASSWORD_LENGTH]))
+        raise _bad_credentials()
+    therapist = None
+    if not text.has_bad_characters(email):  # no account has such an email: nothing to look up
+        async with uow:  # no transaction is held while hashing: it may wait for the hasher
+            therapist = await uow.therapists.by_email(email)
+    if therapist is None:
+        await hasher.verify_stand_in(candidate)
+        raise _bad_credentials()
+    if not await hasher.verify(therapist.password_hash, candidate):
+        raise _bad_credentials()
     async with uow:
-        therapist = await uow.therapists.by_email(email)
-        if therapist is None:
-            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
-            raise _bad_credentials()
-        if len(password) > accounts.MAX_PASSWORD_LENGTH or not hasher.verify(
-            therapist.password_hash, password
-        ):
-            raise _bad_credentials()
         token = await _issue_token(uow, clock, therapist.id, token_ttl)
         await uow.commit()
     return therapist, token
@@ -178,9 +227,10 @@ async def update_profile(uow: UnitOfWork, therapist_id: UUID, changes: ProfileCh
             therapist.username = username
         if changes.display_name is not None:
             therapist.display_name = changes.display_name.strip()
-        if changes.time_zone is not None and changes.time_zone != therapist.time_zone:
-            therapist.time_zone = changes.time_zone
-            await time_off.rezone(uow, therapist_id, ZoneInfo(changes.time_zone))
+        zone = accounts.canonical_time_zone(changes.time_zone) if changes.time_zone else None
+        if zone is not None and zone != therapist.time_zone:
+            therapist.time_zone = zone
+            await time_off.rezone(uow, therapist_id, ZoneInfo(zone))
         if changes.clear_booking_horizon:
             therapist.booking_horizon_days = None
         elif changes.booking_horizon_days is not None:

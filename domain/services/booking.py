@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from domain import booking, tokens
-from domain.accounts import is_time_zone, normalize_email, normalize_username
+from domain import booking, text, tokens
+from domain.accounts import canonical_time_zone, normalize_email, normalize_username
 from domain.clients import contact_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
 from domain.events import BookingReceived, SessionChanged
@@ -67,10 +67,12 @@ def _input_errors(req: BookingRequest) -> list[UserError]:
         first_name=req.first_name, last_name=req.last_name, email=req.email, phone=req.phone,
         time_zone=None, prefix=("client",),
     )
-    if not is_time_zone(req.time_zone):
+    if canonical_time_zone(req.time_zone) is None:
         errors.append(
             UserError(("timeZone",), ErrorCode.INVALID_TIME_ZONE, "Use an IANA time zone.")
         )
+    errors += text.character_errors(req.username, ("username",))
+    errors += text.character_errors(req.idempotency_key, ("idempotencyKey",))
     if not 1 <= len(req.idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         errors.append(
             UserError(("idempotencyKey",), ErrorCode.INVALID, "Use 1 to 200 characters.")
@@ -135,6 +137,7 @@ async def book(
     if errors:
         raise RuleViolation(errors)
     username = normalize_username(req.username)
+    time_zone = canonical_time_zone(req.time_zone) or req.time_zone
     key_hash = _key_hash(username, req.idempotency_key)
     async with uow:
         therapist = await uow.therapists.by_username(username, for_update=True)
@@ -155,7 +158,7 @@ async def book(
             event_type_id=event_type.id, start=req.start,
             end=req.start + timedelta(minutes=event_type.minutes),
             visit=visit, meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
-            source=SessionSource.BOOKING, created_at=clock.now(), client_time_zone=req.time_zone,
+            source=SessionSource.BOOKING, created_at=clock.now(), client_time_zone=time_zone,
         )
         weekly = await uow.availability.week(therapist.id)
         busy = await uow.sessions.busy(therapist.id, session.start, session.end)
@@ -172,7 +175,7 @@ async def book(
         client = Client(
             id=session.client_id, therapist_id=therapist.id, first_name=req.first_name.strip(),
             last_name=req.last_name.strip(), email=normalize_email(req.email),
-            phone=(req.phone or "").strip() or None, time_zone=req.time_zone,
+            phone=(req.phone or "").strip() or None, time_zone=time_zone,
             status=ClientStatus.INTAKE, created_at=clock.now(),
         )
         await uow.clients.add(client)
@@ -185,4 +188,4 @@ async def book(
         # start overlaps no scheduled session (checked above, in this transaction).
         uow.record(SessionChanged(therapist.id, session.id, "CREATED", None, (session.start, session.end)))
         await uow.commit()
-    return Confirmation(session, therapist, event_type, req.time_zone)
+    return Confirmation(session, therapist, event_type, time_zone)

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.accounts import normalize_email
+from domain.accounts import canonical_time_zone, normalize_email
 from domain.clients import contact_errors
 from domain.errors import ErrorCode, RuleViolation
 from domain.events import ClientChanged, IntakeResolved
@@ -61,7 +61,8 @@ async def create(uow: UnitOfWork, clock: Clock, therapist_id: UUID, fields: Clie
     client = Client(
         id=uuid.uuid4(), therapist_id=therapist_id, first_name=fields.first_name.strip(),
         last_name=fields.last_name.strip(), email=normalize_email(fields.email),
-        phone=(fields.phone or "").strip() or None, time_zone=fields.time_zone or None,
+        phone=(fields.phone or "").strip() or None,
+        time_zone=canonical_time_zone(fields.time_zone) if fields.time_zone else None,
         status=ClientStatus.ACTIVE, created_at=clock.now(),
     )
     async with uow:
@@ -84,7 +85,7 @@ async def update(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, fi
         if fields.phone is not None:
             client.phone = fields.phone.strip() or None
         if fields.time_zone is not None:
-            client.time_zone = fields.time_zone or None
+            client.time_zone = canonical_time_zone(fields.time_zone) if fields.time_zone else None
         await uow.clients.save(client)
         uow.record(ClientChanged(therapist_id, client.id))
         await uow.commit()

@@ -6,19 +6,17 @@ import uuid
 from datetime import timedelta
 from uuid import UUID
 
-from domain import accounts, notifications, tokens
-from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
+from domain import accounts, notifications, text, tokens
+from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.model import Client, Session, SessionStatus
 from domain.notifications import ClientCancelledSession, PortalInviteCreated
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
 from domain.reminders import ReminderSettings, settings_errors
-from domain.services.accounts import SignInLimits
+from domain.services.accounts import SignInLimits, check_sign_in_limits, sign_in_password
 from domain.services.notifications import NotificationSetup
 from domain.services.recovery import revoke_tokens
 from domain.services.sessions import _record_change
-
-_DUMMY_PASSWORD = "not-a-real-password-0000"
 
 
 def _repo(setup: NotificationSetup, uow: UnitOfWork):
@@ -67,14 +65,15 @@ def _invalid_invite() -> RuleViolation:
 async def accept_invite(
     uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock, *,
     token: str, password: str, token_ttl: timedelta,
+    policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> tuple[Client, str]:
-    errors = accounts.password_errors(password)
+    invite_id = notifications.verify(setup.signing_key, notifications.INVITE, token)
+    if invite_id is None:  # a forged or mangled link: nothing else to say
+        raise _invalid_invite()
+    errors = accounts.password_errors(password, policy=policy)
     if errors:
         raise RuleViolation(errors)
-    invite_id = notifications.verify(setup.signing_key, notifications.INVITE, token)
-    if invite_id is None:
-        raise _invalid_invite()
-    password_hash = hasher.hash(password)
+    password_hash = await hasher.hash(password)
     async with uow:
         repo = _repo(setup, uow)
         found = await repo.invite(invite_id, for_update=True)
@@ -100,27 +99,38 @@ async def sign_in(
     clock: Clock, *, email: str, password: str, client_address: str, limits: SignInLimits,
     token_ttl: timedelta,
 ) -> tuple[Client, str]:
-    """Wrong password and unknown email fail alike. A person who is a client of two therapists
-    has two portal accounts; the password picks the account."""
+    """Wrong password and unknown email fail alike and in the same time, as for therapists
+    (`accounts.sign_in`): one Argon2 verify per portal account of the email, or one against the
+    stand-in hash when there is none or the password cannot match. A person who is a client of
+    two therapists has two portal accounts; the password picks the account (and a wrong one
+    costs two verifies: the one case whose timing differs, and it says only "several")."""
     email = accounts.normalize_email(email)
-    for key, limit in ((tokens.rate_key("portal-signin-account", email), limits.per_account),
-                       (tokens.rate_key("signin-address", client_address), limits.per_address)):
-        retry_after = await limiter.hit(key, limit, limits.window_seconds)
-        if retry_after is not None:
-            raise RateLimited(retry_after)
-    async with uow:
-        found = await _repo(setup, uow).active_accounts_by_email(email)
-        if len(password) <= accounts.MAX_PASSWORD_LENGTH:
-            for account in found:
-                if account.password_hash and hasher.verify(account.password_hash, password):
-                    client = await uow.clients.get(account.client_id)
-                    assert client is not None
-                    plain = await _issue_token(uow, clock, client.id, token_ttl)
-                    await uow.commit()
-                    return client, plain
-        if not found:
-            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
-    raise RuleViolation([UserError(("email",), ErrorCode.INVALID_CREDENTIALS,
+    await check_sign_in_limits(limiter, limits, scope="portal-signin", email=email,
+                               client_address=client_address)
+    candidate = sign_in_password(password)
+    if candidate is None:
+        await hasher.verify_stand_in(text.scrub(password[: accounts.MAX_PASSWORD_LENGTH]))
+        raise _bad_credentials()
+    found: list[PortalAccount] = []
+    if not text.has_bad_characters(email):  # no account has such an email: nothing to look up
+        async with uow:  # no transaction is held while hashing: it may wait for the hasher
+            found = [a for a in await _repo(setup, uow).active_accounts_by_email(email) if a.password_hash]
+    if not found:
+        await hasher.verify_stand_in(candidate)
+    for account in found:
+        assert account.password_hash is not None
+        if await hasher.verify(account.password_hash, candidate):
+            async with uow:
+                client = await uow.clients.get(account.client_id)
+                assert client is not None
+                plain = await _issue_token(uow, clock, client.id, token_ttl)
+                await uow.commit()
+            return client, plain
+    raise _bad_credentials()
+
+
+def _bad_credentials() -> RuleViolation:
+    return RuleViolation([UserError(("email",), ErrorCode.INVALID_CREDENTIALS,
                                    "Email or password is incorrect.")])
 
 

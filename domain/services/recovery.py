@@ -62,25 +62,26 @@ def _wrong_current() -> RuleViolation:
 async def change_password(
     uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, limiter: RateLimiter,
     clock: Clock, cmd: PasswordChange, *, limits: SignInLimits,
+    policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> int:
     """The current password is required (and guessing it is rate-limited like signIn); the new
     one follows the sign-up rules. Every other token of the account is revoked (their sockets
     close); the asking token stays. Returns how many tokens were revoked."""
-    errors = accounts.password_errors(cmd.new_password, ("newPassword",))
+    errors = accounts.password_errors(cmd.new_password, ("newPassword",), policy=policy)
     if errors:
         raise RuleViolation(errors)
     retry_after = await limiter.hit(tokens.rate_key("change-password", str(cmd.subject_id)),
-                                    limits.per_account, limits.window_seconds)
+                                    limits.per_email_and_address, limits.window_seconds)
     if retry_after is not None:
         raise RateLimited(retry_after)
     if len(cmd.current_password) > accounts.MAX_PASSWORD_LENGTH:
         raise _wrong_current()
-    new_hash = hasher.hash(cmd.new_password)
+    new_hash = await hasher.hash(cmd.new_password)
     async with uow:
         now = clock.now()
         if cmd.kind == tokens.THERAPIST:
             therapist = await uow.therapists.get(cmd.subject_id, for_update=True)
-            if therapist is None or not hasher.verify(therapist.password_hash, cmd.current_password):
+            if therapist is None or not await hasher.verify(therapist.password_hash, cmd.current_password):
                 raise _wrong_current()
             therapist.password_hash = new_hash
             await uow.therapists.save(therapist)
@@ -88,7 +89,7 @@ async def change_password(
             assert setup.portal is not None
             repo = setup.portal(uow)
             account = await repo.account(cmd.subject_id, for_update=True)
-            if account is None or not account.password_hash or not hasher.verify(
+            if account is None or not account.password_hash or not await hasher.verify(
                 account.password_hash, cmd.current_password
             ):
                 raise _wrong_current()
@@ -118,7 +119,7 @@ async def request_reset(
     nobody had the email), one outbox job, one commit; the email itself goes out from a job.
     Rate-limited per email (whether or not it exists) and per client address."""
     email = accounts.normalize_email(email)
-    for key, limit in ((tokens.rate_key("reset-email", kind, email), limits.per_account),
+    for key, limit in ((tokens.rate_key("reset-email", kind, email), limits.per_email_and_address),
                        (tokens.rate_key("reset-address", client_address), limits.per_address)):
         retry_after = await limiter.hit(key, limit, limits.window_seconds)
         if retry_after is not None:
@@ -151,16 +152,17 @@ def _invalid_link() -> RuleViolation:
 async def reset_password(
     uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock, *,
     token: str, new_password: str, token_ttl: timedelta,
+    policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> tuple[str, str]:
     """Sets the new password, uses up every open reset link of the account and revokes all of
     its tokens (every device is signed out, open sockets close); returns (kind, a new token)."""
-    errors = accounts.password_errors(new_password, ("newPassword",))
+    errors = accounts.password_errors(new_password, ("newPassword",), policy=policy)
     if errors:
         raise RuleViolation(errors)
     reset_id = notifications.verify(setup.signing_key, RESET, token)
     if reset_id is None:
         raise _invalid_link()
-    new_hash = hasher.hash(new_password)
+    new_hash = await hasher.hash(new_password)
     async with uow:
         repo = _resets(setup, uow)
         reset = await repo.get(reset_id, for_update=True)

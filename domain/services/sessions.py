@@ -13,6 +13,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain import booking, money
+from domain import text as text_rule
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
 from domain.intervals import Interval
@@ -284,8 +285,9 @@ async def cancel(
     uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, *, reason: str | None,
     notify_client: bool,
 ) -> SessionResult:
-    if reason is not None and len(reason) > MAX_REASON:
-        raise RuleViolation.one(("reason",), ErrorCode.TOO_LONG, f"At most {MAX_REASON} characters.")
+    errors = text_rule.optional_text_errors(reason, ("reason",), max_length=MAX_REASON, multiline=True)
+    if errors:
+        raise RuleViolation(errors)
     async with uow:
         session = await _owned(uow, therapist_id, session_id)
         if session.cancelled:
@@ -315,8 +317,9 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None)
 async def write_note(
     uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, text: str
 ) -> Session:
-    if len(text) > MAX_NOTE:
-        raise RuleViolation.one(("text",), ErrorCode.TOO_LONG, f"At most {MAX_NOTE} characters.")
+    errors = text_rule.text_errors(text, ("text",), max_length=MAX_NOTE, required=False, multiline=True)
+    if errors:
+        raise RuleViolation(errors)
     async with uow:
         session = await _owned(uow, therapist_id, session_id)
         await uow.sessions.write_note(session.id, text, clock.now())

@@ -7,22 +7,34 @@ from datetime import date
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from domain import text
 from domain.availability import parse_minute
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import TimeOffChanged
 from domain.model import TimeOff
 from domain.ports import Clock, UnitOfWork
-from domain.time_off import rezoned_interval, time_off_interval, validate_time_off
+from domain.time_off import (
+    FIRST_DATE,
+    LAST_DATE,
+    rezoned_interval,
+    time_off_interval,
+    validate_time_off,
+)
 
 MAX_REASON = 500
 
 
 def _date(value: str, field: str, errors: list[UserError]) -> date | None:
     try:
-        return date.fromisoformat(value.strip())
+        found = date.fromisoformat(value.strip())
     except ValueError:
         errors.append(UserError((field,), ErrorCode.INVALID, "Use a date like 2026-12-24."))
         return None
+    if not FIRST_DATE <= found <= LAST_DATE:
+        errors.append(UserError((field,), ErrorCode.OUT_OF_RANGE,
+                                f"Use a date from {FIRST_DATE.year} to {LAST_DATE.year}."))
+        return None
+    return found
 
 
 def _minute(value: str | None, field: str, errors: list[UserError]) -> int | None:
@@ -42,8 +54,7 @@ async def add(
     first, last = _date(start_date, "startDate", errors), _date(end_date, "endDate", errors)
     start_minute = None if all_day else _minute(start_time, "startTime", errors)
     end_minute = None if all_day else _minute(end_time, "endTime", errors)
-    if reason is not None and len(reason) > MAX_REASON:
-        errors.append(UserError(("reason",), ErrorCode.TOO_LONG, f"At most {MAX_REASON} characters."))
+    errors += text.optional_text_errors(reason, ("reason",), max_length=MAX_REASON)
     if errors:
         raise RuleViolation(errors)
     assert first is not None and last is not None

@@ -15,15 +15,21 @@ from schema.therapist import Therapist
 
 @strawberry.input(description="A new therapist account.")
 class SignUpInput:
-    email: str = strawberry.field(description="Case-insensitive and unique.")
-    password: str = strawberry.field(description="At least 10 characters.")
+    email: str = strawberry.field(description="Case-insensitive and unique. A real address "
+        "(email-validator's rules, no DNS check; else INVALID_EMAIL); stored lower-case.")
+    password: str = strawberry.field(description="10–1,024 characters without control characters, and hard "
+        "to guess: zxcvbn scores it (its first 72 characters, the account's own name and email counting as "
+        "easy words); too weak is PASSWORD_TOO_WEAK.")
     display_name: str = strawberry.field(
-        description="Name shown to clients on the booking page, 1–100 characters."
+        description="Name shown to clients on the booking page, 1–100 characters. One line: no control "
+            "characters or line breaks (else INVALID_CHARACTERS)."
     )
     username: str = strawberry.field(
         description="Booking-page slug: 3–40 of a-z, 0-9 and '-'; not a reserved word."
     )
-    time_zone: str = strawberry.field(description="IANA zone, e.g. America/New_York.")
+    time_zone: str = strawberry.field(description="IANA zone from tzdata, e.g. America/New_York; an old "
+        "link name (US/Eastern) is stored as the zone it names; localtime, Factory and unknown names are "
+        "INVALID_TIME_ZONE.")
 
 
 @strawberry.type(description="The new account and a bearer token for it.")
@@ -42,7 +48,8 @@ class SignUpPayload:
 @strawberry.input(description="A therapist's sign-in credentials.")
 class SignInInput:
     email: str = strawberry.field(description="The account's email; case-insensitive.")
-    password: str = strawberry.field(description="The account's password.")
+    password: str = strawberry.field(description="The account's password. One over 1,024 characters never "
+        "matches.")
 
 
 @strawberry.type(description="A bearer token for the account, or why not.")
@@ -69,16 +76,21 @@ class SignOutPayload:
 
 @strawberry.input(description="A whole office address; every part is required.")
 class OfficeAddressInput:
-    street: str = strawberry.field(description="Street and number, 1–200 characters.")
-    city: str = strawberry.field(description="City, 1–200 characters.")
-    state: str = strawberry.field(description="State or region, 1–200 characters.")
-    zip: str = strawberry.field(description="ZIP or postal code, 1–200 characters.")
+    street: str = strawberry.field(description="Street and number, 1–200 characters. One line: no control "
+        "characters or line breaks (else INVALID_CHARACTERS).")
+    city: str = strawberry.field(description="City, 1–200 characters. One line: no control characters or "
+        "line breaks (else INVALID_CHARACTERS).")
+    state: str = strawberry.field(description="State or region, 1–200 characters. One line: no control "
+        "characters or line breaks (else INVALID_CHARACTERS).")
+    zip: str = strawberry.field(description="ZIP or postal code, 1–200 characters. One line: no control "
+        "characters or line breaks (else INVALID_CHARACTERS).")
 
 
 @strawberry.input(description="Fields left out (null) stay as they are.")
 class UpdateProfileInput:
     display_name: str | None = strawberry.field(
-        default=None, description="Name shown to clients, 1–100 characters."
+        default=None, description="Name shown to clients, 1–100 characters. One line: no control characters "
+            "or line breaks (else INVALID_CHARACTERS)."
     )
     username: str | None = strawberry.field(
         default=None,
@@ -87,7 +99,9 @@ class UpdateProfileInput:
     )
     time_zone: str | None = strawberry.field(
         default=None,
-        description="IANA zone. Weekly hours and time off keep their wall-clock times in the new "
+        description="IANA zone from tzdata (old link names are stored as the zone they name; localtime, "
+        "Factory and unknown names are INVALID_TIME_ZONE). Weekly hours and time off keep their wall-clock "
+        "times in the new "
         "zone; booked sessions keep their instants.",
     )
     office_address: OfficeAddressInput | None = strawberry.field(
@@ -116,7 +130,8 @@ class UpdateProfilePayload:
 
 @strawberry.type
 class AccountMutations:
-    @strawberry.mutation(description="Create a therapist account; returns a bearer token.")
+    @strawberry.mutation(description="Create a therapist account; returns a bearer token. Rate-limited per "
+        "client address (RATE_LIMITED; every attempt counts, valid or not).")
     async def sign_up(
         self, info: strawberry.Info,
         input: Annotated[SignUpInput, strawberry.argument(description="The account to create.")],
@@ -134,8 +149,10 @@ class AccountMutations:
         )
 
     @strawberry.mutation(
-        description="Exchange email and password for a bearer token. Rate-limited per account "
-        "and per client address (error code RATE_LIMITED)."
+        description="Exchange email and password for a bearer token. Rate-limited (RATE_LIMITED with "
+        "retryAfterSeconds) per client address, per (email, address) and per email across all addresses "
+        "(a high ceiling), counted for the email given whether or not an account has it. A wrong password "
+        "and an unknown email answer alike and take the same time."
     )
     async def sign_in(
         self, info: strawberry.Info,

@@ -15,9 +15,12 @@ from schema.sessions import SessionVisit
 
 @strawberry.input(description="Who is booking. Stored as an intake client of the therapist.")
 class BookingClientInput:
-    first_name: str = strawberry.field(description="1–100 characters.")
-    last_name: str = strawberry.field(description="1–100 characters.")
-    email: str = strawberry.field(description="A valid email address; stored lower-case.")
+    first_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
+        "line breaks (else INVALID_CHARACTERS).")
+    last_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
+        "line breaks (else INVALID_CHARACTERS).")
+    email: str = strawberry.field(description="A real address (email-validator's rules, no DNS check; else "
+        "INVALID_EMAIL); stored lower-case.")
     phone: str | None = strawberry.field(
         default=None, description="Optional: digits, spaces and + ( ) . / - (3–40 characters)."
     )
@@ -29,19 +32,21 @@ class BookSessionInput:
     event_type_id: strawberry.ID = strawberry.field(
         description="One of the page's event types (see `bookingPage`); NOT_FOUND otherwise."
     )
-    start: datetime = strawberry.field(description="A start from `availableSlots`.")
+    start: datetime = strawberry.field(description="A start from `availableSlots`, with a UTC offset.")
     visit_type: SessionVisit | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="May be omitted when the event type allows only one."
     )
     client: BookingClientInput = strawberry.field(
         description="The person booking; they land in the therapist's New bookings."
     )
-    time_zone: str = strawberry.field(description="The client's IANA zone, for showing times.")
+    time_zone: str = strawberry.field(description="The client's zone, for showing times. IANA zone from "
+        "tzdata, e.g. America/New_York; an old link name (US/Eastern) is stored as the zone it names; "
+        "localtime, Factory and unknown names are INVALID_TIME_ZONE.")
     idempotency_key: str = strawberry.field(
-        description="Any unique string per booking attempt (e.g. a UUID); a retry with the same "
-        "key and the same details returns the first booking instead of booking twice. The same key "
-        "with other details (event type, start, visit type, client, zone) answers "
-        "IDEMPOTENCY_KEY_REUSED and reveals nothing of the first booking."
+        description="Any unique string per booking attempt (e.g. a UUID; 1–200 characters, one "
+        "line); a retry with the same key and the same details returns the first booking instead "
+        "of booking twice. The same key with other details (event type, start, visit type, "
+        "client, zone) answers IDEMPOTENCY_KEY_REUSED and reveals nothing of the first booking."
     )
 
 

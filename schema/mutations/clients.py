@@ -15,13 +15,18 @@ from schema.common import UserError, user_errors
 
 @strawberry.input(description="A client added by hand (returning client, referral); starts active.")
 class CreateClientInput:
-    first_name: str = strawberry.field(description="1–100 characters.")
-    last_name: str = strawberry.field(description="1–100 characters.")
-    email: str = strawberry.field(description="A valid email address; stored lower-case.")
+    first_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
+        "line breaks (else INVALID_CHARACTERS).")
+    last_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
+        "line breaks (else INVALID_CHARACTERS).")
+    email: str = strawberry.field(description="A real address (email-validator's rules, no DNS check; else "
+        "INVALID_EMAIL); stored lower-case.")
     phone: str | None = strawberry.field(
         default=None, description="Optional: digits, spaces and + ( ) . / - (3–40 characters)."
     )
-    time_zone: str | None = strawberry.field(default=None, description="IANA zone, optional.")
+    time_zone: str | None = strawberry.field(default=None, description="Optional. IANA zone from tzdata, "
+        "e.g. America/New_York; an old link name (US/Eastern) is stored as the zone it names; localtime, "
+        "Factory and unknown names are INVALID_TIME_ZONE.")
 
 
 @strawberry.input(description="Fields left out (null) stay as they are.")
@@ -29,16 +34,21 @@ class UpdateClientInput:
     client_id: strawberry.ID = strawberry.field(
         description="One of your clients (intake or active); NOT_FOUND otherwise."
     )
-    first_name: str | None = strawberry.field(default=None, description="1–100 characters.")
-    last_name: str | None = strawberry.field(default=None, description="1–100 characters.")
+    first_name: str | None = strawberry.field(default=None, description="1–100 characters. One line: no "
+        "control characters or line breaks (else INVALID_CHARACTERS).")
+    last_name: str | None = strawberry.field(default=None, description="1–100 characters. One line: no "
+        "control characters or line breaks (else INVALID_CHARACTERS).")
     email: str | None = strawberry.field(
-        default=None, description="A valid email address; stored lower-case."
+        default=None, description="A real address (email-validator's rules, no DNS check; else "
+            "INVALID_EMAIL); stored lower-case."
     )
     phone: str | None = strawberry.field(
         default=None, description="Digits, spaces and + ( ) . / - (3–40 characters); \"\" removes it."
     )
     time_zone: str | None = strawberry.field(
-        default=None, description="IANA zone; \"\" removes it."
+        default=None, description="\"\" removes it. IANA zone from tzdata, e.g. America/New_York; an old "
+            "link name (US/Eastern) is stored as the zone it names; localtime, Factory and unknown names "
+            "are INVALID_TIME_ZONE."
     )
 
 

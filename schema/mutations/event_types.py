@@ -14,14 +14,16 @@ from schema.event_types import EventType
 
 @strawberry.input(description="A new event type.")
 class CreateEventTypeInput:
-    title: str = strawberry.field(description="Shown on the booking page, 1–120 characters.")
+    title: str = strawberry.field(description="Shown on the booking page, 1–120 characters. One line: no "
+        "control characters or line breaks (else INVALID_CHARACTERS).")
     minutes: int = strawberry.field(description="5–720; common: see `commonSessionLengths`.")
     visit_type: VisitType = strawberry.field(  # type: ignore[valid-type]
         description="Where its sessions may take place."
     )
     description: str | None = strawberry.field(
         default=None,
-        description="Optional text shown on the booking page, up to 2,000 characters; blank = none.",
+        description="Optional text shown on the booking page, up to 2,000 characters; blank = none. Line "
+            "breaks and tabs are kept; other control characters are INVALID_CHARACTERS.",
     )
     slot_interval_minutes: int | None = strawberry.field(
         default=None, description="5–240; default: the length rounded up to 15 minutes."
@@ -37,7 +39,8 @@ class UpdateEventTypeInput:
     event_type_id: strawberry.ID = strawberry.field(
         description="One of your event types; NOT_FOUND otherwise."
     )
-    title: str | None = strawberry.field(default=None, description="1–120 characters.")
+    title: str | None = strawberry.field(default=None, description="1–120 characters. One line: no control "
+        "characters or line breaks (else INVALID_CHARACTERS).")
     minutes: int | None = strawberry.field(default=None, description="Session length, 5–720.")
     visit_type: VisitType | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Where its sessions may take place."

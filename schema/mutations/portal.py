@@ -27,13 +27,16 @@ class AcceptPortalInviteInput:
     token: str = strawberry.field(
         description="The `token` parameter of the invite link (single use, 7 days)."
     )
-    password: str = strawberry.field(description="The new portal password (at least 10 characters).")
+    password: str = strawberry.field(description="The new portal password: 10–1,024 characters without "
+        "control characters, and hard to guess: zxcvbn scores it (its first 72 characters, the account's "
+        "own name and email counting as easy words); too weak is PASSWORD_TOO_WEAK.")
 
 
 @strawberry.input(description="A client's portal sign-in.")
 class ClientSignInInput:
     email: str = strawberry.field(description="The email the therapist has for the client; case-insensitive.")
-    password: str = strawberry.field(description="The portal password.")
+    password: str = strawberry.field(description="The portal password. One over 1,024 characters never "
+        "matches.")
 
 
 @strawberry.type(description="A client portal token, or why not.")
@@ -87,7 +90,9 @@ class PortalMutations:
         return _token_payload(outcome)
 
     @strawberry.mutation(
-        description="Client: sign in to the portal; returns a portal token. No sign-in needed."
+        description="Client: sign in to the portal; returns a portal token. No sign-in needed. Rate-limited "
+        "like `signIn` (RATE_LIMITED), keyed on the email given; a wrong password and an unknown email "
+        "answer alike and take the same time."
     )
     async def client_sign_in(
         self, info: strawberry.Info,

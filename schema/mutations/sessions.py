@@ -74,7 +74,8 @@ class RescheduleSessionInput:
 @strawberry.input(description="Cancel a session; it stays on the calendar, marked.")
 class CancelSessionInput:
     session_id: strawberry.ID = strawberry.field(description="The session to cancel.")
-    reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters.")
+    reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters. Line "
+        "breaks and tabs are kept; other control characters are INVALID_CHARACTERS.")
     notify_client: bool = strawberry.field(
         default=False, description="Email the client about the cancellation."
     )
@@ -88,7 +89,8 @@ class SessionIdInput:
 @strawberry.input(description="The clinical note of a session (replaces the previous text).")
 class WriteSessionNoteInput:
     session_id: strawberry.ID = strawberry.field(description="The session.")
-    text: str = strawberry.field(description="PHI: only you can read it; never logged. ≤ 20,000 chars.")
+    text: str = strawberry.field(description="PHI: only you can read it; never logged. ≤ 20,000 chars. Line "
+        "breaks and tabs are kept; other control characters are INVALID_CHARACTERS.")
 
 
 @strawberry.input(description="A payment towards a session's fee.")

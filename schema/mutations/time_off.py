@@ -13,12 +13,15 @@ from schema.time_off import TimeOff
 
 @strawberry.input(description="Time off in the therapist's zone.")
 class AddTimeOffInput:
-    start_date: str = strawberry.field(description="YYYY-MM-DD.")
-    end_date: str = strawberry.field(description="YYYY-MM-DD, on or after the start date.")
+    start_date: str = strawberry.field(description="YYYY-MM-DD, from 2000-01-01 to 2199-12-31 (else "
+        "OUT_OF_RANGE).")
+    end_date: str = strawberry.field(description="YYYY-MM-DD, on or after the start date; at most "
+        "2199-12-31.")
     all_day: bool = strawberry.field(description="Whole days; times are ignored.")
     start_time: str | None = strawberry.field(default=None, description="HH:MM on the start date.")
     end_time: str | None = strawberry.field(default=None, description="HH:MM on the end date.")
-    reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters.")
+    reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters. One "
+        "line: no control characters or line breaks (else INVALID_CHARACTERS).")
 
 
 @strawberry.input(description="The time off to remove.")

@@ -82,8 +82,8 @@ async def test_node_of_another_therapist_is_null(api):
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_sign_in_is_rate_limited_per_account_even_through_aliases(start_api):
-    api = await start_api("sqlite", signin_limit_per_account=3, signin_limit_per_address=100)
+async def test_sign_in_is_rate_limited_per_email_and_address_even_through_aliases(start_api):
+    api = await start_api("sqlite", signin_limit_per_email_and_address=3, signin_limit_per_address=100)
     token, therapist = await api.sign_up(password="right password")
     attempt = {"input": {"email": therapist["email"], "password": "wrong password"}}
     aliased = """mutation A($input: SignInInput!) {
@@ -102,7 +102,7 @@ async def test_sign_in_is_rate_limited_per_account_even_through_aliases(start_ap
 
 
 async def test_sign_in_is_rate_limited_per_client_address(start_api):
-    api = await start_api("sqlite", signin_limit_per_account=100, signin_limit_per_address=4)
+    api = await start_api("sqlite", signin_limit_per_email_and_address=100, signin_limit_per_address=4)
     for i in range(4):
         body = await api.post(SIGN_IN, {"input": {"email": f"x{i}@example.com", "password": "whatever123"}})
         assert body["data"]["signIn"]["userErrors"][0]["code"] == "INVALID_CREDENTIALS"

@@ -69,7 +69,7 @@ async def gql(http, base, query, variables=None, token=None):
 
 async def therapist(http, base, time_zone="UTC"):
     suffix = uuid.uuid4().hex[:8]
-    token = (await gql(http, base, SIGN_UP, {"i": {"email": f"x{suffix}@example.com", "password": "long password",
+    token = (await gql(http, base, SIGN_UP, {"i": {"email": f"x{suffix}@example.com", "password": "a long fanout password",
                                                    "displayName": "X", "username": f"x-{suffix}",
                                                    "timeZone": time_zone}}))["signUp"]["token"]
     event_type = (await gql(http, base, EVENT_TYPE, token=token))["createEventType"]["eventType"]["id"]

@@ -6,6 +6,7 @@ import asyncio
 
 from adapters.event_bus import InProcessBus
 from adapters.passwords import Argon2Hasher
+from adapters.rate_limit import MemoryRateLimiter
 from domain.services import accounts, availability
 from persistence import migrate
 from persistence.database import Database
@@ -22,9 +23,9 @@ async def test_concurrent_writes_all_succeed(tmp_path):
     from datetime import timedelta
 
     therapist, _ = await accounts.sign_up(
-        uow(), hasher, MutableClock(),
-        accounts.SignUp("w@example.com", "long password", "W", "writer", "UTC"),
-        token_ttl=timedelta(hours=1),
+        uow(), hasher, MemoryRateLimiter(), MutableClock(),
+        accounts.SignUp("w@example.com", "a long writer password", "W", "writer", "UTC"),
+        token_ttl=timedelta(hours=1), client_address="127.0.0.1",
     )
 
     async def save(i: int) -> None:
@@ -35,4 +36,5 @@ async def test_concurrent_writes_all_succeed(tmp_path):
     async with uow() as unit:
         week = await unit.availability.week(therapist.id)
     assert len(week[0]) == 1  # each save replaced the day whole; none interleaved
+    hasher.close()
     await db.dispose()
