@@ -102,6 +102,9 @@ class Settings:
     mail_dir: str = ""  # empty = "mail" beside the SQLite file, else <temp dir>/couchtime-mail
     signing_key: str = field(default="", repr=False)  # required in production
     reminder_grace_minutes: int = 10
+    # the audit log (README: "Audit log")
+    audit_retention_days: int = 6 * 365 + 2  # six years; 0 = keep for ever
+    audit_link_seconds: int = 2  # how often new entries are chained (read entries wait this long)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -126,7 +129,8 @@ class Settings:
             raise SettingsError("COUCHTIME_LOG_FORMAT must be json or text")
         for name, low in (("series_horizon_weeks", 1), ("series_extend_batch", 1),
                           ("scheduler_tick_seconds", 0), ("outbox_relay_seconds", 1),
-                          ("worker_processes", 1), ("worker_threads", 1)):
+                          ("worker_processes", 1), ("worker_threads", 1),
+                          ("audit_retention_days", 0), ("audit_link_seconds", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
         if not self.jobs_namespace.strip():

@@ -118,6 +118,7 @@ def worker_deps(settings: Settings, broker: JobBroker, *, publisher: EventPublis
         extend_batch=settings.series_extend_batch, close=closing(db.dispose, outlook),
         outlook=outlook,
         notifications=notification_setup(settings, db),
+        audit_retention_days=settings.audit_retention_days,
     )
 
 
@@ -138,7 +139,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         def make_scheduler(broker: JobBroker, deps: WorkerDeps) -> Scheduler:
             relay = OutboxRelay(deps.db, broker, grace=relay_grace(settings))
             return Scheduler(broker, relay, tick_seconds=settings.scheduler_tick_seconds,
-                             relay_seconds=settings.outbox_relay_seconds)
+                             relay_seconds=settings.outbox_relay_seconds,
+                             link_seconds=settings.audit_link_seconds)
 
         embedded = EmbeddedJobs(
             lambda publisher: worker_deps(settings, embedded.broker, publisher=publisher,  # type: ignore[union-attr]
@@ -229,6 +231,7 @@ async def run_scheduler(settings: Settings) -> None:
         jobs, OutboxRelay(db, jobs, grace=relay_grace(settings)),
         tick_seconds=settings.scheduler_tick_seconds, relay_seconds=settings.outbox_relay_seconds,
         lock=RedisTickLock(redis, settings.jobs_namespace, settings.scheduler_tick_seconds),
+        link_seconds=settings.audit_link_seconds,
     )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -10,6 +10,7 @@ from typing import Self
 from domain.events import DomainEvent
 from domain.jobs import jobs_for
 from domain.ports import EventPublisher, JobRelay
+from persistence.audit import SqlAuditTrail
 from persistence.database import Database
 from persistence.outlook import SqlOutlook
 from persistence.repositories import (
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.series = SqlSeries(self.session)
         self.outlook = SqlOutlook(self.session)
         self._outbox = SqlOutbox(self.session)
+        self.audit = SqlAuditTrail(self.session)  # changes' entries, in this transaction
         self._jobs: list[uuid.UUID] = []
         self._events: list[DomainEvent] = []
         self._committed = False
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
         for event in self._events:  # side effects become outbox rows in this transaction
             for job, payload in jobs_for(event):
                 self.enqueue(job, payload)
+        await self.audit.flush(self._events, datetime.now(UTC))
         await self.session.commit()
         self._committed = True
         jobs, self._jobs = self._jobs, []

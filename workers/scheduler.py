@@ -21,6 +21,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from workers.audit import LINK_JOB
 from workers.broker import JobBroker
 from workers.jobs import Job
 from workers.outbox import OutboxRelay
@@ -49,12 +50,14 @@ class Scheduler:
     def __init__(
         self, broker: JobBroker, relay: OutboxRelay | None, *, tick_seconds: int,
         relay_seconds: int, lock: TickLock | None = None, jobs: Sequence[Job] | None = None,
+        link_seconds: float = 0,
     ) -> None:
         self.broker = broker
         self.relay = relay
         self.tick_seconds = tick_seconds
         self.relay_seconds = relay_seconds
         self.lock = lock
+        self.link_seconds = link_seconds  # the audit log's linker: more often than the tick
         self.jobs = list(periodic_jobs() if jobs is None else jobs)
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -85,6 +88,8 @@ class Scheduler:
         tasks = [asyncio.create_task(self._relay_loop())] if self.relay is not None else []
         if self.tick_seconds > 0 and self.jobs:
             tasks.append(asyncio.create_task(self._tick_loop()))
+        if self.link_seconds > 0:
+            tasks.append(asyncio.create_task(self._link_loop()))
         try:
             await self._stop.wait()
         finally:
@@ -108,6 +113,16 @@ class Scheduler:
             except Exception:  # the next tick tries again
                 log.warning("scheduler tick failed", exc_info=True)
             await asyncio.sleep(max((number + 1) * self.tick_seconds - time.time(), 0.01))
+
+    async def _link_loop(self) -> None:
+        """The audit log's linker every `link_seconds`, so entries are chained within
+        seconds (README: "Audit log"); a duplicate from a second scheduler finds nothing to do."""
+        while True:
+            try:
+                await asyncio.to_thread(self.broker.send, LINK_JOB, {})
+            except Exception:  # the next pass tries again
+                log.warning("audit link enqueue failed", exc_info=True)
+            await asyncio.sleep(self.link_seconds)
 
     async def _relay_loop(self) -> None:
         assert self.relay is not None
