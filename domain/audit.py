@@ -123,6 +123,7 @@ class Reads:
 
     subjects: set[str] = field(default_factory=set)
     clients: set[str] = field(default_factory=set)
+    operation: str = ""
 
     def take(self) -> tuple[set[str], set[str]]:
         taken = self.subjects, self.clients

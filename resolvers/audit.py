@@ -42,7 +42,7 @@ def operation_of(document: DocumentNode | None, operation_name: str | None) -> s
 @contextlib.contextmanager
 def reading(operation: str) -> Iterator[audit.Reads]:
     """Collect what this execution exposes, and name its operation for changes it makes."""
-    collector = audit.Reads()
+    collector = audit.Reads(operation=operation)
     reads_token = audit.reads.set(collector)
     origin_token = audit.origin.set(replace(audit.origin.get(), operation=operation))
     try:
@@ -54,7 +54,7 @@ def reading(operation: str) -> Iterator[audit.Reads]:
 
 def start_reading(operation: str) -> audit.Reads:
     """For a stream (a subscription): collect from here on in this task, for its lifetime."""
-    collector = audit.Reads()
+    collector = audit.Reads(operation=operation)
     audit.reads.set(collector)
     audit.origin.set(replace(audit.origin.get(), operation=operation))
     return collector
@@ -73,7 +73,8 @@ async def flush_reads(ctx: object, collector: audit.Reads | None) -> None:
         return
     subjects, clients = collector.take()
     actor = ctx.audit_actor()
-    entry = audit.entry(_practice(actor, ctx), audit.READ, subjects, datetime.now(UTC), actor=actor)
+    source = replace(audit.origin.get(), operation=collector.operation)
+    entry = audit.entry(_practice(actor, ctx), audit.READ, subjects, datetime.now(UTC), source, actor=actor)
     await audit_store.append(ctx.services.db, [audit_store.row_of(entry, clients)])
 
 
