@@ -121,14 +121,15 @@ class Reads:
     """What one response (or one subscription delivery) exposed, collected while it is built,
     with the clients those records belong to (for the log's filter by client)."""
 
-    subjects: set[str] = field(default_factory=set)
-    clients: set[str] = field(default_factory=set)
+    seen: set[tuple[str, UUID]] = field(default_factory=set)
+    clients: set[UUID] = field(default_factory=set)
     operation: str = ""
 
     def take(self) -> tuple[set[str], set[str]]:
-        taken = self.subjects, self.clients
-        self.subjects, self.clients = set(), set()
-        return taken
+        """("kind:uuid" subjects, client IDs) collected so far; starts afresh."""
+        seen, clients = self.seen, self.clients
+        self.seen, self.clients = set(), set()
+        return {f"{kind}:{id_}" for kind, id_ in seen}, {str(c) for c in clients}
 
 
 reads: contextvars.ContextVar[Reads | None] = contextvars.ContextVar("couchtime_audit_reads", default=None)
@@ -139,6 +140,6 @@ def saw(kind: str, id_: UUID, client: UUID | None = None) -> None:
     whose record it is. Costs a set insert; nothing when no response is being collected."""
     collector = reads.get()
     if collector is not None:
-        collector.subjects.add(f"{kind}:{id_}")
+        collector.seen.add((kind, id_))
         if client is not None:
-            collector.clients.add(str(client))
+            collector.clients.add(client)

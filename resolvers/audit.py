@@ -69,7 +69,7 @@ def _practice(actor: audit.Actor, ctx: Context) -> UUID | None:
 
 async def flush_reads(ctx: object, collector: audit.Reads | None) -> None:
     """One READ entry for what was collected (nothing, and no statement, when it was empty)."""
-    if collector is None or not collector.subjects or not isinstance(ctx, Context):
+    if collector is None or not collector.seen or not isinstance(ctx, Context):
         return
     subjects, clients = collector.take()
     actor = ctx.audit_actor()

@@ -80,6 +80,7 @@ class CouchtimeSchema(strawberry.Schema):
         self._max_tokens = limits.max_tokens
         # keyed by the query text: one parsed document shared by every subscription to it
         self._prepare = lru_cache(maxsize=CACHED_DOCUMENTS)(self._parse_and_validate)
+        self._operation_names = lru_cache(maxsize=CACHED_DOCUMENTS)(self._name_operation)
 
     def _parse_and_validate(self, query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
         document = parse(query, max_tokens=self._max_tokens)
@@ -98,6 +99,10 @@ class CouchtimeSchema(strawberry.Schema):
         return context
 
     def _operation(self, query: str | None, operation_name: str | None) -> str:
+        return self._operation_names(query, operation_name)
+
+    def _name_operation(self, query: str | None, operation_name: str | None) -> str:
+        """The audit log's operation name ("query sessions,conflicts"), cached like the document."""
         try:
             return audit_log.operation_of(self._prepare(query)[0] if query else None, operation_name)
         except GraphQLError:
