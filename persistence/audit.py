@@ -264,3 +264,22 @@ async def practice_of_email(db: Database, email: str) -> UUID | None:
     async with db.read_session() as session:
         return (await session.execute(
             select(TherapistRow.id).where(TherapistRow.email == email))).scalar_one_or_none()
+
+
+async def job_read(db: Database, job_name: str, session_id: UUID) -> None:
+    """A job acted on one session (sent an email about it, synced it to Outlook): a READ of
+    the session and its client in the session's practice, by the job."""
+    from datetime import UTC
+
+    async with db.read_session() as session:
+        found = (await session.execute(select(SessionRow.therapist_id, SessionRow.client_id)
+                                       .where(SessionRow.id == session_id))).first()
+    if found is None:
+        return
+    therapist_id, client_id = found
+    entry = audit.Entry(
+        practice_id=therapist_id, at=datetime.now(UTC), actor=audit.Actor(audit.JOB, name=job_name),
+        action=audit.READ, operation=job_name,
+        subjects=tuple(sorted({audit.subject("session", session_id), audit.subject("client", client_id)})),
+    )
+    await append(db, [row_of(entry)])

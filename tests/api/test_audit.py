@@ -218,3 +218,19 @@ async def test_a_portal_clients_my_sessions_is_recorded(portal_api, smtp):
     assert set(entry.subjects.split()) == {f"session:{raw(b['session_id'])}", f"client:{raw(b['client_id'])}"}
     dump = await table_text(portal_api)
     assert b["client_email"] not in dump and "Ada" not in dump
+
+
+async def test_a_job_that_emails_about_a_session_is_named_as_its_reader(portal_api, smtp):
+    b = await booked(portal_api)  # the booking's email job reads the session and its client
+    practice_id = uuid.UUID(raw(b["therapist"]["id"]))
+    for _ in range(100):
+        jobs = [r for r in await rows(portal_api, practice_id=practice_id) if r.actor_kind == "JOB"]
+        if jobs:
+            break
+        await asyncio.sleep(0.1)
+    [entry] = jobs
+    assert entry.action == "READ" and entry.actor_name == entry.operation and entry.actor_id is None
+    assert set(entry.subjects.split()) == {f"session:{raw(b['session_id'])}", f"client:{raw(b['client_id'])}"}
+    [booking] = [r for r in await rows(portal_api, practice_id=practice_id, action="CHANGE")
+                 if r.operation.startswith("mutation bookSession")]
+    assert booking.actor_kind == "ANONYMOUS" and f"client:{raw(b['client_id'])}" in booking.subjects.split()
