@@ -98,7 +98,8 @@ class AuditEventEdge:
     node: AuditEvent = strawberry.field(description="The event.")
 
 
-@strawberry.type(description="The practice's audit log, newest first (Relay connection).")
+@strawberry.type(description="The practice's audit log, newest first (in the order entries were "
+                 "recorded; `at` of entries recorded within the same few milliseconds may be out of step).")
 class AuditEventConnection:
     edges: list[AuditEventEdge] = strawberry.field(description="This page's events, newest first.")
     page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")
