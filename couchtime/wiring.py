@@ -25,6 +25,7 @@ from domain.services.series import SeriesPolicy
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.context import ApiConfig, Services
+from workers.audit import linker
 from workers.broker import ActorHost, JobBroker
 from workers.embedded import EmbeddedJobs
 from workers.jobs import WorkerDeps
@@ -140,7 +141,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
             relay = OutboxRelay(deps.db, broker, grace=relay_grace(settings))
             return Scheduler(broker, relay, tick_seconds=settings.scheduler_tick_seconds,
                              relay_seconds=settings.outbox_relay_seconds,
-                             link_seconds=settings.audit_link_seconds)
+                             link_seconds=settings.audit_link_seconds, linker=linker(deps.db))
 
         embedded = EmbeddedJobs(
             lambda publisher: worker_deps(settings, embedded.broker, publisher=publisher,  # type: ignore[union-attr]
@@ -231,7 +232,7 @@ async def run_scheduler(settings: Settings) -> None:
         jobs, OutboxRelay(db, jobs, grace=relay_grace(settings)),
         tick_seconds=settings.scheduler_tick_seconds, relay_seconds=settings.outbox_relay_seconds,
         lock=RedisTickLock(redis, settings.jobs_namespace, settings.scheduler_tick_seconds),
-        link_seconds=settings.audit_link_seconds,
+        link_seconds=settings.audit_link_seconds, linker=linker(db),
     )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -1,27 +1,31 @@
 """The audit log's jobs: chain new entries (every few seconds), prune old ones (every tick).
 
-Both are idempotent and safe to run concurrently: each takes the chain's lock (an advisory lock
-on PostgreSQL, SQLite's single writer) for its transaction.
+The linker runs inside the scheduler, every `COUCHTIME_AUDIT_LINK_SECONDS`, like the outbox
+relay: one process per deployment, and no message on the queue every few seconds. Pruning is a
+periodic job. Both are idempotent and safe to run concurrently (a second scheduler during a
+deploy): each takes the chain's lock (an advisory lock on PostgreSQL, SQLite's single writer).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from persistence import audit as audit_store
+from persistence.database import Database
 from workers.jobs import WorkerDeps
 
 log = logging.getLogger(__name__)
 
-LINK_JOB = "audit.link"
 PRUNE_JOB = "audit.prune"
 DEFAULT_RETENTION_DAYS = 6 * 365 + 2  # six years, leap days included
 
 
-async def link(deps: WorkerDeps) -> int:
-    """Chain every unlinked entry (reads, changes, sign-ins) to its practice's previous one."""
-    return await audit_store.link_all(deps.db)
+def linker(db: Database) -> Callable[[], Awaitable[int]]:
+    """What the scheduler runs every few seconds: chain every unlinked entry (reads, changes,
+    sign-ins) to its practice's previous one."""
+    return lambda: audit_store.link_all(db)
 
 
 async def prune(deps: WorkerDeps) -> int:

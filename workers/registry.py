@@ -30,7 +30,6 @@ JOBS: Mapping[str, Job] = _by_name(
     Job(RESYNC_JOB, outlook.resync, max_retries=8, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=10), time_limit=timedelta(minutes=30)),  # connected; renames
     *notifications_jobs,  # emails and reminders (workers/notifications.py)
-    Job(audit.LINK_JOB, audit.link, max_retries=0, time_limit=timedelta(minutes=5)),  # every few s
     Job(audit.PRUNE_JOB, audit.prune, periodic=True, time_limit=timedelta(minutes=30)),
 )
 

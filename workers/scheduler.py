@@ -16,12 +16,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from redis.asyncio import Redis
 
-from workers.audit import LINK_JOB
 from workers.broker import JobBroker
 from workers.jobs import Job
 from workers.outbox import OutboxRelay
@@ -50,7 +49,7 @@ class Scheduler:
     def __init__(
         self, broker: JobBroker, relay: OutboxRelay | None, *, tick_seconds: int,
         relay_seconds: int, lock: TickLock | None = None, jobs: Sequence[Job] | None = None,
-        link_seconds: float = 0,
+        link_seconds: float = 0, linker: Callable[[], Awaitable[int]] | None = None,
     ) -> None:
         self.broker = broker
         self.relay = relay
@@ -58,6 +57,7 @@ class Scheduler:
         self.relay_seconds = relay_seconds
         self.lock = lock
         self.link_seconds = link_seconds  # the audit log's linker: more often than the tick
+        self.linker = linker
         self.jobs = list(periodic_jobs() if jobs is None else jobs)
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -88,7 +88,7 @@ class Scheduler:
         tasks = [asyncio.create_task(self._relay_loop())] if self.relay is not None else []
         if self.tick_seconds > 0 and self.jobs:
             tasks.append(asyncio.create_task(self._tick_loop()))
-        if self.link_seconds > 0:
+        if self.linker is not None and self.link_seconds > 0:
             tasks.append(asyncio.create_task(self._link_loop()))
         try:
             await self._stop.wait()
@@ -116,12 +116,14 @@ class Scheduler:
 
     async def _link_loop(self) -> None:
         """The audit log's linker every `link_seconds`, so entries are chained within
-        seconds (README: "Audit log"); a duplicate from a second scheduler finds nothing to do."""
+        seconds (README: "Audit log"); a second scheduler's linker waits on the chain's lock and
+        finds nothing left to do."""
+        assert self.linker is not None
         while True:
             try:
-                await asyncio.to_thread(self.broker.send, LINK_JOB, {})
+                await self.linker()
             except Exception:  # the next pass tries again
-                log.warning("audit link enqueue failed", exc_info=True)
+                log.warning("audit link pass failed", exc_info=True)
             await asyncio.sleep(self.link_seconds)
 
     async def _relay_loop(self) -> None:

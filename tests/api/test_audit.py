@@ -16,7 +16,7 @@ from sqlalchemy import select
 from persistence.tables import AuditEntryRow
 from resolvers import global_ids
 from tests.api.calendar_helpers import CREATE_CLIENT, SESSIONS, create, practice
-from tests.api.notification_helpers import MY_SESSIONS, booked, portal_client, shared_mail_api, shared_smtp
+from tests.api.notification_helpers import APP_URL, MY_SESSIONS, booked, portal_client, shared_smtp
 from tests.conftest import BACKENDS
 from tests.live_client import LiveClient
 
@@ -202,7 +202,11 @@ def smtp():
 
 @pytest.fixture(scope="module", params=BACKENDS)
 async def portal_api(request, start_api, smtp):
-    return await shared_mail_api(start_api, request.param)
+    """A mail-enabled server of its own: the shared one (`shared_mail_api`) is first started by
+    test_notifications.py, whose log checks rely on the app setting the log level when it starts."""
+    return await start_api(
+        request.param, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="none",
+        public_app_url=APP_URL, scheduler_tick_seconds=0, mail_from="Couchtime <no-reply@couchtime.test>")
 
 
 async def test_a_portal_clients_my_sessions_is_recorded(portal_api, smtp):
