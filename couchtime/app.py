@@ -20,8 +20,9 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from adapters.connection_slots import MemorySlots, RedisSlots
-from couchtime import graphiql, outlook_routes, unsubscribe_routes
+from couchtime import graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging, request_id_var
+from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
 from couchtime.wiring import Runtime, build_runtime
 from domain import audit, tokens
@@ -106,10 +107,19 @@ class CouchtimeApp(Starlette):
             await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
+               tracer_provider=None) -> Starlette:
+    """`tracer_provider` (tests: the SDK's in-memory exporter) turns tracing on as
+    COUCHTIME_OTLP_ENDPOINT does."""
     settings = settings or Settings.from_env()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
-    runtime = build_runtime(settings, clock=clock)
+    metrics = Metrics() if settings.metrics_served else None
+    tracing = None
+    if settings.otlp_endpoint or tracer_provider is not None:
+        from couchtime.tracing import Tracing
+
+        tracing = Tracing.from_settings(settings, tracer_provider)
+    runtime = build_runtime(settings, clock=clock, metrics=metrics, tracing=tracing)
     assets_dir = Path(settings.graphiql_assets_dir) if settings.graphiql_assets_dir else (
         graphiql.ASSETS_DIR_DEFAULT
     )
@@ -123,7 +133,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         SchemaLimits(
             max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
             max_aliases=settings.max_aliases, introspection=not settings.is_production,
-        )
+        ),
+        extensions=tracing.schema_extensions() if tracing is not None else (),
     )
     protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) + (
         (GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()
@@ -137,6 +148,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         max_connections_per_token=settings.ws_max_connections_per_token,
         max_public_connections_per_address=settings.ws_max_public_connections_per_address,
     )
+    graphql_http, graphql_live = persisted.wrap_graphql(graphql_app, settings=settings, redis=runtime.redis)
 
     async def healthz(_: Request) -> Response:
         """Liveness, and how many live subscriptions this process holds (no PHI)."""
@@ -164,15 +176,22 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),  # websockets: CouchtimeApp
+        Route("/graphql", graphql_http, methods=["GET", "POST"]),  # websockets: CouchtimeApp
         outlook_routes.callback_route(runtime.services),
         unsubscribe_routes.unsubscribe_route(runtime.services),
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))
-    app = CouchtimeApp(live_endpoint=graphql_app, routes=routes, lifespan=lifespan)
+    if metrics is not None:
+        routes.append(metrics_route(metrics, token=settings.metrics_token, db=runtime.db))
+        graphql_live = WebSocketMetrics(graphql_live, metrics)
+    app = CouchtimeApp(live_endpoint=graphql_live, routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
     app.add_middleware(RequestLogMiddleware)
+    if metrics is not None:
+        app.add_middleware(GraphQLMetrics, metrics=metrics)
+    if tracing is not None:
+        tracing.instrument_app(app)
     return app
 
 

@@ -105,6 +105,17 @@ class Settings:
     # the audit log (README: "Audit log")
     audit_retention_days: int = 6 * 365 + 2  # six years; 0 = keep for ever
     audit_link_seconds: int = 2  # how often new entries are chained (read entries wait this long)
+    # persisted operations and operating (README: "For client developers", "Operating")
+    persisted_queries: bool = True  # Apollo's automatic persisted queries (APQ)
+    persisted_queries_max: int = 10_000  # documents kept in memory (LRU) without Redis
+    persisted_queries_ttl_seconds: int = 7 * 24 * 3600  # in Redis, renewed by each use
+    persisted_queries_prefix: str = "couchtime:apq:"  # Redis key prefix
+    trusted_documents: str = ""  # path of the manifest; set = only its operations run
+    metrics: bool = True  # /metrics (in production only with metrics_token set)
+    metrics_token: str = field(default="", repr=False)  # bearer token /metrics requires
+    worker_metrics_port: int = 0  # `couchtime worker` processes serve /metrics from here up; 0 = off
+    otlp_endpoint: str = ""  # OTLP/HTTP collector, e.g. http://collector:4318; empty = no tracing
+    otel_service_name: str = "couchtime"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -137,6 +148,20 @@ class Settings:
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()
         self._validate_mail()
+        self._validate_operations()
+
+    def _validate_operations(self) -> None:
+        if not 0 <= self.worker_metrics_port < 65536:
+            raise SettingsError("COUCHTIME_WORKER_METRICS_PORT must be a port number (0 = off)")
+        for name in ("persisted_queries_max", "persisted_queries_ttl_seconds"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"COUCHTIME_{name.upper()} must be at least 1")
+        if self.metrics_token and len(self.metrics_token) < 16:
+            raise SettingsError("COUCHTIME_METRICS_TOKEN must be at least 16 characters")
+        if self.otlp_endpoint:
+            parts = urlsplit(self.otlp_endpoint)
+            if parts.scheme not in {"http", "https"} or not parts.hostname:
+                raise SettingsError("COUCHTIME_OTLP_ENDPOINT must be an http(s) URL")
 
     def _validate_mail(self) -> None:
         if self.smtp_security not in {"starttls", "tls", "none"}:
@@ -196,6 +221,11 @@ class Settings:
     @property
     def json_logs(self) -> bool:
         return self.log_format == "json" or (self.log_format == "" and self.is_production)
+
+    @property
+    def metrics_served(self) -> bool:
+        """/metrics exists: on in development; in production only behind COUCHTIME_METRICS_TOKEN."""
+        return self.metrics and (bool(self.metrics_token) or not self.is_production)
 
     @property
     def is_sqlite(self) -> bool:

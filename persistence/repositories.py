@@ -299,6 +299,15 @@ class SqlSessions:
             stmt = stmt.where(SessionRow.id != exclude)
         return [session_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
 
+    async def overlapping_any(self, therapist_ids: set[UUID], interval: Interval) -> list[Session]:
+        stmt = select(SessionRow).where(
+            SessionRow.therapist_id.in_(list(therapist_ids)),
+            SessionRow.status == SessionStatus.SCHEDULED.value,
+            SessionRow.start_at < interval.end,
+            SessionRow.end_at > interval.start,
+        )
+        return [session_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+
     async def write_note(self, session_id: UUID, text: str, at: datetime) -> None:
         row = await self.session.get(SessionNoteRow, session_id)
         if row is None:

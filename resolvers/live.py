@@ -20,10 +20,8 @@ from resolvers.context import Context
 from resolvers.errors import ApiError
 from resolvers.loaders import Loaders
 
-AVAILABILITY_EVENTS = {
+AVAILABILITY_EVENTS = {  # bookings and intake actions arrive as their SessionChanged
     "SessionChanged",
-    "BookingReceived",
-    "IntakeResolved",
     "TimeOffChanged",
     "AvailabilityChanged",
     "EventTypeChanged",
@@ -106,6 +104,8 @@ async def booking_page_messages(
             message = await _next(subscriber)
             if message["type"] == "EventTypeChanged" and message.get("event_type_id") != str(raw_type):
                 continue
+            if message["type"] == "SessionChanged" and message.get("before") == message.get("after"):
+                continue  # its client changed (an intake action), not its time: no slot did
             yield _days(message, zone), therapist.username
     finally:
         subscriber.close()
@@ -115,12 +115,8 @@ def _days(message: dict, zone: ZoneInfo) -> list[str] | None:
     spans = []
     if message["type"] == "SessionChanged":
         spans = [message.get("before"), message.get("after")]
-    elif message["type"] in ("BookingReceived", "TimeOffChanged"):
+    elif message["type"] == "TimeOffChanged":
         spans = [[message["start"], message["end"]]]
-    elif message["type"] == "IntakeResolved":
-        spans = list(message.get("freed") or [])
-        if not spans:
-            return []  # accepted or merged: no slot changed
     else:
         return None  # hours, event type or profile: any day may have changed
     days: set[date] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,9 +149,11 @@ async def _audited(source, context, operation: str):
         yield item
 
 
-def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
+def build_schema(limits: SchemaLimits | None = None, extensions: Sequence[type] = ()) -> strawberry.Schema:
+    """`extensions`: Strawberry extension classes (tracing, when it is on)."""
     return CouchtimeSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits()
+        query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits(),
+        extensions=list(extensions),
     )
 
 

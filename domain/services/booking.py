@@ -17,7 +17,7 @@ from domain import booking, tokens
 from domain.accounts import is_time_zone, normalize_email, normalize_username
 from domain.clients import contact_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
-from domain.events import BookingReceived
+from domain.events import BookingReceived, SessionChanged
 from domain.model import (
     Client,
     ClientStatus,
@@ -156,5 +156,8 @@ async def book(
         uow.record(
             BookingReceived(therapist.id, session.id, client.id, event_type.id, session.start, session.end)
         )
+        # Live calendars hear of the new session like any other. No ConflictsChanged: a booked
+        # start overlaps no scheduled session (checked above, in this transaction).
+        uow.record(SessionChanged(therapist.id, session.id, "CREATED", None, (session.start, session.end)))
         await uow.commit()
     return Confirmation(session, therapist, event_type, req.time_zone)

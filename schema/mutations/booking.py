@@ -57,7 +57,8 @@ class BookSessionPayload:
 class BookingMutations:
     @strawberry.mutation(
         description="Book a slot (public). Rate-limited per client address (RATE_LIMITED); "
-        "a taken or unlisted slot is the user error SLOT_UNAVAILABLE."
+        "a taken or unlisted slot, or a start less than 30 minutes ahead, is the user error "
+        "SLOT_UNAVAILABLE."
     )
     async def book_session(
         self, info: strawberry.Info,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.api.booking_helpers import slots
@@ -98,3 +100,34 @@ async def test_a_cancelled_session_frees_its_slot_on_the_booking_page(portal_api
     assert await offered()
     mine = (await portal_api.gql(MY_SESSIONS, token=token))["mySessions"]
     assert mine["upcoming"][0]["cancelled"] is True
+
+
+async def test_a_client_cancel_reaches_the_therapists_open_calendar(portal_api, smtp):
+    """Issue 18's audit: the portal cancel reaches `calendarChanged` and clears its conflict
+    on `conflictsChanged`, like a therapist's cancel."""
+    import asyncio
+
+    from tests.api.calendar_helpers import create
+    from tests.api.test_live_audit import CALENDAR, CONFLICTS_ALL
+    from tests.live_client import LiveClient
+
+    b = await booked(portal_api)
+    token = await portal_client(portal_api, smtp, b)
+    accepted = await portal_api.gql("""mutation($i: IntakeInput!) { acceptIntake(input: $i) { userErrors { code } } }""",
+                                    {"i": {"clientId": b["client_id"]}}, token=b["token"])
+    assert accepted["acceptIntake"]["userErrors"] == []
+    [event_type] = (await portal_api.gql("{ me { eventTypes { id } } }", token=b["token"]))["me"]["eventTypes"]
+    overlap = (await create(portal_api, b["token"], b["client_id"], event_type["id"],
+                            b["start"].isoformat()))["session"]["id"]
+    window = {"from": (b["start"] - timedelta(days=1)).isoformat(), "to": (b["start"] + timedelta(days=1)).isoformat()}
+    async with LiveClient(portal_api.base_url, b["token"]) as live:
+        calendar, conflicts = await live.subscribe(CALENDAR, window), await live.subscribe(CONFLICTS_ALL, window)
+        await asyncio.sleep(0.05)
+        data = await portal_api.gql(CANCEL_MINE, {"input": {"sessionId": b["session_id"]}}, token=token)
+        assert data["cancelMySession"]["userErrors"] == []
+        change = (await live.data(calendar))["calendarChanged"]
+        assert (change["kind"], change["sessionId"], change["after"]) == ("CANCELLED", b["session_id"], None)
+        update = (await live.data(conflicts))["conflictsChanged"]
+        assert update["appeared"] == [] and update["deletedSessionIds"] == []
+        assert sorted([update["cleared"][0]["first"]["id"], update["cleared"][0]["second"]["id"]]) == sorted(
+            [b["session_id"], overlap])
