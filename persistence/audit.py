@@ -50,8 +50,8 @@ async def append(db: Database, rows: Sequence[dict]) -> None:
     at once. It takes no lock of the chain."""
     if not rows:
         return
-    async with db.engine.begin() as conn:
-        await conn.execute(_INSERT.values(list(rows)))
+    async with db.engine.begin() as conn:  # one row: one INSERT, its compiled form cached
+        await conn.execute(_INSERT, list(rows) if len(rows) > 1 else rows[0])
 
 
 class SqlAuditTrail:
@@ -80,7 +80,7 @@ class SqlAuditTrail:
         for e in entries:
             clients = {owners[s.split(":", 1)[1]] for s in e.subjects if s.split(":", 1)[1] in owners}
             rows.append(row_of(e, clients))
-        await self.session.execute(_INSERT.values(rows))
+        await self.session.execute(_INSERT, rows if len(rows) > 1 else rows[0])
 
 
 # --- the chain ------------------------------------------------------------------------------
