@@ -17,7 +17,7 @@ from persistence.tables import AuditEntryRow
 from resolvers import global_ids
 from tests.api.calendar_helpers import CREATE_CLIENT, SESSIONS, create, practice
 from tests.api.notification_helpers import APP_URL, MY_SESSIONS, booked, portal_client, shared_smtp
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, break_sqlite_table
 from tests.live_client import LiveClient
 
 ENTRIES = AuditEntryRow.__table__
@@ -239,3 +239,16 @@ async def test_a_job_that_emails_about_a_session_is_named_as_its_reader(portal_a
     [booking] = [r for r in await rows(portal_api, practice_id=practice_id, action="CHANGE")
                  if r.operation.startswith("mutation bookSession")]
     assert booking.actor_kind == "ANONYMOUS" and f"client:{raw(b['client_id'])}" in booking.subjects.split()
+
+
+async def test_a_response_that_cannot_be_audited_is_withheld(start_api):
+    api = await start_api("sqlite")
+    token, therapist, event_type, client = await practice(api)
+    seeded = secret()
+    await api.gql(CREATE_CLIENT, {"i": seeded}, token=token)
+    path = api.runtime.db.engine.url.database
+    await asyncio.to_thread(break_sqlite_table, path, "audit_entries")  # the audit log breaks
+    body = await api.post("{ clients(first: 10) { edges { node { firstName email } } } }", token=token)
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAVAILABLE"]
+    assert seeded["firstName"] not in str(body) and "Traceback" not in str(body)
