@@ -21,12 +21,12 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 
 from adapters.connection_slots import MemorySlots, RedisSlots
 from couchtime import graphiql, outlook_routes, persisted, unsubscribe_routes
-from couchtime.logs import RequestLogMiddleware, configure_logging
+from couchtime.logs import RequestLogMiddleware, configure_logging, request_id_var
 from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
 from couchtime.socket_auth import GuardedTransportWSHandler, GuardedWSHandler, SocketGuard
 from couchtime.wiring import Runtime, build_runtime
-from domain import tokens
+from domain import audit, tokens
 from domain.ports import Clock
 from persistence import migrate
 from resolvers.context import Context, Services, bearer_token
@@ -59,6 +59,8 @@ class CouchtimeGraphQL(GraphQL):
         token = bearer_token(request.headers.get("authorization"))
         client = request.client.host if request.client else "unknown"
         context = Context(self.services, token=token, client_address=client, request=request)
+        audit.origin.set(audit.Origin(actor=context.audit_actor, request_id=request_id_var.get(),
+                                      address=client))  # this request's (or socket's) audit entries
         if isinstance(request, WebSocket):
             request.scope["couchtime.context"] = context
         return context

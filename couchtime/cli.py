@@ -1,5 +1,5 @@
 """The `couchtime` command: serve, migrate, export-schema, worker, scheduler, reencrypt-secrets,
-trusted-documents.
+audit (verify, link, prune), trusted-documents.
 
 Every failure a user can cause (bad URL, unreachable database, refused option) prints one
 clear line and exits non-zero; no tracebacks.
@@ -170,6 +170,44 @@ def cmd_reencrypt_secrets(_: argparse.Namespace) -> None:
           "with any configured key (those therapists must connect Outlook again)")
 
 
+EXIT_TAMPERED = 1
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    """`couchtime audit verify|link|prune`: the audit log's chain (README: "Audit log")."""
+    from datetime import UTC, datetime, timedelta
+
+    from persistence import audit as audit_store
+    from persistence.database import Database
+
+    settings = _settings()
+    _check_database(settings)
+
+    async def run() -> str:
+        db = Database(settings.database_url)
+        try:
+            if args.action == "link":
+                return f"linked {await audit_store.link_all(db)} audit entries"
+            if args.action == "prune":
+                if settings.audit_retention_days <= 0:
+                    return "COUCHTIME_AUDIT_RETENTION_DAYS is 0: the audit log is kept for ever"
+                before = datetime.now(UTC) - timedelta(days=settings.audit_retention_days)
+                pruned = await audit_store.prune(db, before)
+                return f"pruned {pruned} audit entries older than {before:%Y-%m-%d}"
+            report = await audit_store.verify(db)
+        finally:
+            await db.dispose()
+        if not report.intact:
+            for problem in report.problems:
+                print(f"couchtime audit verify: {problem}", file=sys.stderr)
+            raise CliError(f"audit log chain broken: {len(report.problems)} problem(s) in "
+                           f"{report.practices} practice(s)", EXIT_TAMPERED)
+        return (f"audit log intact: {report.entries} linked entries in {report.practices} practice(s); "
+                f"{report.unlinked} not linked yet")
+
+    print(asyncio.run(run()))
+
+
 def cmd_trusted_documents(args: argparse.Namespace) -> None:
     """Checks app manifests (hashes, and every document valid against this release's schema)
     and merges them into the file COUCHTIME_TRUSTED_DOCUMENTS names (servers read it at start)."""
@@ -290,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "scheduler", help="run the periodic scheduler and outbox relay (one per deployment)"
     ).set_defaults(func=cmd_scheduler)
+    audit = sub.add_parser("audit", help="the audit log: verify its hash chain, link, prune")
+    audit.add_argument("action", choices=("verify", "link", "prune"),
+                       help="verify: check every practice's chain (exit 1 when broken); link: chain "
+                       "new entries now; prune: delete entries past COUCHTIME_AUDIT_RETENTION_DAYS")
+    audit.set_defaults(func=cmd_audit)
     return parser
 
 

@@ -112,6 +112,9 @@ class Settings:
     mail_files: bool = False  # true = write .eml files even with SMTP unset in production
     signing_key: str = field(default="", repr=False)  # required in production
     reminder_grace_minutes: int = 10
+    # the audit log (README: "Audit log")
+    audit_retention_days: int = 6 * 365 + 2  # six years; 0 = keep for ever
+    audit_link_seconds: int = 2  # how often new entries are chained (read entries wait this long)
     # persisted operations and operating (README: "For client developers", "Operating")
     persisted_queries: bool = True  # Apollo's automatic persisted queries (APQ)
     persisted_queries_max: int = 10_000  # documents kept in memory (LRU) without Redis
@@ -149,7 +152,8 @@ class Settings:
                           ("scheduler_tick_seconds", 0), ("outbox_relay_seconds", 1),
                           ("worker_processes", 1), ("worker_threads", 1),
                           ("password_hash_threads", 1), ("signin_window_seconds", 1),
-                          ("signup_window_seconds", 1)):
+                          ("signup_window_seconds", 1), ("audit_retention_days", 0),
+                          ("audit_link_seconds", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
         if not 0 <= self.password_min_strength <= 4:

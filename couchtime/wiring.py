@@ -27,6 +27,7 @@ from domain.services.series import SeriesPolicy
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.context import ApiConfig, Services
+from workers.audit import linker
 from workers.broker import ActorHost, JobBroker
 from workers.embedded import EmbeddedJobs
 from workers.jobs import WorkerDeps
@@ -130,6 +131,7 @@ def worker_deps(settings: Settings, broker: JobBroker, *, publisher: EventPublis
         extend_batch=settings.series_extend_batch, close=closing(db.dispose, outlook),
         outlook=outlook,
         notifications=counted(notification_setup(settings, db), metrics),
+        audit_retention_days=settings.audit_retention_days,
     )
 
 
@@ -161,7 +163,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
         def make_scheduler(broker: JobBroker, deps: WorkerDeps) -> Scheduler:
             relay = OutboxRelay(deps.db, broker, grace=relay_grace(settings))
             return Scheduler(broker, relay, tick_seconds=settings.scheduler_tick_seconds,
-                             relay_seconds=settings.outbox_relay_seconds)
+                             relay_seconds=settings.outbox_relay_seconds,
+                             link_seconds=settings.audit_link_seconds, linker=linker(deps.db))
 
         embedded = EmbeddedJobs(
             lambda publisher: worker_deps(settings, embedded.broker, publisher=publisher,  # type: ignore[union-attr]
@@ -281,6 +284,7 @@ async def run_scheduler(settings: Settings) -> None:
         jobs, OutboxRelay(db, jobs, grace=relay_grace(settings)),
         tick_seconds=settings.scheduler_tick_seconds, relay_seconds=settings.outbox_relay_seconds,
         lock=RedisTickLock(redis, settings.jobs_namespace, settings.scheduler_tick_seconds),
+        link_seconds=settings.audit_link_seconds, linker=linker(db),
     )
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, Self
 from uuid import UUID
 
+from domain.audit import Entry
 from domain.events import DomainEvent
 from domain.intervals import Interval
 from domain.model import (
@@ -229,6 +230,14 @@ class JobRelay(Protocol):
         ...
 
 
+class AuditTrail(Protocol):
+    """The audit log inside a unit of work (README: "Audit log"). Changes are recorded for
+    every use case from its domain events (`domain.audit.changes_for`); `record` adds an entry a
+    use case wants beyond those (a sign-in, an export). Written in the same transaction."""
+
+    def record(self, entry: Entry) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless `commit()` is called; events after commit."""
 
@@ -242,6 +251,7 @@ class UnitOfWork(Protocol):
     booking_requests: BookingRequestRepository
     series: SeriesRepository
     outlook: OutlookRepository
+    audit: AuditTrail
 
     async def __aenter__(self) -> Self: ...
 

@@ -10,6 +10,7 @@ from typing import Self
 from domain.events import DomainEvent
 from domain.jobs import jobs_for_all
 from domain.ports import EventPublisher, JobRelay
+from persistence.audit import SqlAuditTrail
 from persistence.database import Database
 from persistence.outlook import SqlOutlook
 from persistence.repositories import (
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.series = SqlSeries(self.session)
         self.outlook = SqlOutlook(self.session)
         self._outbox = SqlOutbox(self.session)
+        self.audit = SqlAuditTrail(self.session)  # changes' entries, in this transaction
         self._jobs: list[uuid.UUID] = []
         self._events: list[DomainEvent] = []
         self._committed = False
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         for job, payload in jobs_for_all(self._events):  # outbox rows, in this transaction
             self.enqueue(job, payload)
+        await self.audit.flush(self._events, datetime.now(UTC))
         await self.session.commit()
         self._committed = True
         jobs, self._jobs = self._jobs, []

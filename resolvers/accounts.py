@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from domain.audit import THERAPIST, Actor
 from domain.model import Therapist
 from domain.services import accounts
+from resolvers import audit as audit_log
 from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
 
@@ -21,13 +23,19 @@ async def sign_up(ctx: Context, cmd: accounts.SignUp) -> Outcome[tuple[Therapist
 
 async def sign_in(ctx: Context, *, email: str, password: str) -> Outcome[tuple[Therapist, str]]:
     s = ctx.services
-    return await attempt(
+    outcome = await attempt(
         accounts.sign_in(
             s.uow(), s.hasher, s.limiter, s.clock, email=email, password=password,
             client_address=ctx.client_address, limits=s.config.signin_limits,
             token_ttl=s.config.token_ttl,
         )
     )
+    if outcome.value is not None:
+        therapist = outcome.value[0]
+        await audit_log.signed_in(ctx, Actor(THERAPIST, therapist.id), therapist.id)
+    else:
+        await audit_log.sign_in_failed(ctx, email, therapist=True)
+    return outcome
 
 
 async def sign_out(ctx: Context) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from domain import tokens
+from domain import audit, tokens
 from domain.accounts import PasswordPolicy
 from domain.model import Client, Therapist
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork, VideoRooms
@@ -162,3 +162,13 @@ class Context:
         if client is None:
             raise unauthenticated()
         return client  # type: ignore[return-value]
+
+    def audit_actor(self) -> audit.Actor:
+        """Who the audit log names for this request: the therapist or portal client it has
+        signed in as so far, else anonymous (README: "Audit log")."""
+        if self._viewer is not None:
+            return audit.Actor(audit.THERAPIST, self._viewer.id)
+        client = self.memo.get("portal_client")
+        if client is not None:
+            return audit.Actor(audit.CLIENT, client.id)  # type: ignore[attr-defined]
+        return audit.ANONYMOUS_ACTOR

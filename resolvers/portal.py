@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.audit import CLIENT, Actor
 from domain.model import Client, Session
 from domain.reminders import ReminderSettings
 from domain.services import portal
 from persistence import notifications as reads
+from resolvers import audit as audit_log
 from resolvers.clients import client_id
 from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
@@ -30,10 +32,16 @@ async def accept(ctx: Context, token: str, password: str) -> Outcome[tuple[Clien
 
 async def sign_in(ctx: Context, email: str, password: str) -> Outcome[tuple[Client, str]]:
     s = ctx.services
-    return await attempt(portal.sign_in(
+    outcome = await attempt(portal.sign_in(
         s.uow(), s.notifications, s.hasher, s.limiter, s.clock, email=email, password=password,
         client_address=ctx.client_address, limits=s.config.signin_limits, token_ttl=s.config.token_ttl,
     ))
+    if outcome.value is not None:
+        client = outcome.value[0]
+        await audit_log.signed_in(ctx, Actor(CLIENT, client.id), client.therapist_id)
+    else:
+        await audit_log.sign_in_failed(ctx, email, therapist=False)
+    return outcome
 
 
 async def my_sessions(ctx: Context) -> tuple[Client, list[tuple[Session, str]]]:

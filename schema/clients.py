@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from domain import model
+from domain import audit, model
 from resolvers import clients, global_ids
 from schema.common import Node
 from schema.sessions import Session
@@ -32,6 +32,7 @@ class Client(Node):
 
     @classmethod
     def from_domain(cls, c: model.Client) -> Client:
+        audit.saw("client", c.id, c.id)
         return cls(
             id=strawberry.ID(global_ids.encode("Client", c.id)), first_name=c.first_name,
             last_name=c.last_name, email=c.email, phone=c.phone, time_zone=c.time_zone,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
-from domain import model
+from domain import audit, model
 from domain.reminders import ReminderSettings as DomainReminderSettings
 from resolvers import global_ids, portal
 from schema.sessions import SessionVisit
@@ -43,6 +43,7 @@ class PortalSession:
 
     @classmethod
     def from_domain(cls, s: model.Session, zone: str, therapist_name: str, now: datetime) -> PortalSession:
+        audit.saw("session", s.id, s.client_id)
         return cls(
             id=strawberry.ID(global_ids.encode("Session", s.id)), start=s.start, end=s.end,
             local_start=s.start.astimezone(ZoneInfo(zone)).isoformat(), time_zone=zone,
@@ -64,6 +65,7 @@ def _zone(session: model.Session, client: model.Client, therapist_zone: str) -> 
 
 async def my_sessions(info: strawberry.Info) -> MySessions:
     client, found = await portal.my_sessions(info.context)
+    audit.saw("client", client.id, client.id)  # their own name is in the answer
     now = info.context.services.clock.now()
     views = [PortalSession.from_domain(s, _zone(s, client, tz),
                                        await portal.therapist_name(info.context, s.therapist_id), now)

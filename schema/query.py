@@ -11,7 +11,9 @@ import strawberry
 from domain.event_types import COMMON_LENGTHS
 from resolvers import booking, calendar, clients, nodes
 from resolvers import sessions as sessions_resolver
+from schema import audit as audit_schema
 from schema import portal as portal_schema
+from schema.audit import AuditEventConnection
 from schema.booking import AvailableSlot, BookingPage
 from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
 from schema.clients import Client, ClientConnection, ClientEdge, PageInfo
@@ -193,6 +195,14 @@ class Query:
             ),
             user_errors=[],
         )
+
+    audit_events: AuditEventConnection = strawberry.field(
+        resolver=audit_schema.audit_events,
+        description="The signed-in therapist's audit log: every read and change of the practice's "
+        "clients, sessions, notes and payments, and sign-ins, newest first (Relay connection; kept "
+        "for the retention the server is set to, six years by default). Reading it is not itself "
+        "logged. UNAUTHENTICATED without a therapist token.",
+    )
 
 
 @strawberry.type(description="The preview, or why the session cannot be dragged there.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +14,10 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionResult
 
+from resolvers import audit as audit_log
+from resolvers.errors import ApiError
 from schema.errors import mask_unexpected
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
@@ -30,6 +34,7 @@ from schema.mutations.time_off import TimeOffMutations
 from schema.query import Query
 from schema.subscription import Subscription
 
+log = logging.getLogger(__name__)
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
@@ -79,6 +84,7 @@ class CouchtimeSchema(strawberry.Schema):
         self._max_tokens = limits.max_tokens
         # keyed by the query text: one parsed document shared by every subscription to it
         self._prepare = lru_cache(maxsize=CACHED_DOCUMENTS)(self._parse_and_validate)
+        self._operation_names = lru_cache(maxsize=CACHED_DOCUMENTS)(self._name_operation)
 
     def _parse_and_validate(self, query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
         document = parse(query, max_tokens=self._max_tokens)
@@ -96,10 +102,54 @@ class CouchtimeSchema(strawberry.Schema):
             context.pre_execution_errors = list(errors)  # set: Strawberry does not validate again
         return context
 
+    def _operation(self, query: str | None, operation_name: str | None) -> str:
+        return self._operation_names(query, operation_name)
+
+    def _name_operation(self, query: str | None, operation_name: str | None) -> str:
+        """The audit log's operation name ("query sessions,conflicts"), cached like the document."""
+        try:
+            return audit_log.operation_of(self._prepare(query)[0] if query else None, operation_name)
+        except GraphQLError:
+            return ""
+
+    async def execute(self, query, variable_values=None, context_value=None, root_value=None,
+                      operation_name=None, allowed_operation_types=None, operation_extensions=None):
+        """Also writes what the response exposed to the audit log (one INSERT); a response
+        that cannot be audited is withheld (README: "Audit log")."""
+        with audit_log.reading(self._operation(query, operation_name)) as reads:
+            result = await super().execute(query, variable_values, context_value, root_value,
+                                           operation_name, allowed_operation_types, operation_extensions)
+        try:
+            await audit_log.flush_reads(context_value, reads)
+        except Exception:
+            log.exception("audit log write failed; response withheld")
+            return ExecutionResult(data=None, errors=[ApiError("Try again later.", "UNAVAILABLE")])
+        return result
+
+    async def stream(self, query, variable_values=None, context_value=None, root_value=None,
+                     operation_name=None, operation_extensions=None, allowed_operation_types=None):
+        """Websocket operations: each delivery's reads are one audit entry, written before
+        it is sent."""
+        source = await super().stream(query, variable_values, context_value, root_value,
+                                      operation_name, operation_extensions, allowed_operation_types)
+        return _audited(source, context_value, self._operation(query, operation_name))
+
     def process_errors(self, errors, execution_context=None) -> None:
         """Strawberry would log every error with its message; unexpected ones are masked (and
         logged with a traceback but no message) instead."""
         mask_unexpected(errors)
+
+
+async def _audited(source, context, operation: str):
+    reads = audit_log.start_reading(operation)  # this operation's task, for its lifetime
+    async for item in source:
+        try:
+            await audit_log.flush_reads(context, reads)
+        except Exception:
+            log.exception("audit log write failed; delivery withheld")
+            yield ExecutionResult(data=None, errors=[ApiError("Try again later.", "UNAVAILABLE")])
+            return
+        yield item
 
 
 def build_schema(limits: SchemaLimits | None = None, extensions: Sequence[type] = ()) -> strawberry.Schema:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
-from domain import model, money
+from domain import audit, model, money
 from resolvers import global_ids
 from resolvers.calendar import Prefetched
 from schema.common import Money, Node
@@ -89,6 +89,7 @@ class Session(Node):
     @classmethod
     def from_domain(cls, s: model.Session, known: Prefetched | None = None) -> Session:
         """`known` carries what a calendar read already fetched, so fields answer at once."""
+        audit.saw("session", s.id, s.client_id)
         return cls(
             id=strawberry.ID(global_ids.encode("Session", s.id)), start=s.start, end=s.end,
             minutes=round((s.end - s.start).total_seconds() / 60), visit_type=s.visit,
@@ -129,11 +130,16 @@ class Session(Node):
 
     @strawberry.field(description="The clinical note (PHI; only the owner can read it); null if none.")
     async def note(self, info: strawberry.Info) -> str | None:
-        return await info.context.loaders.note_by_session.load(self.domain.id)
+        note = await info.context.loaders.note_by_session.load(self.domain.id)
+        if note is not None:
+            audit.saw("note", self.domain.id, self.domain.client_id)
+        return note
 
     @strawberry.field(description="Payments recorded, oldest first.")
     async def payments(self, info: strawberry.Info) -> list[Payment]:
         found = await info.context.loaders.payments_by_session.load(self.domain.id)
+        for p in found:
+            audit.saw("payment", p.id, self.domain.client_id)
         return [Payment(amount_cents=p.amount_cents, currency=p.currency, method=p.method,
                         recorded_at=p.recorded_at) for p in found]
 

@@ -25,6 +25,8 @@ from dramatiq.asyncio import EventLoopThread
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
+from domain import audit
+from persistence import audit as audit_store
 from workers.jobs import Job, WorkerDeps
 from workers.registry import JOBS
 
@@ -78,13 +80,27 @@ class ActorHost(dramatiq.Middleware):
         """Called in a Dramatiq worker thread: run the job's code on the host loop and wait."""
         if self._thread is None or self.deps is None:
             raise RuntimeError("the actor host is not running")
-        return self._thread.run_coroutine(job.run(self.deps, **kwargs))
+        return self._thread.run_coroutine(_as_job(job, job.run(self.deps, **kwargs), self.deps, kwargs))
 
     def submit(self, coro: Coroutine) -> concurrent.futures.Future:
         """Start a coroutine on the host loop (the embedded scheduler)."""
         if self._thread is None:
             raise RuntimeError("the actor host is not running")
         return asyncio.run_coroutine_threadsafe(coro, self._thread.loop)
+
+
+async def _as_job(job: Job, coro: Coroutine, deps: WorkerDeps, kwargs: dict) -> object:
+    """The audit log names the job as the actor of what it changes; a job about one session
+    (an email, a reminder, an Outlook sync: each discloses it) is also a READ of it."""
+    audit.origin.set(audit.Origin(actor=lambda: audit.Actor(audit.JOB, name=job.name), operation=job.name))
+    result = await coro
+    session_id = kwargs.get("session_id")
+    if session_id is not None:
+        try:
+            await audit_store.job_read(deps.db, job.name, uuid.UUID(str(session_id)))
+        except Exception:  # done already: a retry would send it again
+            log.warning("audit entry of job %s not written", job.name, exc_info=True)
+    return result
 
 
 def _actor_fn(job: Job, host: ActorHost | None) -> Callable[..., None]:

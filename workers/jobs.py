@@ -31,6 +31,7 @@ class WorkerDeps:
     close: Callable[[], Awaitable[None]] | None = None
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync's gateway, secret box, options
     notifications: NotificationSetup = NotificationSetup()  # mailer, email log, portal rows
+    audit_retention_days: int = 6 * 365 + 2  # COUCHTIME_AUDIT_RETENTION_DAYS; 0 = kept for ever
 
 
 ActorCode = Callable[..., Awaitable[object]]

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -49,12 +49,15 @@ class Scheduler:
     def __init__(
         self, broker: JobBroker, relay: OutboxRelay | None, *, tick_seconds: int,
         relay_seconds: int, lock: TickLock | None = None, jobs: Sequence[Job] | None = None,
+        link_seconds: float = 0, linker: Callable[[], Awaitable[int]] | None = None,
     ) -> None:
         self.broker = broker
         self.relay = relay
         self.tick_seconds = tick_seconds
         self.relay_seconds = relay_seconds
         self.lock = lock
+        self.link_seconds = link_seconds  # the audit log's linker: more often than the tick
+        self.linker = linker
         self.jobs = list(periodic_jobs() if jobs is None else jobs)
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -85,6 +88,8 @@ class Scheduler:
         tasks = [asyncio.create_task(self._relay_loop())] if self.relay is not None else []
         if self.tick_seconds > 0 and self.jobs:
             tasks.append(asyncio.create_task(self._tick_loop()))
+        if self.linker is not None and self.link_seconds > 0:
+            tasks.append(asyncio.create_task(self._link_loop()))
         try:
             await self._stop.wait()
         finally:
@@ -108,6 +113,18 @@ class Scheduler:
             except Exception:  # the next tick tries again
                 log.warning("scheduler tick failed", exc_info=True)
             await asyncio.sleep(max((number + 1) * self.tick_seconds - time.time(), 0.01))
+
+    async def _link_loop(self) -> None:
+        """The audit log's linker every `link_seconds`, so entries are chained within
+        seconds (README: "Audit log"); a second scheduler's linker waits on the chain's lock and
+        finds nothing left to do."""
+        assert self.linker is not None
+        while True:
+            try:
+                await self.linker()
+            except Exception:  # the next pass tries again
+                log.warning("audit link pass failed", exc_info=True)
+            await asyncio.sleep(self.link_seconds)
 
     async def _relay_loop(self) -> None:
         assert self.relay is not None

@@ -1,0 +1,123 @@
+"""The audit log's request side: reads collected per response, sign-ins, the therapist's view.
+
+A response's reads are collected while its types are built (`domain.audit.saw`, called from the
+types' `from_domain` and the note and payment fields) and written as one entry in one INSERT
+when the response (or a subscription's delivery) is complete: `reading` starts the collection,
+`flush_reads` writes it. The entry names the records, never their content.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from uuid import UUID
+
+from graphql import DocumentNode, FieldNode, OperationDefinitionNode
+
+from domain import audit
+from domain.accounts import normalize_email
+from persistence import audit as audit_store
+from resolvers.context import Context
+from resolvers.errors import ApiError
+
+MAX_PAGE = 100
+
+
+def operation_of(document: DocumentNode | None, operation_name: str | None) -> str:
+    """"query sessions,conflicts": the operation type and its root fields (never arguments)."""
+    if document is None:
+        return ""
+    for node in document.definitions:
+        if isinstance(node, OperationDefinitionNode) and (
+            operation_name is None or (node.name and node.name.value == operation_name)
+        ):
+            names = [s.name.value for s in node.selection_set.selections if isinstance(s, FieldNode)]
+            return f"{node.operation.value} {','.join(names)}"[:200]
+    return ""
+
+
+@contextlib.contextmanager
+def reading(operation: str) -> Iterator[audit.Reads]:
+    """Collect what this execution exposes, and name its operation for changes it makes."""
+    collector = audit.Reads(operation=operation)
+    reads_token = audit.reads.set(collector)
+    origin_token = audit.origin.set(replace(audit.origin.get(), operation=operation))
+    try:
+        yield collector
+    finally:
+        audit.reads.reset(reads_token)
+        audit.origin.reset(origin_token)
+
+
+def start_reading(operation: str) -> audit.Reads:
+    """For a stream (a subscription): collect from here on in this task, for its lifetime."""
+    collector = audit.Reads(operation=operation)
+    audit.reads.set(collector)
+    audit.origin.set(replace(audit.origin.get(), operation=operation))
+    return collector
+
+
+def _practice(actor: audit.Actor, ctx: Context) -> UUID | None:
+    if actor.kind == audit.CLIENT:
+        client = ctx.memo.get("portal_client")
+        return getattr(client, "therapist_id", None)
+    return actor.practice
+
+
+async def flush_reads(ctx: object, collector: audit.Reads | None) -> None:
+    """One READ entry for what was collected (nothing, and no statement, when it was empty)."""
+    if collector is None or not collector.seen or not isinstance(ctx, Context):
+        return
+    subjects, clients = collector.take()
+    actor = ctx.audit_actor()
+    source = replace(audit.origin.get(), operation=collector.operation)
+    entry = audit.entry(_practice(actor, ctx), audit.READ, subjects, datetime.now(UTC), source, actor=actor)
+    await audit_store.append(ctx.services.db, [audit_store.row_of(entry, clients)])
+
+
+async def signed_in(ctx: Context, actor: audit.Actor, practice: UUID | None) -> None:
+    entry = audit.entry(practice, audit.SIGN_IN, (), datetime.now(UTC), actor=actor)
+    await audit_store.append(ctx.services.db, [audit_store.row_of(entry)])
+
+
+async def sign_in_failed(ctx: Context, email: str, *, therapist: bool) -> None:
+    """A refused sign-in: for a therapist account, in that practice's log (it is theirs to
+    see); otherwise (unknown email, or the portal) in the log of no practice. The email itself
+    is never stored."""
+    practice = None
+    if therapist:
+        practice = await audit_store.practice_of_email(ctx.services.db, normalize_email(email))
+    entry = audit.entry(practice, audit.SIGN_IN_FAILED, (), datetime.now(UTC), actor=audit.ANONYMOUS_ACTOR)
+    await audit_store.append(ctx.services.db, [audit_store.row_of(entry)])
+
+
+# --- auditEvents ------------------------------------------------------------------------------
+
+
+def encode_cursor(row_id: int) -> str:
+    return base64.urlsafe_b64encode(f"audit:{row_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        kind, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "audit":
+            raise ValueError
+        return int(raw)
+    except (ValueError, UnicodeError):
+        raise ApiError("Malformed cursor.", "BAD_REQUEST") from None
+
+
+async def events(ctx: Context, *, first: int, after: str | None, client_id: UUID | None,
+                 start: datetime | None, end: datetime | None) -> tuple[list, bool]:
+    me = await ctx.therapist()
+    if not 1 <= first <= MAX_PAGE:
+        raise ApiError(f"first must be between 1 and {MAX_PAGE}.", "BAD_REQUEST")
+    if start is not None and end is not None and end <= start:
+        raise ApiError("`to` must be after `from`.", "BAD_USER_INPUT")
+    before = decode_cursor(after) if after else None
+    return await audit_store.page(ctx.services.db, me.id, first=first, before_id=before,
+                                  client_id=client_id, start=start, end=end)
