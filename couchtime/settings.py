@@ -72,6 +72,12 @@ class Settings:
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
+    # request limits (README: "Limits")
+    max_query_cost: int = 20_000  # objects one request may return (schema.cost)
+    cost_budget_per_token: int = 200_000  # query cost a signed-in token may spend per minute
+    cost_budget_per_address: int = 100_000  # per minute, per address, without a valid token
+    max_body_bytes: int = 65_536  # HTTP request body (and GET query string); larger: 413
+    request_deadline_ms: int = 10_000  # a query still running after this is stopped
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     # jobs, workers and the scheduler (README: "Workers and the scheduler")
     series_horizon_weeks: int = 8
@@ -126,9 +132,13 @@ class Settings:
             raise SettingsError("COUCHTIME_LOG_FORMAT must be json or text")
         for name, low in (("series_horizon_weeks", 1), ("series_extend_batch", 1),
                           ("scheduler_tick_seconds", 0), ("outbox_relay_seconds", 1),
-                          ("worker_processes", 1), ("worker_threads", 1)):
+                          ("worker_processes", 1), ("worker_threads", 1),
+                          ("max_query_cost", 1), ("max_body_bytes", 1024), ("request_deadline_ms", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
+        for name in ("cost_budget_per_token", "cost_budget_per_address"):
+            if getattr(self, name) < self.max_query_cost:
+                raise SettingsError(f"COUCHTIME_{name.upper()} must be at least COUCHTIME_MAX_QUERY_COST")
         if not self.jobs_namespace.strip():
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()

@@ -12,6 +12,7 @@ from domain import model, money
 from resolvers import global_ids
 from resolvers.calendar import Prefetched
 from schema.common import Money, Node
+from schema.cost import bound
 from schema.event_types import EventType
 
 if TYPE_CHECKING:
@@ -131,7 +132,8 @@ class Session(Node):
     async def note(self, info: strawberry.Info) -> str | None:
         return await info.context.loaders.note_by_session.load(self.domain.id)
 
-    @strawberry.field(description="Payments recorded, oldest first.")
+    @strawberry.field(description="Payments recorded, oldest first. Cost: counted as 10.",
+                      metadata=bound(items=10))
     async def payments(self, info: strawberry.Info) -> list[Payment]:
         found = await info.context.loaders.payments_by_session.load(self.domain.id)
         return [Payment(amount_cents=p.amount_cents, currency=p.currency, method=p.method,
@@ -152,7 +154,8 @@ class Session(Node):
 
         return later()
 
-    @strawberry.field(description="The scheduled sessions it overlaps.")
+    @strawberry.field(description="The scheduled sessions it overlaps. Cost: counted as 10 sessions, "
+                      "times what each selects.", metadata=bound(items=10))
     def conflicts_with(self, info: strawberry.Info) -> list[Session]:
         if self.domain.cancelled:
             return []

@@ -19,6 +19,7 @@ from resolvers import calendar, live
 from resolvers.global_ids import encode
 from schema.calendar import ConflictPair
 from schema.clients import Client
+from schema.cost import SESSIONS_PER_DAY, bound
 from schema.sessions import Session
 
 FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start.")]
@@ -56,8 +57,10 @@ class CalendarChange:
 
 @strawberry.type(description="Overlaps that appeared and cleared in the subscribed range.")
 class ConflictsUpdate:
-    appeared: list[ConflictPair] = strawberry.field(description="New overlapping pairs.")
-    cleared: list[ConflictPair] = strawberry.field(description="Pairs that no longer overlap.")
+    appeared: list[ConflictPair] = strawberry.field(
+        description="New overlapping pairs. Cost: counted as 10.", metadata=bound(items=10))
+    cleared: list[ConflictPair] = strawberry.field(
+        description="Pairs that no longer overlap. Cost: counted as 10.", metadata=bound(items=10))
 
 
 @strawberry.enum(description="What happened in the New bookings queue.")
@@ -112,7 +115,9 @@ class Subscription:
         description="Every session created, updated, moved, cancelled, uncancelled or deleted in "
         "[from, to) — by a mutation, a booking, an intake action or series extension — whichever "
         "process made it. Signed-in therapists only; ends when the token signs out. After a "
-        "reconnect, refetch `sessions(from, to)`."
+        "reconnect, refetch `sessions(from, to)`. Cost (checked when subscribing): 16 per day of "
+        "the range, times what each change selects, as for `sessions`.",
+        metadata=bound(per_day=SESSIONS_PER_DAY),
     )
     async def calendar_changed(
         self, info: strawberry.Info, from_: FROM, to: TO
@@ -134,7 +139,9 @@ class Subscription:
 
     @strawberry.subscription(
         description="Conflicts that appeared or cleared with at least one session in [from, to). "
-        "After a reconnect, refetch `conflicts(from, to)`."
+        "After a reconnect, refetch `conflicts(from, to)`. Cost (checked when subscribing): 16 "
+        "per day of the range, times what each update selects.",
+        metadata=bound(per_day=SESSIONS_PER_DAY),
     )
     async def conflicts_changed(
         self, info: strawberry.Info, from_: FROM, to: TO

@@ -1,0 +1,128 @@
+"""Document limits checked before execution, in time linear in the document.
+
+Strawberry's QueryDepthLimiter and MaxAliasesLimiter walk a fragment again at every spread:
+30 fragments that each spread the next twice (1 KB) take 2³⁰ steps. Here each fragment is
+measured once (depth and aliases memoised per fragment), so the check costs one pass over
+the document whatever it spreads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql.language import SKIP
+from graphql.validation import ValidationContext, ValidationRule
+
+QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+MAX_ECHOED_NAME = 64  # characters of a name quoted back in an error message
+
+
+@dataclass(frozen=True)
+class _Measure:
+    depth: int  # nested selection sets below this point; a leaf field is 0
+    aliases: int  # aliased fields, fragments expanded
+
+
+class _Shape:
+    def __init__(self, document: DocumentNode) -> None:
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.memo: dict[str, _Measure] = {}
+
+    def selections(self, selection_set: SelectionSetNode | None) -> _Measure:
+        depth = aliases = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value.startswith("__"):
+                    continue  # introspection: off in production, deep by nature in GraphiQL
+                inner = self.selections(selection.selection_set)
+                depth = max(depth, inner.depth + 1 if selection.selection_set else 0)
+                aliases += inner.aliases + (1 if selection.alias else 0)
+            else:
+                inner = (self.selections(selection.selection_set)
+                         if isinstance(selection, InlineFragmentNode)
+                         else self.fragment(selection.name.value))  # type: ignore[union-attr]
+                depth, aliases = max(depth, inner.depth), aliases + inner.aliases
+        return _Measure(depth, aliases)
+
+    def fragment(self, name: str) -> _Measure:
+        if name not in self.memo:
+            self.memo[name] = _Measure(0, 0)  # a cycle (refused by validation) adds nothing
+            definition = self.fragments.get(name)
+            if definition is not None:
+                self.memo[name] = self.selections(definition.selection_set)
+        return self.memo[name]
+
+
+def document_shape_rule(max_depth: int, max_aliases: int) -> type[ValidationRule]:
+    """A validation rule refusing operations deeper than `max_depth` or with more than
+    `max_aliases` aliased fields (fragments expanded: a fragment spread twice counts twice)."""
+
+    class DocumentShapeRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+
+        def enter_document(self, node: DocumentNode, *_args) -> object:
+            shape = _Shape(node)
+            for operation in node.definitions:
+                if not isinstance(operation, OperationDefinitionNode):
+                    continue
+                name = operation.name.value if operation.name else "anonymous"
+                try:
+                    measure = shape.selections(operation.selection_set)
+                except RecursionError:
+                    measure = _Measure(max_depth + 1, 0)
+                if measure.depth > max_depth:
+                    self.report_error(GraphQLError(
+                        f"'{_short(name)}' exceeds the maximum operation depth of {max_depth}.",
+                        operation, extensions={"code": QUERY_TOO_DEEP, "limit": max_depth},
+                    ))
+                if measure.aliases > max_aliases:
+                    self.report_error(GraphQLError(
+                        f"{measure.aliases} aliases found; at most {max_aliases} allowed per "
+                        "operation (fragments counted where they are spread).",
+                        operation, extensions={"code": TOO_MANY_ALIASES, "limit": max_aliases},
+                    ))
+            return SKIP
+
+    return DocumentShapeRule
+
+
+def too_costly(cost: int, limit: int) -> GraphQLError:
+    return GraphQLError(
+        f"This query may return {cost} objects; at most {limit} are allowed per request. "
+        "Ask for smaller pages (`first`), shorter ranges or fewer nested lists.",
+        extensions={"code": QUERY_TOO_COSTLY, "cost": cost, "limit": limit},
+    )
+
+
+_QUOTED = re.compile("(['\"])([^'\"]{" + str(MAX_ECHOED_NAME + 1) + ",})\\1")
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_ECHOED_NAME else text[:MAX_ECHOED_NAME] + "…"
+
+
+def tidy_message(message: str, *, suggestions: bool) -> str:
+    """An error message as it may go out: quoted names cut to 64 characters (a 1 MB field name
+    is not echoed back) and, where introspection is off, no "Did you mean …?" hints (they would
+    reveal the schema)."""
+    message = _QUOTED.sub(lambda m: m.group(1) + _short(m.group(2)) + m.group(1), message)
+    if not suggestions:
+        message = _SUGGESTION.sub("", message)
+    return message if len(message) <= 1000 else message[:1000] + "…"
