@@ -63,7 +63,7 @@ class Client(Node):
         edges = [SessionEdge(cursor=clients.encode_session_cursor(s), node=Session.from_domain(s))
                  for s in found]
         return SessionConnection(
-            edges=edges,
+            edges=edges, nodes=[edge.node for edge in edges],
             page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
         )
 
@@ -80,6 +80,11 @@ class SessionEdge:
 class SessionConnection:
     edges: list[SessionEdge] = strawberry.field(
         description="This page's sessions, in list order. Cost: counted by the connection's `first`.",
+        metadata=bound(items=1),
+    )
+    nodes: list[Session] = strawberry.field(
+        description="The same sessions without their cursors (a shortcut for `edges { node }`). "
+        "Cost: counted by the connection's `first`.",
         metadata=bound(items=1),
     )
     page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")
