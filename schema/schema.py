@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import strawberry
-from graphql import DocumentNode, GraphQLError, OperationType, parse, specified_rules, validate
+from graphql import DocumentNode, GraphQLError, parse, specified_rules, validate
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types.graphql import OperationType
 
 from schema import limits
 from schema.cost import operation_cost
