@@ -238,7 +238,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     schema = build_schema(
         SchemaLimits(
             max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
-            max_aliases=settings.max_aliases, max_cost=settings.max_query_cost,
+            max_aliases=settings.max_aliases, max_fields=settings.max_query_fields,
+            max_cost=settings.max_query_cost,
             deadline_seconds=settings.request_deadline_ms / 1000,
             introspection=not settings.is_production,
         ),

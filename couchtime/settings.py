@@ -73,6 +73,7 @@ class Settings:
     max_query_tokens: int = 2000
     max_aliases: int = 30
     # request limits (README: "Limits")
+    max_query_fields: int = 2_000  # fields one operation selects, fragments spread where used
     max_query_cost: int = 20_000  # objects one request may return (schema.cost)
     cost_budget_per_token: int = 200_000  # query cost a signed-in token may spend per minute
     cost_budget_per_address: int = 100_000  # per minute, per address, without a valid token
@@ -133,7 +134,8 @@ class Settings:
         for name, low in (("series_horizon_weeks", 1), ("series_extend_batch", 1),
                           ("scheduler_tick_seconds", 0), ("outbox_relay_seconds", 1),
                           ("worker_processes", 1), ("worker_threads", 1),
-                          ("max_query_cost", 1), ("max_body_bytes", 1024), ("request_deadline_ms", 1)):
+                          ("max_query_cost", 1), ("max_query_fields", 1), ("max_body_bytes", 1024),
+                          ("request_deadline_ms", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
         for name in ("cost_budget_per_token", "cost_budget_per_address"):

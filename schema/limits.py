@@ -20,12 +20,11 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
-from graphql.language import SKIP
-from graphql.validation import ValidationContext, ValidationRule
 
 QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 MAX_ECHOED_NAME = 64  # characters of a name quoted back in an error message
 
@@ -34,6 +33,7 @@ MAX_ECHOED_NAME = 64  # characters of a name quoted back in an error message
 class _Measure:
     depth: int  # nested selection sets below this point; a leaf field is 0
     aliases: int  # aliased fields, fragments expanded
+    fields: int  # fields, fragments expanded (what execution would have to collect)
 
 
 class _Shape:
@@ -44,7 +44,7 @@ class _Shape:
         self.memo: dict[str, _Measure] = {}
 
     def selections(self, selection_set: SelectionSetNode | None) -> _Measure:
-        depth = aliases = 0
+        depth = aliases = fields = 0
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 if selection.name.value.startswith("__"):
@@ -52,54 +52,59 @@ class _Shape:
                 inner = self.selections(selection.selection_set)
                 depth = max(depth, inner.depth + 1 if selection.selection_set else 0)
                 aliases += inner.aliases + (1 if selection.alias else 0)
+                fields += inner.fields + 1
             else:
                 inner = (self.selections(selection.selection_set)
                          if isinstance(selection, InlineFragmentNode)
                          else self.fragment(selection.name.value))  # type: ignore[union-attr]
-                depth, aliases = max(depth, inner.depth), aliases + inner.aliases
-        return _Measure(depth, aliases)
+                depth = max(depth, inner.depth)
+                aliases, fields = aliases + inner.aliases, fields + inner.fields
+        return _Measure(depth, aliases, fields)
 
     def fragment(self, name: str) -> _Measure:
         if name not in self.memo:
-            self.memo[name] = _Measure(0, 0)  # a cycle (refused by validation) adds nothing
+            self.memo[name] = _Measure(0, 0, 0)  # a cycle (refused by validation) adds nothing
             definition = self.fragments.get(name)
             if definition is not None:
                 self.memo[name] = self.selections(definition.selection_set)
         return self.memo[name]
 
 
-def document_shape_rule(max_depth: int, max_aliases: int) -> type[ValidationRule]:
-    """A validation rule refusing operations deeper than `max_depth` or with more than
-    `max_aliases` aliased fields (fragments expanded: a fragment spread twice counts twice)."""
-
-    class DocumentShapeRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-
-        def enter_document(self, node: DocumentNode, *_args) -> object:
-            shape = _Shape(node)
-            for operation in node.definitions:
-                if not isinstance(operation, OperationDefinitionNode):
-                    continue
-                name = operation.name.value if operation.name else "anonymous"
-                try:
-                    measure = shape.selections(operation.selection_set)
-                except RecursionError:
-                    measure = _Measure(max_depth + 1, 0)
-                if measure.depth > max_depth:
-                    self.report_error(GraphQLError(
-                        f"'{_short(name)}' exceeds the maximum operation depth of {max_depth}.",
-                        operation, extensions={"code": QUERY_TOO_DEEP, "limit": max_depth},
-                    ))
-                if measure.aliases > max_aliases:
-                    self.report_error(GraphQLError(
-                        f"{measure.aliases} aliases found; at most {max_aliases} allowed per "
-                        "operation (fragments counted where they are spread).",
-                        operation, extensions={"code": TOO_MANY_ALIASES, "limit": max_aliases},
-                    ))
-            return SKIP
-
-    return DocumentShapeRule
+def shape_errors(document: DocumentNode, *, max_depth: int, max_aliases: int,
+                 max_fields: int) -> list[GraphQLError]:
+    """Errors for operations deeper than `max_depth`, with more than `max_aliases` aliased
+    fields, or expanding to more than `max_fields` fields (fragments expanded where they are
+    spread: a fragment spread twice counts twice). One pass over the document: each fragment is
+    measured once. Runs before graphql-core's own validation, so a document refused here costs
+    no more than its parse."""
+    errors: list[GraphQLError] = []
+    shape = _Shape(document)
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode):
+            continue
+        name = operation.name.value if operation.name else "anonymous"
+        try:
+            measure = shape.selections(operation.selection_set)
+        except RecursionError:
+            measure = _Measure(max_depth + 1, 0, 0)
+        if measure.depth > max_depth:
+            errors.append(GraphQLError(
+                f"'{_short(name)}' exceeds the maximum operation depth of {max_depth}.",
+                operation, extensions={"code": QUERY_TOO_DEEP, "limit": max_depth},
+            ))
+        if measure.aliases > max_aliases:
+            errors.append(GraphQLError(
+                f"{measure.aliases} aliases found; at most {max_aliases} allowed per operation "
+                "(fragments counted where they are spread).",
+                operation, extensions={"code": TOO_MANY_ALIASES, "limit": max_aliases},
+            ))
+        if measure.fields > max_fields:
+            errors.append(GraphQLError(
+                f"'{_short(name)}' selects {measure.fields} fields once its fragments are spread; "
+                f"at most {max_fields} are allowed.",
+                operation, extensions={"code": QUERY_TOO_LARGE, "limit": max_fields},
+            ))
+    return errors
 
 
 def too_costly(cost: int, limit: int) -> GraphQLError:

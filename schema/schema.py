@@ -19,7 +19,6 @@ from strawberry.types.graphql import OperationType
 from schema import limits
 from schema.cost import operation_cost
 from schema.errors import mask_unexpected
-from schema.limits import document_shape_rule
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
@@ -56,6 +55,7 @@ class SchemaLimits:
     max_depth: int = 12
     max_tokens: int = 2000
     max_aliases: int = 30
+    max_fields: int = 2_000  # fields a document selects with its fragments spread
     max_cost: int = 20_000  # objects a request may return (schema.cost)
     deadline_seconds: float = 10.0  # a query still running after this is stopped
     introspection: bool = True  # also shows "Did you mean …?" hints when on
@@ -82,46 +82,59 @@ class CouchtimeSchema(strawberry.Schema):
     strawberry-graphql is pinned to a minor release; the limit and masking tests fail if the
     hooks stop being called.
 
-    Before execution, in this order: the token limit (parser), the validation rules with the
-    depth and alias limits (schema.limits, linear in the document), the cost limit
-    (schema.cost, with the request's variables), then the caller's cost budget per minute. A
+    Before execution, in this order: the token limit (parser), the depth, alias and size
+    limits (schema.limits, linear in the document), the cost limit (schema.cost, with the
+    request's variables), graphql-core's validation, then the caller's cost budget per minute. A
     query (not a mutation: a write cut off half-way would leave the client unsure whether it
     happened) is stopped at the deadline.
     """
 
     def __init__(self, *, limits: SchemaLimits, budget: CostBudget | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        rules = [*specified_rules, limits_rule(limits), MaybeNullValidationRule, OneOfInputValidationRule]
+        rules = [*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule]
         if not limits.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         self._rules = tuple(rules)
         self._limits = limits
         self._budget = budget
         # keyed by the query text: one parsed document shared by every subscription to it
-        self._prepare = lru_cache(maxsize=CACHED_DOCUMENTS)(self._parse_and_validate)
+        self._parsed = lru_cache(maxsize=CACHED_DOCUMENTS)(self._parse_and_measure)
+        self._validated = lru_cache(maxsize=CACHED_DOCUMENTS)(self._validate)
 
-    def _parse_and_validate(self, query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+    def _parse_and_measure(self, query: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
         document = parse(query, max_tokens=self._limits.max_tokens)
-        errors = validate(self._schema, document, self._rules,
-                          hide_suggestions=not self._limits.introspection)
+        limits_ = self._limits
+        errors = limits.shape_errors(document, max_depth=limits_.max_depth,
+                                     max_aliases=limits_.max_aliases, max_fields=limits_.max_fields)
         return document, tuple(errors)
 
+    def _validate(self, query: str) -> tuple[GraphQLError, ...]:
+        document, _ = self._parsed(query)
+        return tuple(validate(self._schema, document, self._rules,
+                              hide_suggestions=not self._limits.introspection))
+
     def _create_execution_context(self, query, *args, **kwargs):
+        """Parse (cached), the shape limits (cached), the cost (per request: it depends on the
+        variables), then graphql-core's validation (cached): the cheap refusals come first, so a
+        document over a limit never reaches the costlier validation rules."""
         context = super()._create_execution_context(query, *args, **kwargs)
         context.parse_options = {"max_tokens": self._limits.max_tokens}
         context.validation_rules = self._rules
-        if query:
-            try:
-                context.graphql_document, errors = self._prepare(query)
-            except GraphQLError:
-                return context  # Strawberry parses it again and answers with the syntax error
-            context.pre_execution_errors = list(errors)  # set: Strawberry does not validate again
-            if not errors:
-                cost = operation_cost(self._schema, context.graphql_document,
-                                      context.operation_name, context.variables)
-                context.couchtime_cost = cost
-                if cost > self._limits.max_cost:
-                    context.pre_execution_errors = [limits.too_costly(cost, self._limits.max_cost)]
+        if not query:
+            return context
+        try:
+            context.graphql_document, errors = self._parsed(query)
+        except GraphQLError:
+            return context  # Strawberry parses it again and answers with the syntax error
+        if not errors:
+            cost = operation_cost(self._schema, context.graphql_document,
+                                  context.operation_name, context.variables)
+            context.couchtime_cost = cost
+            if cost > self._limits.max_cost:
+                errors = (limits.too_costly(cost, self._limits.max_cost),)
+            else:
+                errors = self._validated(query)
+        context.pre_execution_errors = list(errors)  # set: Strawberry does not validate again
         return context
 
     async def _execute_operation(self, execution_context, *args, **kwargs):
@@ -152,10 +165,6 @@ class CouchtimeSchema(strawberry.Schema):
             error.message = limits.tidy_message(error.message, suggestions=self._limits.introspection)
             if error.message.startswith("Syntax Error: Document contains more than"):
                 error.extensions = {**(error.extensions or {}), "code": limits.TOO_MANY_TOKENS}
-
-
-def limits_rule(limits: SchemaLimits):
-    return document_shape_rule(limits.max_depth, limits.max_aliases)
 
 
 def budget_spent(retry_after: int) -> GraphQLError:

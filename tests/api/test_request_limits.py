@@ -37,12 +37,18 @@ def _code(body: dict) -> str:
 # --- the document checks are linear -------------------------------------------------------
 
 
-async def test_fragment_bomb_is_answered(api):
-    """30 fragments each spreading the next twice (1.2 KB): main never answers."""
+async def test_fragment_bomb_is_refused_from_one_pass_over_it(api):
+    """30 fragments each spreading the next twice (1.2 KB): main never answers. It expands to
+    2³⁰ fields: refused as too large before graphql-core's validation runs."""
     assert len(FRAGMENT_BOMB) < 1300
     body = await api.post(FRAGMENT_BOMB)
-    assert body == {"data": {"commonSessionLengths": body["data"]["commonSessionLengths"]}}
+    assert _code(body) == "QUERY_TOO_LARGE" and body.get("data") is None
+    assert body["errors"][0]["extensions"]["limit"] == 2000
     assert (await api.http.get("/healthz")).status_code == 200
+    # the same spreads at a size that fits are answered: fragments are expanded correctly
+    small = FRAGMENT_BOMB.split(" fragment F5 on")[0]
+    small += " fragment F5 on Query { commonSessionLengths }"
+    assert (await api.gql(small))["commonSessionLengths"]
 
 
 async def test_aliases_are_counted_through_fragments_once_each(api):
