@@ -45,6 +45,15 @@ class MemoryRateLimiter:
             self._windows[key] = (spent + amount, resets_at)
             return None
 
+    async def charge(self, key: str, amount: int, window_seconds: int) -> None:
+        """Adds `amount` whatever the total (a penalty: a refused document spends budget)."""
+        async with self._lock:
+            now = time.monotonic()
+            spent, resets_at = self._windows.get(key, (0, now + window_seconds))
+            if now >= resets_at:
+                spent, resets_at = 0, now + window_seconds
+            self._windows[key] = (spent + amount, resets_at)
+
 
 class RedisRateLimiter:
     def __init__(self, redis: Redis) -> None:
@@ -63,6 +72,14 @@ class RedisRateLimiter:
         """`MemoryRateLimiter.spend`, shared by every process: one atomic script per request."""
         result = await self._redis.eval(_SPEND, 1, _PREFIX + key, amount, limit, window_seconds)
         return None if int(result) == 0 else max(1, int(result))
+
+
+    async def charge(self, key: str, amount: int, window_seconds: int) -> None:
+        """`MemoryRateLimiter.charge`, shared by every process."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incrby(_PREFIX + key, amount)
+            pipe.expire(_PREFIX + key, window_seconds, nx=True)
+            await pipe.execute()
 
 
 # KEYS[1] budget key; ARGV amount, limit, window. Returns 0 when spent, else the window's TTL.

@@ -22,6 +22,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from adapters.connection_slots import MemorySlots, RedisSlots
@@ -34,7 +35,7 @@ from domain.ports import Clock
 from persistence import migrate
 from resolvers.context import Context, Services, bearer_token
 from schema.budget import CostBudget
-from schema.schema import SchemaLimits, build_schema
+from schema.schema import SchemaLimits, budget_spent, build_schema
 
 log = logging.getLogger("couchtime.app")
 
@@ -44,10 +45,12 @@ class _TooLarge(HTTPException):
         super().__init__(413, f"The request body is larger than {limit} bytes.")
 
 
-def error_response(status: int, message: str, code: str, headers: dict | None = None) -> JSONResponse:
-    """An HTTP-level refusal in the GraphQL error shape, so clients parse one format."""
+def error_response(status: int, message: str, code: str) -> JSONResponse:
+    """An HTTP-level refusal in the GraphQL error shape, so clients parse one format. (After a
+    413 the connection stays open: uvicorn's C parser skips the rest of the body cheaply, and
+    clients that are still uploading get their answer instead of a reset.)"""
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]},
-                        status_code=status, headers=headers)
+                        status_code=status)
 
 
 _CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE",
@@ -63,7 +66,7 @@ class CouchtimeGraphQL(GraphQL):
     def __init__(
         self, schema, services: Services, *, ide_html: str | None, slots=None,
         max_connections_per_token: int = 10, max_public_connections_per_address: int = 50,
-        max_body_bytes: int = 65_536, **kwargs,
+        max_body_bytes: int = 65_536, budget: CostBudget | None = None, **kwargs,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if ide_html else None, **kwargs)
         self.services = services
@@ -72,6 +75,7 @@ class CouchtimeGraphQL(GraphQL):
         self._max_connections = max_connections_per_token
         self._max_public_connections = max_public_connections_per_address
         self._max_body = max_body_bytes
+        self._budget = budget
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -144,8 +148,10 @@ class CouchtimeGraphQL(GraphQL):
         if getattr(request_data, "protocol", "http") != "http":
             raise HTTPException(400, "Streaming over HTTP is not supported: subscribe over a websocket "
                                 "(graphql-transport-ws).")
+        if self._budget is not None and (retry_after := await self._budget.spent(context)):
+            return ExecutionResult(data=None, errors=[budget_spent(retry_after)])
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query, root_value=root_value, variable_values=request_data.variables,
                 context_value=context, operation_name=request_data.operation_name,
                 allowed_operation_types=allowed, operation_extensions=request_data.extensions,
@@ -159,6 +165,9 @@ class CouchtimeGraphQL(GraphQL):
                 raise HTTPException(400, "Subscriptions run over websockets (graphql-transport-ws), "
                                     "not over HTTP.") from None
             raise HTTPException(405, e.as_http_error_reason(request_adapter.method)) from None
+        if self._budget is not None and result.errors:
+            await self._budget.penalise(context, {(e.extensions or {}).get("code") for e in result.errors})
+        return result
 
     async def get_context(self, request: Request | WebSocket, response) -> Context:
         token = bearer_token(request.headers.get("authorization"))
@@ -235,6 +244,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         ide_html = graphiql.graphiql_html(
             asset_base=graphiql.ASSETS_MOUNT_PATH_DEFAULT if assets_present else None
         )
+    budget = CostBudget(
+        runtime.services.limiter, per_token=settings.cost_budget_per_token,
+        per_address=settings.cost_budget_per_address, penalty=settings.max_query_cost,
+    )
     schema = build_schema(
         SchemaLimits(
             max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
@@ -243,10 +256,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             deadline_seconds=settings.request_deadline_ms / 1000,
             introspection=not settings.is_production,
         ),
-        budget=CostBudget(
-            runtime.services.limiter, per_token=settings.cost_budget_per_token,
-            per_address=settings.cost_budget_per_address,
-        ),
+        budget=budget,
     )
     protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) + (
         (GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()
@@ -259,7 +269,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         slots=RedisSlots(runtime.redis) if runtime.redis is not None else MemorySlots(),
         max_connections_per_token=settings.ws_max_connections_per_token,
         max_public_connections_per_address=settings.ws_max_public_connections_per_address,
-        max_body_bytes=settings.max_body_bytes,
+        max_body_bytes=settings.max_body_bytes, budget=budget,
     )
 
     async def healthz(_: Request) -> Response:

@@ -152,6 +152,17 @@ async def test_anonymous_budget_per_address_answers_429_with_retry_after(start_a
     assert mine.status_code == 200 and "errors" not in mine.json()
 
 
+async def test_documents_refused_by_a_limit_spend_the_budget(start_api):
+    """Probing the limits is not free: each refusal spends the cost limit, so an attacker
+    sending fragment documents is soon answered 429 before its document is even parsed."""
+    api = await start_api("sqlite", max_query_cost=1000, cost_budget_per_address=3000)
+    codes = [_code((await api.http.post("/graphql", json={
+        "query": FRAGMENT_BOMB.replace("query {", f"query Q{i} {{")})).json()) for i in range(5)]
+    assert codes[:2] == ["QUERY_TOO_LARGE"] * 2 and codes[-1] == "RATE_LIMITED", codes
+    response = await api.http.post("/graphql", json={"query": "{ commonSessionLengths }"})
+    assert response.status_code == 429 and int(response.headers["retry-after"]) > 0
+
+
 async def test_token_budget_is_shared_by_processes_through_redis(start_api):
     """Two servers over one database and one Redis (as N × `couchtime serve`): the token's
     budget is one, not one per process."""
@@ -165,13 +176,13 @@ async def test_token_budget_is_shared_by_processes_through_redis(start_api):
     two = Api(await server.start(), server.app, one.clock, server.server)
     try:
         token, _ = await one.sign_up()
-        query = "{ me { eventTypes { id } } }"  # 1 + 15 = 16: six fit in 100
+        query = "{ me { eventTypes { id } } }"  # 1 + 15 = 16, and 1 per request: five fit in 100
         statuses = []
         for api in [one, two] * 5:
             response = await api.http.post("/graphql", json={"query": query},
                                            headers={"authorization": f"Bearer {token}"})
             statuses.append(response.status_code)
-        assert statuses == [200] * 6 + [429] * 4
+        assert statuses == [200] * 5 + [429] * 5
     finally:
         await two.close()
         await server.stop()
