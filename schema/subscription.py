@@ -139,9 +139,8 @@ class Subscription:
 
     @strawberry.subscription(
         description="Conflicts that appeared or cleared with at least one session in [from, to). "
-        "After a reconnect, refetch `conflicts(from, to)`. Cost (checked when subscribing): 16 "
-        "per day of the range, times what each update selects.",
-        metadata=bound(per_day=SESSIONS_PER_DAY),
+        "After a reconnect, refetch `conflicts(from, to)`. Cost (checked when subscribing): one "
+        "update and what it selects (its pair lists count 10 each)."
     )
     async def conflicts_changed(
         self, info: strawberry.Info, from_: FROM, to: TO
