@@ -107,6 +107,15 @@ def shape_errors(document: DocumentNode, *, max_depth: int, max_aliases: int,
     return errors
 
 
+def syntax_error_code(message: str) -> str:
+    """The code of a parser error: the token and nesting limits have their own."""
+    if "contains more than" in message:
+        return TOO_MANY_TOKENS
+    if "nested too deeply" in message:
+        return QUERY_TOO_DEEP
+    return "GRAPHQL_PARSE_FAILED"
+
+
 def too_costly(cost: int, limit: int) -> GraphQLError:
     return GraphQLError(
         f"This query may return {cost} objects; at most {limit} are allowed per request. "

@@ -163,8 +163,9 @@ class CouchtimeSchema(strawberry.Schema):
         mask_unexpected(errors)
         for error in errors:
             error.message = limits.tidy_message(error.message, suggestions=self._limits.introspection)
-            if error.message.startswith("Syntax Error: Document contains more than"):
-                error.extensions = {**(error.extensions or {}), "code": limits.TOO_MANY_TOKENS}
+            if error.message.startswith("Syntax Error") and not (error.extensions or {}).get("code"):
+                code = limits.syntax_error_code(error.message)
+                error.extensions = {**(error.extensions or {}), "code": code}
 
 
 def budget_spent(retry_after: int) -> GraphQLError:

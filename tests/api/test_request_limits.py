@@ -67,6 +67,13 @@ async def test_depth_is_measured_through_fragments(start_api):
     assert _code(body) == "QUERY_TOO_DEEP" and "depth" in body["errors"][0]["message"]
 
 
+async def test_parser_limits_answer_with_codes(api):
+    assert _code(await api.post("{ " + "commonSessionLengths " * 2100 + "}")) == "TOO_MANY_TOKENS"
+    nested = "{ commonSessionLengths(x: " + "[" * 900 + "]" * 900 + ") }"
+    assert _code(await api.post(nested)) == "QUERY_TOO_DEEP"
+    assert _code(await api.post("{ commonSessionLengths")) == "GRAPHQL_PARSE_FAILED"
+
+
 # --- the cost of a query is known before it runs --------------------------------------------
 
 
