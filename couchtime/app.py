@@ -252,7 +252,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         SchemaLimits(
             max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
             max_aliases=settings.max_aliases, max_fields=settings.max_query_fields,
-            max_cost=settings.max_query_cost,
+            max_cost=settings.max_query_cost, max_variables_bytes=settings.max_body_bytes,
             deadline_seconds=settings.request_deadline_ms / 1000,
             introspection=not settings.is_production,
         ),

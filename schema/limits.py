@@ -25,6 +25,7 @@ QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+VARIABLES_TOO_LARGE = "VARIABLES_TOO_LARGE"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 MAX_ECHOED_NAME = 64  # characters of a name quoted back in an error message
 
@@ -114,6 +115,11 @@ def syntax_error_code(message: str) -> str:
     if "nested too deeply" in message:
         return QUERY_TOO_DEEP
     return "GRAPHQL_PARSE_FAILED"
+
+
+def variables_too_large(limit: int) -> GraphQLError:
+    return GraphQLError(f"The variables are larger than {limit} bytes as JSON.",
+                        extensions={"code": VARIABLES_TOO_LARGE, "limit": limit})
 
 
 def too_costly(cost: int, limit: int) -> GraphQLError:

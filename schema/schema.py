@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,7 @@ class SchemaLimits:
     max_aliases: int = 30
     max_fields: int = 2_000  # fields a document selects with its fragments spread
     max_cost: int = 20_000  # objects a request may return (schema.cost)
+    max_variables_bytes: int = 65_536  # variables as JSON (HTTP bodies are limited before)
     deadline_seconds: float = 10.0  # a query still running after this is stopped
     introspection: bool = True  # also shows "Did you mean …?" hints when on
 
@@ -122,6 +124,9 @@ class CouchtimeSchema(strawberry.Schema):
         context.validation_rules = self._rules
         if not query:
             return context
+        if context.variables and _json_size(context.variables) > self._limits.max_variables_bytes:
+            context.pre_execution_errors = [limits.variables_too_large(self._limits.max_variables_bytes)]
+            return context
         try:
             context.graphql_document, errors = self._parsed(query)
         except GraphQLError:
@@ -166,6 +171,13 @@ class CouchtimeSchema(strawberry.Schema):
             if error.message.startswith("Syntax Error") and not (error.extensions or {}).get("code"):
                 code = limits.syntax_error_code(error.message)
                 error.extensions = {**(error.extensions or {}), "code": code}
+
+
+def _json_size(value: Any) -> int:
+    try:
+        return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+    except (TypeError, ValueError, RecursionError):
+        return 1 << 62
 
 
 def budget_spent(retry_after: int) -> GraphQLError:

@@ -217,6 +217,15 @@ async def test_oversized_bodies_are_413_json_before_parsing(api):
     assert (await api.http.get("/healthz")).status_code == 200
 
 
+async def test_large_variables_over_a_websocket_are_refused(api):
+    """The HTTP body limit does not reach websockets: their variables have the same limit."""
+    async with LiveClient(api.base_url) as live:
+        op = await live.subscribe("query($v: String) { commonSessionLengths }", {"v": "x" * 100_000})
+        message = await live.next(op)
+        assert message["type"] == "error", message
+        assert message["payload"][0]["extensions"]["code"] == "VARIABLES_TOO_LARGE"
+
+
 async def test_long_query_strings_are_refused(api):
     """httpx refuses to send such a URL: write the request by hand."""
     host, port = api.base_url.removeprefix("http://").split(":")
