@@ -27,6 +27,7 @@ QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 VARIABLES_TOO_LARGE = "VARIABLES_TOO_LARGE"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+MAX_MERGE_WORK = 1_000  # pairs of same-named fields in merged selection sets (_merge_work)
 MAX_ECHOED_NAME = 64  # characters of a name quoted back in an error message
 
 
@@ -71,13 +72,64 @@ class _Shape:
         return self.memo[name]
 
 
+def _collect(selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode],
+             groups: dict[str, list[SelectionSetNode | None]], seen: frozenset[str]) -> None:
+    """Fields of a selection set by response name, fragments and inline fragments merged in."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if not selection.name.value.startswith("__"):
+                groups.setdefault((selection.alias or selection.name).value, []).append(
+                    selection.selection_set)
+        elif isinstance(selection, InlineFragmentNode):
+            _collect(selection.selection_set, fragments, groups, seen)
+        elif selection.name.value not in seen and selection.name.value in fragments:
+            name = selection.name.value
+            _collect(fragments[name].selection_set, fragments, groups, seen | {name})
+
+
+def _merge_work(document: DocumentNode, operation: OperationDefinitionNode, limit: int) -> int:
+    """What graphql-core's OverlappingFieldsCanBeMerged rule will do, roughly: fields with the
+    same response name in one selection set are compared pairwise, and their sub-selections
+    are merged and compared again. Returns the number of such pairs, k·(k−1)/2 for every group
+    of k same-named fields in every merged selection set, stopping past `limit`. Fragments are
+    expanded here, so call it only on documents whose expanded size is bounded (the fields
+    limit): O(fields)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    total = 0
+    pending: list[list[SelectionSetNode]] = [[operation.selection_set]]
+    while pending:
+        groups: dict[str, list[SelectionSetNode | None]] = {}
+        for selection_set in pending.pop():
+            _collect(selection_set, fragments, groups, frozenset())
+        for subs in groups.values():
+            total += len(subs) * (len(subs) - 1) // 2
+            if total > limit:
+                return total
+            merged = [sub for sub in subs if sub is not None]
+            if merged:
+                pending.append(merged)
+    return total
+
+
+def _safe_merge_work(document: DocumentNode, operation: OperationDefinitionNode, limit: int) -> int:
+    try:
+        return _merge_work(document, operation, limit)
+    except RecursionError:  # fragments nested past Python's stack: far past any real query
+        return limit + 1
+
+
 def shape_errors(document: DocumentNode, *, max_depth: int, max_aliases: int,
-                 max_fields: int) -> list[GraphQLError]:
+                 max_fields: int, max_merge_work: int = MAX_MERGE_WORK) -> list[GraphQLError]:
     """Errors for operations deeper than `max_depth`, with more than `max_aliases` aliased
     fields, or expanding to more than `max_fields` fields (fragments expanded where they are
     spread: a fragment spread twice counts twice). One pass over the document: each fragment is
     measured once. Runs before graphql-core's own validation, so a document refused here costs
-    no more than its parse."""
+    no more than its parse.
+
+    A document within those limits may still be slow to validate: graphql-core compares fields
+    of the same response name pairwise, through merged sub-selections (500 copies of
+    `me { id }`, 5 KB, took seconds). `_merge_work` estimates that work; past `max_merge_work`
+    the document is refused too."""
     errors: list[GraphQLError] = []
     shape = _Shape(document)
     for operation in document.definitions:
@@ -104,6 +156,13 @@ def shape_errors(document: DocumentNode, *, max_depth: int, max_aliases: int,
                 f"'{_short(name)}' selects {measure.fields} fields once its fragments are spread; "
                 f"at most {max_fields} are allowed.",
                 operation, extensions={"code": QUERY_TOO_LARGE, "limit": max_fields},
+            ))
+        elif measure.depth <= max_depth and (work := _safe_merge_work(document, operation, max_merge_work)) \
+                > max_merge_work:
+            errors.append(GraphQLError(
+                f"'{_short(name)}' repeats fields too often (the same name selected many times in "
+                "one selection set, fragments merged): simplify it.",
+                operation, extensions={"code": QUERY_TOO_LARGE, "limit": max_merge_work, "work": work},
             ))
     return errors
 
