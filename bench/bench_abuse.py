@@ -8,7 +8,10 @@ signed-in client asks `{ me { displayName } }` in a loop and a probe asks `/heal
 50 ms. Prints what the attackers got back, the fifth client's latency (p50, p99, max) and
 the slowest `/healthz`.
 
-    .venv/bin/python -m bench.bench_abuse [--seconds 30]
+    .venv/bin/python -m bench.bench_abuse [--seconds 30] [--attackers 4]
+
+`--attackers 0` gives the baseline: the same two clients with nobody attacking (on a shared
+machine, what its load alone does to the figures).
 """
 
 from __future__ import annotations
@@ -26,8 +29,6 @@ from pathlib import Path
 import httpx
 
 from bench.processes import start_serve, wait_ready
-
-ATTACKERS = 4
 
 
 def fragment_document(n: int) -> str:
@@ -89,7 +90,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(seconds: float) -> None:
+async def run(seconds: float, attackers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'couchtime.db'}"
         proc = start_serve(url, COUCHTIME_MAIL_DIR=str(Path(tmp) / "mail"))
@@ -105,7 +106,7 @@ async def run(seconds: float) -> None:
                 results = multiprocessing.get_context("spawn").Queue()
                 workers = [multiprocessing.get_context("spawn").Process(
                     target=attacker, args=(proc.base_url, seconds, attacker_token, results))
-                    for _ in range(ATTACKERS)]
+                    for _ in range(attackers)]
                 for w in workers:
                     w.start()
                 await asyncio.sleep(1.5)  # the attackers' interpreters start
@@ -145,7 +146,7 @@ async def run(seconds: float) -> None:
         finally:
             proc.stop()
 
-    print(f"one couchtime serve (SQLite), {ATTACKERS} attackers for {seconds:.0f} s:")
+    print(f"one couchtime serve (SQLite), {attackers} attackers for {seconds:.0f} s:")
     for key, count in sorted(attacks.items()):
         print(f"  attack {key}: {count}")
     print(f"  attack requests answered: {sum(attacks.values())} "
@@ -161,7 +162,9 @@ async def run(seconds: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=30)
-    asyncio.run(run(parser.parse_args().seconds))
+    parser.add_argument("--attackers", type=int, default=4)
+    args = parser.parse_args()
+    asyncio.run(run(args.seconds, args.attackers))
 
 
 if __name__ == "__main__":
