@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import statistics
 import tempfile
 import time
@@ -85,6 +86,13 @@ async def sign_up(http: httpx.AsyncClient) -> str:
     return body["data"]["signUp"]["token"]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -110,6 +118,7 @@ async def run(seconds: float, attackers: int) -> None:
                 for w in workers:
                     w.start()
                 await asyncio.sleep(1.5)  # the attackers' interpreters start
+                cpu_before, wall_before = cpu_seconds(proc.popen.pid), time.monotonic()
 
                 me_ms: list[float] = []
                 health_ms: list[float] = []
@@ -138,6 +147,8 @@ async def run(seconds: float, attackers: int) -> None:
                             await asyncio.sleep(0.05)
 
                 await asyncio.gather(fifth_client(), probe())
+                server_cpu = cpu_seconds(proc.popen.pid) - cpu_before
+                wall = time.monotonic() - wall_before
                 attacks: Counter = Counter()
                 for _ in workers:
                     attacks.update(await asyncio.to_thread(results.get, True, seconds + 60))
@@ -156,6 +167,10 @@ async def run(seconds: float, attackers: int) -> None:
     over = sum(1 for v in health_ms if v > 20)
     print(f"  /healthz: {len(health_ms)} probes, p50 {statistics.median(health_ms):.1f} ms, "
           f"p99 {pct(health_ms, 0.99):.1f} ms, max {max(health_ms):.1f} ms, over 20 ms: {over}")
+    answered = sum(attacks.values()) + len(me_ms) + len(health_ms)
+    print(f"  server CPU: {server_cpu:.1f} s over {wall:.1f} s ({server_cpu / wall * 100:.0f} % of a core), "
+          f"{server_cpu / answered * 1000:.2f} ms per request; machine load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"  failures: {dict(failures) or 'none'}")
 
 
