@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
 import os
 import statistics
@@ -48,28 +49,69 @@ RANGE = {"from": "2026-03-01T00:00:00Z", "to": "2026-05-02T00:00:00Z"}
 BIG_BODY = b'{"query": "# ' + b"x" * 1_000_000 + b'\\n{ commonSessionLengths }"}'
 
 
+class RawHttp:
+    """A keep-alive HTTP/1.1 client over one socket, a few lines of asyncio: the attackers run on
+    the same 2 cores as the server, and httpx would spend more CPU per request than the server
+    does refusing it (a real attacker's CPU is on other machines)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, body: bytes, extra: bytes = b"") -> tuple[int, bytes]:
+        for _ in range(3):
+            try:
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                self.writer.write(b"POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                                  b"Content-Length: %d\r\n%s\r\n" % (self.host.encode(), len(body), extra) + body)
+                await self.writer.drain()
+                status = int((await self.reader.readline()).split()[1])
+                length, close = 0, False
+                while (line := await self.reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                    close |= name.lower() == "connection" and "close" in value.lower()
+                data = await self.reader.readexactly(length)
+                if close:
+                    await self.close()
+                return status, data
+            except (ConnectionError, asyncio.IncompleteReadError, IndexError, ValueError):
+                await self.close()
+        raise ConnectionError("the server keeps closing the connection")
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
 async def _attack(base_url: str, seconds: float, token: str) -> Counter:
     seen: Counter = Counter()
-    headers = {"authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
-        deadline = time.monotonic() + seconds
-        n = 0
-        while time.monotonic() < deadline:
-            n += 1
-            kind = ("fragments", "costly", "big body")[n % 3]
-            if kind == "fragments":
-                response = await http.post("/graphql", json={"query": fragment_document(n)})
-            elif kind == "costly":
-                response = await http.post("/graphql", headers=headers,
-                                           json={"query": costly_document(n), "variables": RANGE})
-            else:
-                response = await http.post("/graphql", content=BIG_BODY,
-                                           headers={"content-type": "application/json"})
-            try:
-                code = response.json()["errors"][0]["extensions"]["code"]
-            except (ValueError, KeyError, IndexError, TypeError):
-                code = "-"
-            seen[f"{kind}: HTTP {response.status_code} {code}"] += 1
+    host, port = base_url.removeprefix("http://").split(":")
+    http = RawHttp(host, int(port))
+    auth = f"Authorization: Bearer {token}\r\n".encode()
+    variables = json.dumps(RANGE)
+    deadline = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        kind = ("fragments", "costly", "big body")[n % 3]
+        if kind == "fragments":
+            status, data = await http.post(json.dumps({"query": fragment_document(n)}).encode())
+        elif kind == "costly":
+            status, data = await http.post(
+                f'{{"query": {json.dumps(costly_document(n))}, "variables": {variables}}}'.encode(), auth)
+        else:
+            status, data = await http.post(BIG_BODY)
+        try:
+            code = json.loads(data)["errors"][0]["extensions"]["code"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            code = "-"
+        seen[f"{kind}: HTTP {status} {code}"] += 1
+    await http.close()
     return seen
 
 

@@ -53,6 +53,15 @@ def error_response(status: int, message: str, code: str) -> JSONResponse:
                         status_code=status)
 
 
+TARPIT_SECONDS = 1.0  # how long a caller with a spent budget waits for its 429
+
+
+def _spent_response(retry_after: int) -> Response:
+    error = budget_spent(retry_after)
+    return JSONResponse({"errors": [{"message": error.message, "extensions": error.extensions}]},
+                        status_code=429, headers={"retry-after": str(retry_after)})
+
+
 _CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE",
           414: "REQUEST_TOO_LARGE", 415: "BAD_REQUEST"}
 
@@ -81,8 +90,11 @@ class CouchtimeGraphQL(GraphQL):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        address = scope["client"][0] if scope.get("client") else "unknown"
+        anonymous = not any(name == b"authorization" for name, _ in scope.get("headers") or [])
         try:
-            response = self._refuse_early(scope)
+            response = await self._refuse_spent(address) if anonymous else None
+            response = response or self._refuse_early(scope)
             if response is None:
                 request = Request(scope, receive=self._limited(receive))
                 try:
@@ -98,7 +110,19 @@ class CouchtimeGraphQL(GraphQL):
                 "message": f"Internal server error (id {error_id}).",
                 "extensions": {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
             }]}, status_code=500)
+        if anonymous and self._budget is not None and response.status_code in (400, 413, 414):
+            await self._budget.penalise_address(address)  # probing the limits is not free
         await response(scope, receive, send)
+
+    async def _refuse_spent(self, address: str) -> Response | None:
+        """An address whose refusals have overdrawn its budget is answered 429 before its body
+        is read, after a pause (TARPIT_SECONDS): a client that keeps trying costs a waiting
+        coroutine, not CPU, and a client in a loop slows down with it."""
+        retry_after = await self._budget.address_spent(address) if self._budget is not None else None
+        if retry_after is None:
+            return None
+        await asyncio.sleep(min(retry_after, TARPIT_SECONDS))
+        return _spent_response(retry_after)
 
     def _refuse_early(self, scope: Scope) -> Response | None:
         if len(scope.get("query_string", b"")) > self._max_body:
@@ -149,6 +173,7 @@ class CouchtimeGraphQL(GraphQL):
             raise HTTPException(400, "Streaming over HTTP is not supported: subscribe over a websocket "
                                 "(graphql-transport-ws).")
         if self._budget is not None and (retry_after := await self._budget.spent(context)):
+            await asyncio.sleep(min(retry_after, TARPIT_SECONDS))  # see _refuse_spent
             return ExecutionResult(data=None, errors=[budget_spent(retry_after)])
         try:
             result = await self.schema.execute(

@@ -77,6 +77,16 @@ class CostBudget:
             return None
         return await self.spend(context, 1)
 
+    async def address_spent(self, address: str) -> int | None:
+        """For requests without a token, before their body is read: seconds until the address's
+        budget refills when penalties have overdrawn it, else None."""
+        return await self._counter.spend(tokens.rate_key("cost-public", address), 0,
+                                         self._per_address, self._window)
+
+    async def penalise_address(self, address: str) -> None:
+        """A request refused before GraphQL (too large, not JSON) spends the cost limit."""
+        await self._counter.charge(tokens.rate_key("cost-public", address), self._penalty, self._window)
+
     async def penalise(self, context: Any, codes: set[str]) -> None:
         """A document refused by a limit spends as much as the largest document allowed."""
         if hasattr(context, "memo") and codes & PENALISED:
