@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -16,8 +19,11 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from adapters.connection_slots import MemorySlots, RedisSlots
 from couchtime import graphiql, outlook_routes, persisted, unsubscribe_routes
@@ -30,13 +36,43 @@ from domain import audit, tokens
 from domain.ports import Clock
 from persistence import migrate
 from resolvers.context import Context, Services, bearer_token
-from schema.schema import SchemaLimits, build_schema
+from schema.budget import CostBudget
+from schema.schema import SchemaLimits, budget_spent, build_schema
 
 log = logging.getLogger("couchtime.app")
 
 
+class _TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The request body is larger than {limit} bytes.")
+
+
+def error_response(status: int, message: str, code: str) -> JSONResponse:
+    """An HTTP-level refusal in the GraphQL error shape, so clients parse one format. (After a
+    413 the connection stays open: uvicorn's C parser skips the rest of the body cheaply, and
+    clients that are still uploading get their answer instead of a reset.)"""
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]},
+                        status_code=status)
+
+
+TARPIT_SECONDS = 1.0  # how long a caller with a spent budget waits for its 429
+
+
+def _spent_response(retry_after: int) -> Response:
+    error = budget_spent(retry_after)
+    return JSONResponse({"errors": [{"message": error.message, "extensions": error.extensions}]},
+                        status_code=429, headers={"retry-after": str(retry_after)})
+
+
+_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE",
+          414: "REQUEST_TOO_LARGE", 415: "BAD_REQUEST"}
+
+
 class CouchtimeGraphQL(GraphQL):
-    """Strawberry's ASGI app with our context and a GraphiQL page that needs no CDN. Its
+    """Strawberry's ASGI app with our context, a GraphiQL page that needs no CDN, and the
+    HTTP limits: a body limit (413 before the body is read when Content-Length says so), JSON
+    refusals instead of plain text, 429 with Retry-After when the cost budget is spent, and
+    subscriptions only over websockets. Anything unexpected is a JSON 500 with an error id. Its
     websocket handlers re-check the token before every operation (couchtime.socket_auth)."""
 
     graphql_transport_ws_handler_class = GuardedTransportWSHandler
@@ -45,7 +81,8 @@ class CouchtimeGraphQL(GraphQL):
     def __init__(
         self, schema, services: Services, *, ide_html: str | None, slots=None,
         max_connections_per_token: int = 10, max_public_connections_per_address: int = 50,
-        guard: SocketGuard | None = None, **kwargs,
+        guard: SocketGuard | None = None, max_body_bytes: int = 65_536,
+        budget: CostBudget | None = None, **kwargs,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if ide_html else None, **kwargs)
         self.services = services
@@ -54,6 +91,116 @@ class CouchtimeGraphQL(GraphQL):
         self._slots = slots or MemorySlots()
         self._max_connections = max_connections_per_token
         self._max_public_connections = max_public_connections_per_address
+        self._max_body = max_body_bytes
+        self._budget = budget
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        address = scope["client"][0] if scope.get("client") else "unknown"
+        anonymous = not any(name == b"authorization" for name, _ in scope.get("headers") or [])
+        try:
+            response = await self._refuse_spent(address) if anonymous else None
+            response = response or self._refuse_early(scope)
+            if response is None:
+                request = Request(scope, receive=self._limited(receive))
+                try:
+                    response = await self.run(request)
+                except RecursionError:
+                    raise HTTPException(400, "The request nests too deeply.") from None
+        except HTTPException as e:
+            response = error_response(e.status_code, e.reason, _CODES.get(e.status_code, "BAD_REQUEST"))
+        except Exception:
+            error_id = uuid.uuid4().hex
+            log.exception("unexpected error %s in /graphql", error_id, extra={"error_id": error_id})
+            response = JSONResponse({"errors": [{
+                "message": f"Internal server error (id {error_id}).",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+            }]}, status_code=500)
+        if anonymous and self._budget is not None and response.status_code in (400, 413, 414):
+            await self._budget.penalise_address(address)  # probing the limits is not free
+        await response(scope, receive, send)
+
+    async def _refuse_spent(self, address: str) -> Response | None:
+        """An address whose refusals have overdrawn its budget is answered 429 before its body
+        is read, after a pause (TARPIT_SECONDS): a client that keeps trying costs a waiting
+        coroutine, not CPU, and a client in a loop slows down with it."""
+        retry_after = await self._budget.address_spent(address) if self._budget is not None else None
+        if retry_after is None:
+            return None
+        await asyncio.sleep(min(retry_after, TARPIT_SECONDS))
+        return _spent_response(retry_after)
+
+    def _refuse_early(self, scope: Scope) -> Response | None:
+        if len(scope.get("query_string", b"")) > self._max_body:
+            return error_response(414, f"The query string is longer than {self._max_body} bytes.",
+                                  "REQUEST_TOO_LARGE")
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self._max_body:
+            return error_response(413, f"The request body is larger than {self._max_body} bytes.",
+                                  "REQUEST_TOO_LARGE")
+        return None
+
+    def _limited(self, receive: Receive) -> Receive:
+        """The body as it arrives, refused once it passes the limit (chunked uploads too)."""
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self._max_body:
+                raise _TooLarge(self._max_body)
+            return message
+
+        return limited_receive
+
+    def parse_json(self, data: str | bytes):
+        """Request bodies (bytes) must be one JSON object in UTF-8; GET parameters (str) may be
+        any JSON value (Strawberry checks `variables` is an object or null)."""
+        try:
+            value = json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The request body is not valid UTF-8.") from None
+        except (ValueError, RecursionError):
+            raise HTTPException(400, "The request is not valid JSON (or nests too deeply).") from None
+        if isinstance(data, bytes) and isinstance(value, list):
+            raise HTTPException(400, "Batched operations are not supported: send one per request.")
+        if isinstance(data, bytes) and not isinstance(value, dict):
+            raise HTTPException(400, 'The request body must be a JSON object: {"query": "…", '
+                                '"variables": {…}}.')
+        return value
+
+    async def execute_operation(self, request, request_adapter, request_data, context, root_value,
+                                sub_response):
+        """Over HTTP only queries (GET, POST) and mutations (POST): subscriptions need a
+        websocket (graphql-transport-ws)."""
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        if getattr(request_data, "protocol", "http") != "http":
+            raise HTTPException(400, "Streaming over HTTP is not supported: subscribe over a websocket "
+                                "(graphql-transport-ws).")
+        if self._budget is not None and (retry_after := await self._budget.spent(context)):
+            await asyncio.sleep(min(retry_after, TARPIT_SECONDS))  # see _refuse_spent
+            return ExecutionResult(data=None, errors=[budget_spent(retry_after)])
+        try:
+            result = await self.schema.execute(
+                request_data.query, root_value=root_value, variable_values=request_data.variables,
+                context_value=context, operation_name=request_data.operation_name,
+                allowed_operation_types=allowed, operation_extensions=request_data.extensions,
+            )
+        except MissingQueryError:
+            raise HTTPException(400, "No GraphQL query found in the request.") from None
+        except CannotGetOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason()) from None
+        except InvalidOperationTypeError as e:
+            if e.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(400, "Subscriptions run over websockets (graphql-transport-ws), "
+                                    "not over HTTP.") from None
+            raise HTTPException(405, e.as_http_error_reason(request_adapter.method)) from None
+        if self._budget is not None and result.errors:
+            await self._budget.penalise(context, {(e.extensions or {}).get("code") for e in result.errors})
+        return result
 
     async def get_context(self, request: Request | WebSocket, response) -> Context:
         token = bearer_token(request.headers.get("authorization"))
@@ -61,8 +208,7 @@ class CouchtimeGraphQL(GraphQL):
         context = Context(self.services, token=token, client_address=client, request=request)
         audit.origin.set(audit.Origin(actor=context.audit_actor, request_id=request_id_var.get(),
                                       address=client))  # this request's (or socket's) audit entries
-        if isinstance(request, WebSocket):
-            request.scope["couchtime.context"] = context
+        request.scope["couchtime.context"] = context
         return context
 
     async def on_ws_connect(self, context: Context) -> None:
@@ -82,7 +228,13 @@ class CouchtimeGraphQL(GraphQL):
 
     async def run(self, request, *args, **kwargs):
         try:
-            return await super().run(request, *args, **kwargs)
+            response = await super().run(request, *args, **kwargs)
+            context = request.scope.get("couchtime.context")
+            retry_after = context.memo.get("retry-after") if context is not None else None
+            if retry_after is not None and isinstance(response, Response):  # the cost budget is spent
+                response.status_code = 429
+                response.headers["Retry-After"] = str(retry_after)
+            return response
         finally:
             context = request.scope.get("couchtime.context") if isinstance(request, WebSocket) else None
             key = context.memo.pop("ws-slot", None) if context is not None else None
@@ -136,11 +288,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         ide_html = graphiql.graphiql_html(
             asset_base=graphiql.ASSETS_MOUNT_PATH_DEFAULT if assets_present else None
         )
+    budget = CostBudget(
+        runtime.services.limiter, per_token=settings.cost_budget_per_token,
+        per_address=settings.cost_budget_per_address, penalty=settings.max_query_cost,
+    )
     schema = build_schema(
         SchemaLimits(
             max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
-            max_aliases=settings.max_aliases, introspection=not settings.is_production,
+            max_aliases=settings.max_aliases, max_fields=settings.max_query_fields,
+            max_cost=settings.max_query_cost, max_variables_bytes=settings.max_body_bytes,
+            deadline_seconds=settings.request_deadline_ms / 1000,
+            introspection=not settings.is_production,
         ),
+        budget=budget,
         extensions=tracing.schema_extensions() if tracing is not None else (),
     )
     protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) + (
@@ -156,7 +316,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         slots=RedisSlots(runtime.redis) if runtime.redis is not None else MemorySlots(),
         max_connections_per_token=settings.ws_max_connections_per_token,
         max_public_connections_per_address=settings.ws_max_public_connections_per_address,
-        guard=guard,
+        guard=guard, max_body_bytes=settings.max_body_bytes, budget=budget,
     )
     graphql_http, graphql_live = persisted.wrap_graphql(graphql_app, settings=settings, redis=runtime.redis)
 

@@ -81,6 +81,13 @@ class Settings:
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
+    # request limits (README: "Limits")
+    max_query_fields: int = 2_000  # fields one operation selects, fragments spread where used
+    max_query_cost: int = 20_000  # objects one request may return (schema.cost)
+    cost_budget_per_token: int = 200_000  # query cost a signed-in token may spend per minute
+    cost_budget_per_address: int = 100_000  # per minute, per address, without a valid token
+    max_body_bytes: int = 65_536  # HTTP request body (and GET query string); larger: 413
+    request_deadline_ms: int = 10_000  # a query still running after this is stopped
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
     # jobs, workers and the scheduler (README: "Workers and the scheduler")
     series_horizon_weeks: int = 8
@@ -153,11 +160,15 @@ class Settings:
                           ("worker_processes", 1), ("worker_threads", 1),
                           ("password_hash_threads", 1), ("signin_window_seconds", 1),
                           ("signup_window_seconds", 1), ("audit_retention_days", 0),
-                          ("audit_link_seconds", 1)):
+                          ("audit_link_seconds", 1), ("max_query_cost", 1), ("max_query_fields", 1),
+                          ("max_body_bytes", 1024), ("request_deadline_ms", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
         if not 0 <= self.password_min_strength <= 4:
             raise SettingsError("COUCHTIME_PASSWORD_MIN_STRENGTH must be 0 to 4")
+        for name in ("cost_budget_per_token", "cost_budget_per_address"):
+            if getattr(self, name) < self.max_query_cost:
+                raise SettingsError(f"COUCHTIME_{name.upper()} must be at least COUCHTIME_MAX_QUERY_COST")
         if not self.jobs_namespace.strip():
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()

@@ -18,7 +18,7 @@ from uuid import UUID
 from graphql import DocumentNode, FieldNode, OperationDefinitionNode
 
 from domain import audit
-from domain.accounts import normalize_email
+from domain.accounts import email_errors, normalize_email
 from persistence import audit as audit_store
 from resolvers.context import Context
 from resolvers.errors import ApiError
@@ -88,8 +88,9 @@ async def sign_in_failed(ctx: Context, email: str, *, therapist: bool) -> None:
     see); otherwise (unknown email, or the portal) in the log of no practice. The email itself
     is never stored."""
     practice = None
-    if therapist:
-        practice = await audit_store.practice_of_email(ctx.services.db, normalize_email(email))
+    email = normalize_email(email)
+    if therapist and not email_errors(email):  # not an address: no account has it
+        practice = await audit_store.practice_of_email(ctx.services.db, email)
     entry = audit.entry(practice, audit.SIGN_IN_FAILED, (), datetime.now(UTC), actor=audit.ANONYMOUS_ACTOR)
     await audit_store.append(ctx.services.db, [audit_store.row_of(entry)])
 

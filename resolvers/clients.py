@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 from uuid import UUID
 
 from domain.model import Client, Session
@@ -17,6 +18,7 @@ from resolvers.outcome import Outcome, attempt
 
 TYPE_NAME = "Client"
 MAX_PAGE = 100
+MAX_NEW_BOOKINGS = 100  # the oldest intake clients shown in New bookings
 
 
 def client_id(global_id: str | None) -> UUID | None:
@@ -33,9 +35,42 @@ async def sessions_of(ctx: Context, client: Client) -> list[Session]:
     return await ctx.loaders.sessions_by_client.load(client.id)
 
 
+def encode_session_cursor(session: Session) -> str:
+    raw = json.dumps([session.start.isoformat(), str(session.id)])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _session_key(session: Session) -> tuple[str, str]:
+    return session.start.isoformat(), str(session.id)
+
+
+def _decode_session_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        start, raw_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        UUID(raw_id)
+        return datetime.fromisoformat(start).isoformat(), str(raw_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise bad_request("`after` is not a cursor from this list.") from None
+
+
+async def sessions_page(
+    ctx: Context, client: Client, *, first: int, after: str | None
+) -> tuple[list[Session], bool]:
+    """One page of a client's sessions, oldest first (by start, then id), after a cursor.
+    The client's sessions are loaded once per request for all clients asked (one query), and
+    paged here: the page bounds what is returned and what the query cost counts."""
+    if not 1 <= first <= MAX_PAGE:
+        raise bad_request(f"`first` must be between 1 and {MAX_PAGE}.")
+    key = _decode_session_cursor(after) if after else None
+    found = await sessions_of(ctx, client)
+    if key is not None:
+        found = [s for s in found if _session_key(s) > key]
+    return found[:first], len(found) > first
+
+
 async def new_bookings(ctx: Context) -> list[Client]:
     me = await ctx.therapist()
-    return await queries.intake_clients(ctx.services.db, me.id)
+    return (await queries.intake_clients(ctx.services.db, me.id))[:MAX_NEW_BOOKINGS]
 
 
 def encode_cursor(client: Client) -> str:

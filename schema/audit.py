@@ -13,6 +13,7 @@ from resolvers import audit as audit_log
 from resolvers import global_ids
 from resolvers.errors import bad_request
 from schema.clients import PageInfo
+from schema.cost import bound
 
 
 @strawberry.enum(description="Who did it.")
@@ -66,7 +67,10 @@ class AuditEvent:
         description="The therapist's or portal client's global ID; null for jobs and anonymous callers."
     )
     actor_job: str | None = strawberry.field(description="The job's name, when a job did it.")
-    subjects: list[AuditSubject] = strawberry.field(description="The records touched.")
+    subjects: list[AuditSubject] = strawberry.field(
+        description="The records touched. Cost: counted as 100 (a month-view read touches a few hundred).",
+        metadata=bound(items=100),
+    )
     request_id: str | None = strawberry.field(description="The request's X-Request-ID (as in the logs).")
     client_address: str | None = strawberry.field(description="The caller's network address.")
     linked: bool = strawberry.field(
@@ -101,7 +105,10 @@ class AuditEventEdge:
 @strawberry.type(description="The practice's audit log, newest first (in the order entries were "
                  "recorded; `at` of entries recorded within the same few milliseconds may be out of step).")
 class AuditEventConnection:
-    edges: list[AuditEventEdge] = strawberry.field(description="This page's events, newest first.")
+    edges: list[AuditEventEdge] = strawberry.field(
+        description="This page's events, newest first. Cost: counted by the connection's `first`.",
+        metadata=bound(items=1),
+    )
     page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")
 
 

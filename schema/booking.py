@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 import strawberry
 
+from domain.event_types import MAX_EVENT_TYPES
 from domain.services.booking import Confirmation
 from resolvers import booking
+from schema.cost import bound
 from schema.event_types import EventType
 from schema.sessions import SessionVisit
 from schema.therapist import OfficeAddress
@@ -23,7 +25,9 @@ class BookingPage:
         description="Only when some event type allows in-person visits."
     )
     event_types: list[EventType] = strawberry.field(
-        description="The event types clients can book, in the order created; retired ones are left out."
+        description="The event types clients can book, in the order created; retired ones are left out. "
+        "Cost: at most 15 (a therapist's limit), times what each selects.",
+        metadata=bound(items=MAX_EVENT_TYPES),
     )
 
     @classmethod

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from domain.services.sessions import SessionResult
+from schema.cost import bound
 from schema.sessions import Session
 
 
@@ -18,8 +19,10 @@ class ConflictPair:
 
 @strawberry.type(description="What a change did to the calendar's overlaps.")
 class ConflictChange:
-    appeared: list[ConflictPair] = strawberry.field(description="Overlaps the change created.")
-    cleared: list[ConflictPair] = strawberry.field(description="Overlaps the change removed.")
+    appeared: list[ConflictPair] = strawberry.field(
+        description="Overlaps the change created. Cost: counted as 10 pairs.", metadata=bound(items=10))
+    cleared: list[ConflictPair] = strawberry.field(
+        description="Overlaps the change removed. Cost: counted as 10 pairs.", metadata=bound(items=10))
 
 
 async def conflict_change(info: strawberry.Info, result: SessionResult) -> ConflictChange:
@@ -43,7 +46,9 @@ class ReschedulePreview:
     start: datetime = strawberry.field(description="The snapped start (UTC).")
     end: datetime = strawberry.field(description="The end; the length is kept.")
     conflicts: list[Session] = strawberry.field(
-        description="Scheduled sessions it would overlap at the new time (not its old self)."
+        description="Scheduled sessions it would overlap at the new time (not its old self). Cost: "
+        "counted as 10 sessions.",
+        metadata=bound(items=10),
     )
     change: ConflictChange = strawberry.field(
         description="Overlaps that would appear and clear compared with where it is now."

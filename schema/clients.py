@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
 from domain import audit, model
 from resolvers import clients, global_ids
 from schema.common import Node
+from schema.cost import bound
 from schema.sessions import Session
 
 ClientStatus = strawberry.enum(
@@ -43,9 +45,50 @@ class Client(Node):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @strawberry.field(description="The client's sessions, oldest first.")
-    async def sessions(self, info: strawberry.Info) -> list[Session]:
-        return [Session.from_domain(s) for s in await clients.sessions_of(info.context, self.domain)]
+    @strawberry.field(
+        description="The client's sessions, oldest first (Relay connection). Cost: `first`, times "
+        "what each session selects.",
+        metadata=bound(page="first", max=clients.MAX_PAGE),
+    )
+    async def sessions(
+        self, info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(
+            description="Page size, 1–100 (required); anything else is a BAD_REQUEST error."
+        )],
+        after: Annotated[str | None, strawberry.argument(
+            description="`pageInfo.endCursor` of the previous page; omit for the first page. "
+            "A malformed cursor is a BAD_REQUEST error."
+        )] = None,
+    ) -> SessionConnection:
+        found, has_next = await clients.sessions_page(info.context, self.domain, first=first, after=after)
+        edges = [SessionEdge(cursor=clients.encode_session_cursor(s), node=Session.from_domain(s))
+                 for s in found]
+        return SessionConnection(
+            edges=edges, nodes=[edge.node for edge in edges],
+            page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+
+@strawberry.type(description="A session and its cursor.")
+class SessionEdge:
+    cursor: str = strawberry.field(
+        description="Opaque position of this session; pass as `after` to continue after it."
+    )
+    node: Session = strawberry.field(description="The session.")
+
+
+@strawberry.type(description="A client's sessions, oldest first (Relay connection).")
+class SessionConnection:
+    edges: list[SessionEdge] = strawberry.field(
+        description="This page's sessions, in list order. Cost: counted by the connection's `first`.",
+        metadata=bound(items=1),
+    )
+    nodes: list[Session] = strawberry.field(
+        description="The same sessions without their cursors (a shortcut for `edges { node }`). "
+        "Cost: counted by the connection's `first`.",
+        metadata=bound(items=1),
+    )
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")
 
 
 @strawberry.type(description="Relay page information.")
@@ -67,5 +110,8 @@ class ClientEdge:
 
 @strawberry.type(description="Active clients ordered by last name (Relay connection).")
 class ClientConnection:
-    edges: list[ClientEdge] = strawberry.field(description="This page's clients, in list order.")
+    edges: list[ClientEdge] = strawberry.field(
+        description="This page's clients, in list order. Cost: counted by the connection's `first`.",
+        metadata=bound(items=1),
+    )
     page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")

@@ -8,6 +8,7 @@ import strawberry
 
 from domain import errors as domain_errors
 from domain import model
+from schema.cost import Bound, item_bound
 
 ErrorCode = strawberry.enum(
     domain_errors.ErrorCode,
@@ -35,7 +36,12 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID.")
 
 
-@strawberry.type(description="Something wrong with a mutation's input; nothing was changed.")
+MAX_USER_ERRORS = 20  # a payload lists at most this many (the first found); see user_errors()
+
+
+@strawberry.type(description="Something wrong with a mutation's input; nothing was changed. A payload "
+                 f"lists at most {MAX_USER_ERRORS} (the first found). Cost: a `userErrors` list counts "
+                 f"as {MAX_USER_ERRORS}.")
 class UserError:
     field: list[str] = strawberry.field(
         description="Path to the input field at fault, e.g. [\"slots\", \"2\", \"end\"]; "
@@ -50,7 +56,12 @@ class UserError:
 
 
 def user_errors(errors: list[domain_errors.UserError]) -> list[UserError]:
-    return [UserError.from_domain(e) for e in errors]
+    """The payload's userErrors: the first MAX_USER_ERRORS (20,000 bad slots in one input give
+    20 errors, not 20,000: nothing is stored either way)."""
+    return [UserError.from_domain(e) for e in errors[:MAX_USER_ERRORS]]
+
+
+item_bound("UserError", Bound(items=MAX_USER_ERRORS))
 
 
 @strawberry.type(description="An amount of money in minor units (cents).")

@@ -10,6 +10,7 @@ import strawberry
 from domain import audit, model
 from domain.reminders import ReminderSettings as DomainReminderSettings
 from resolvers import global_ids, portal
+from schema.cost import bound
 from schema.sessions import SessionVisit
 
 
@@ -55,8 +56,10 @@ class PortalSession:
 @strawberry.type(description="The client signed in to the portal and their sessions.")
 class MySessions:
     first_name: str = strawberry.field(description="The client's first name.")
-    upcoming: list[PortalSession] = strawberry.field(description="Sessions not yet ended, soonest first.")
-    past: list[PortalSession] = strawberry.field(description="Ended sessions, most recent first.")
+    upcoming: list[PortalSession] = strawberry.field(
+        description="Sessions not yet ended, soonest first. Cost: counted as 100.", metadata=bound(items=100))
+    past: list[PortalSession] = strawberry.field(
+        description="Ended sessions, most recent first. Cost: counted as 100.", metadata=bound(items=100))
 
 
 def _zone(session: model.Session, client: model.Client, therapist_zone: str) -> str:

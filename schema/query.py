@@ -18,6 +18,7 @@ from schema.booking import AvailableSlot, BookingPage
 from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
 from schema.clients import Client, ClientConnection, ClientEdge, PageInfo
 from schema.common import CalendarView, Node, UserError, user_errors
+from schema.cost import SESSIONS_PER_DAY, SLOTS_PER_DAY, bound
 from schema.event_types import EventType
 from schema.portal import MySessions
 from schema.sessions import Session
@@ -72,7 +73,9 @@ class Query:
         "days), shown on the wall clock of `timeZone` (the client's IANA zone). The zone changes "
         "only how times are shown, never which are free. Every start is at least 30 minutes "
         "ahead of now, whatever its date. Hours that open inside a spring-forward gap open when "
-        "the gap ends (02:30 on that day means 03:00). Errors: BAD_USER_INPUT, NOT_FOUND."
+        "the gap ends (02:30 on that day means 03:00). Errors: BAD_USER_INPUT, NOT_FOUND. "
+        "Cost: 288 per day of the range (one start every 5 minutes, the smallest interval).",
+        metadata=bound(per_day=SLOTS_PER_DAY),
     )
     async def available_slots(
         self, info: strawberry.Info,
@@ -105,12 +108,16 @@ class Query:
     async def my_sessions(self, info: strawberry.Info) -> MySessions:
         return await portal_schema.my_sessions(info)
 
-    @strawberry.field(description="New bookings: intake clients, oldest first, with their sessions.")
+    @strawberry.field(description="New bookings: intake clients, oldest first, with their sessions; "
+                      f"the oldest {clients.MAX_NEW_BOOKINGS}. Cost: {clients.MAX_NEW_BOOKINGS}, times "
+                      "what each selects.", metadata=bound(items=clients.MAX_NEW_BOOKINGS))
     async def new_bookings(self, info: strawberry.Info) -> list[Client]:
         return [Client.from_domain(c) for c in await clients.new_bookings(info.context)]
 
     @strawberry.field(
-        description="Active clients ordered by last name; `search` matches name or email."
+        description="Active clients ordered by last name; `search` matches name or email. Cost: "
+        "`first`, times what each client selects.",
+        metadata=bound(page="first", max=clients.MAX_PAGE),
     )
     async def clients(
         self, info: strawberry.Info,
@@ -144,7 +151,9 @@ class Query:
     @strawberry.field(
         description="The signed-in therapist's sessions overlapping [from, to) (at most 62 days: a "
         "month view with its spill-over weeks fits), by start, cancelled ones included. Each carries "
-        "its conflict flag. Errors: BAD_USER_INPUT for an inverted or too long range."
+        "its conflict flag. Errors: BAD_USER_INPUT for an inverted or too long range. Cost: counted "
+        "as 16 sessions per day of the range (62 days: 992), times what each session selects.",
+        metadata=bound(per_day=SESSIONS_PER_DAY),
     )
     async def sessions(
         self, info: strawberry.Info,
@@ -157,7 +166,9 @@ class Query:
 
     @strawberry.field(
         description="Overlapping pairs of scheduled sessions with at least one in [from, to) "
-        "(at most 62 days), by the first one's start."
+        "(at most 62 days), by the first one's start. Cost: counted as 16 pairs per day of the "
+        "range, times what each pair selects.",
+        metadata=bound(per_day=SESSIONS_PER_DAY),
     )
     async def conflicts(
         self, info: strawberry.Info,
@@ -201,7 +212,9 @@ class Query:
         description="The signed-in therapist's audit log: every read and change of the practice's "
         "clients, sessions, notes and payments, and sign-ins, newest first (Relay connection; kept "
         "for the retention the server is set to, six years by default). Reading it is not itself "
-        "logged. UNAUTHENTICATED without a therapist token.",
+        "logged. UNAUTHENTICATED without a therapist token. Cost: `first` (1–100) events, each "
+        "counted with its subjects.",
+        metadata=bound(page="first", max=100),
     )
 
 

@@ -12,6 +12,7 @@ from domain import audit, model, money
 from resolvers import global_ids
 from resolvers.calendar import Prefetched
 from schema.common import Money, Node
+from schema.cost import bound
 from schema.event_types import EventType
 
 if TYPE_CHECKING:
@@ -135,7 +136,8 @@ class Session(Node):
             audit.saw("note", self.domain.id, self.domain.client_id)
         return note
 
-    @strawberry.field(description="Payments recorded, oldest first.")
+    @strawberry.field(description="Payments recorded, oldest first. Cost: counted as 10.",
+                      metadata=bound(items=10))
     async def payments(self, info: strawberry.Info) -> list[Payment]:
         found = await info.context.loaders.payments_by_session.load(self.domain.id)
         for p in found:
@@ -158,7 +160,8 @@ class Session(Node):
 
         return later()
 
-    @strawberry.field(description="The scheduled sessions it overlaps.")
+    @strawberry.field(description="The scheduled sessions it overlaps. Cost: counted as 10 sessions, "
+                      "times what each selects.", metadata=bound(items=10))
     def conflicts_with(self, info: strawberry.Info) -> list[Session]:
         if self.domain.cancelled:
             return []

@@ -19,6 +19,7 @@ from resolvers import calendar, live
 from resolvers.global_ids import encode
 from schema.calendar import ConflictPair
 from schema.clients import Client
+from schema.cost import SESSIONS_PER_DAY, bound
 from schema.sessions import Session
 
 FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC offset "
@@ -57,12 +58,15 @@ class CalendarChange:
 
 @strawberry.type(description="Overlaps that appeared and cleared in the subscribed range.")
 class ConflictsUpdate:
-    appeared: list[ConflictPair] = strawberry.field(description="New overlapping pairs.")
-    cleared: list[ConflictPair] = strawberry.field(description="Pairs that no longer overlap.")
+    appeared: list[ConflictPair] = strawberry.field(
+        description="New overlapping pairs. Cost: counted as 10.", metadata=bound(items=10))
+    cleared: list[ConflictPair] = strawberry.field(
+        description="Pairs that no longer overlap. Cost: counted as 10.", metadata=bound(items=10))
     deleted_session_ids: list[strawberry.ID] = strawberry.field(
         description="Sessions this change deleted (a rejected intake, an ended series) that were in "
         "conflict with a session in the range: every pair holding one of them has cleared (such "
-        "pairs cannot be listed in `cleared`, one side no longer exists)."
+        "pairs cannot be listed in `cleared`, one side no longer exists). Cost: counted as 10.",
+        metadata=bound(items=10),
     )
 
 
@@ -120,7 +124,9 @@ class Subscription:
         "merge: UPDATED, its client changed; reject: DELETED), a series start, stop or extension, "
         "or a client's cancel in the portal — whichever process made it. A time-zone change moves "
         "no session and sends nothing here. Signed-in therapists only; ends when the token signs "
-        "out. After a reconnect, refetch `sessions(from, to)`."
+        "out. After a reconnect, refetch `sessions(from, to)`. Cost (checked when subscribing): "
+        "16 per day of the range, times what each change selects, as for `sessions`.",
+        metadata=bound(per_day=SESSIONS_PER_DAY),
     )
     async def calendar_changed(
         self, info: strawberry.Info, from_: FROM, to: TO
@@ -143,7 +149,8 @@ class Subscription:
     @strawberry.subscription(
         description="Conflicts that appeared or cleared with at least one session in [from, to), "
         "from every change `calendarChanged` reports (deleted sessions: `deletedSessionIds`). "
-        "After a reconnect, refetch `conflicts(from, to)`."
+        "After a reconnect, refetch `conflicts(from, to)`. Cost (checked when subscribing): one "
+        "update and what it selects (its pair lists count 10 each)."
     )
     async def conflicts_changed(
         self, info: strawberry.Info, from_: FROM, to: TO

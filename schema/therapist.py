@@ -7,9 +7,11 @@ from uuid import UUID
 import strawberry
 
 from domain import model
-from domain.availability import format_minute
+from domain.availability import MAX_SLOTS_PER_DAY, format_minute
+from domain.event_types import MAX_EVENT_TYPES
 from resolvers import accounts, availability, event_types, global_ids, portal, time_off
 from schema.common import CalendarView, Node, Weekday
+from schema.cost import bound
 from schema.event_types import EventType
 from schema.outlook import Integrations
 from schema.portal import ReminderSettings
@@ -33,7 +35,8 @@ class TimeSlot:
 @strawberry.type(description="One weekday's availability.")
 class DayAvailability:
     day: Weekday = strawberry.field(description="The weekday these slots repeat on.")
-    slots: list[TimeSlot] = strawberry.field(description="Sorted by start; 0 to 15 slots.")
+    slots: list[TimeSlot] = strawberry.field(description="Sorted by start; 0 to 15 slots. Cost: 15.",
+                                             metadata=bound(items=MAX_SLOTS_PER_DAY))
     unavailable: bool = strawberry.field(description="True when the day has no slot.")
 
 
@@ -87,15 +90,18 @@ class Therapist(Node):
             therapist_id=t.id,
         )
 
-    @strawberry.field(description="Availability for each weekday, Monday first.")
+    @strawberry.field(description="Availability for each weekday, Monday first. Cost: 7, times what "
+                      "each day selects.", metadata=bound(items=7))
     async def weekly_availability(self, info: strawberry.Info) -> list[DayAvailability]:
         return week_of(await availability.weekly_hours(info.context, self.therapist_id))
 
-    @strawberry.field(description="Time off: upcoming first (soonest first), then past entries.")
+    @strawberry.field(description="Time off: upcoming first (soonest first), then past entries. Cost: "
+                      "counted as 50.", metadata=bound(items=50))
     async def time_off(self, info: strawberry.Info) -> list[TimeOff]:
         return [TimeOff.from_domain(t) for t in await time_off.listing(info.context, self.therapist_id)]
 
-    @strawberry.field(description="Event types in the order they were created (at most 15).")
+    @strawberry.field(description="Event types in the order they were created (at most 15). Cost: "
+                      "counted as 15, times what each selects.", metadata=bound(items=MAX_EVENT_TYPES))
     async def event_types(self, info: strawberry.Info) -> list[EventType]:
         found = await event_types.of_therapist(info.context, self.therapist_id)
         return [EventType.from_domain(e) for e in found]

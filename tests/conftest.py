@@ -99,6 +99,8 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         signin_limit_per_address=10_000,
         signup_limit_per_address=100_000,
         booking_limit_per_address=100_000,
+        cost_budget_per_token=10**9,  # every test shares 127.0.0.1; budgets have their own tests
+        cost_budget_per_address=10**9,
         token_ttl_hours=24 * 365 * 5,  # tests move the clock by months
         database_pool_size=3,  # many apps share one PostgreSQL server (max_connections 100)
         database_max_overflow=5,

@@ -9,6 +9,7 @@ import strawberry
 
 from resolvers import availability
 from schema.common import UserError, user_errors
+from schema.cost import bound
 from schema.therapist import DayAvailability, week_of
 
 
@@ -35,7 +36,7 @@ class CopyDayAvailabilityInput:
 @strawberry.type(description="The whole week as it is after the mutation (or unchanged).")
 class AvailabilityPayload:
     weekly_availability: list[DayAvailability] = strawberry.field(
-        description="All seven days, Monday first, as stored now."
+        description="All seven days, Monday first, as stored now. Cost: 7.", metadata=bound(items=7)
     )
     user_errors: list[UserError] = strawberry.field(
         description="Why nothing was changed; empty on success."

@@ -22,7 +22,7 @@ ADD_TIME_OFF = """mutation T($input: AddTimeOffInput!) {
   addTimeOff(input: $input) { timeOff { id startDate endDate allDay startTime endTime reason start end }
     userErrors { field code message } } }"""
 NEW_BOOKINGS = """{ newBookings { id firstName lastName email status
-  sessions { id start end visitType meetingUrl status source eventType { title } } } }"""
+  sessions(first: 10) { nodes { id start end visitType meetingUrl status source eventType { title } } } } }"""
 WEEKDAYS = ["TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 
 

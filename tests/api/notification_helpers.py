@@ -49,7 +49,7 @@ async def booked(api, *, visit="TELEHEALTH", days_ahead=3, tz="Europe/Berlin", a
     intake = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
     client = next(c for c in intake if c["email"] == client_email)
     return {"token": token, "therapist": t, "event_type": event_type, "client_id": client["id"],
-            "client_email": client_email, "session_id": client["sessions"][0]["id"],
+            "client_email": client_email, "session_id": client["sessions"]["nodes"][0]["id"],
             "start": datetime.fromisoformat(found[0]["start"]), "confirmation": result["confirmation"]}
 
 

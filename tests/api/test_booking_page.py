@@ -129,8 +129,8 @@ async def test_book_a_listed_slot_and_it_disappears(api, clock):
     assert [e["code"] for e in again["userErrors"]] == ["SLOT_UNAVAILABLE"]
     queue = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
     assert len(queue) == 1 and queue[0]["status"] == "INTAKE"
-    assert queue[0]["sessions"][0]["start"] == chosen
-    assert queue[0]["sessions"][0]["source"] == "BOOKING"
+    assert queue[0]["sessions"]["nodes"][0]["start"] == chosen
+    assert queue[0]["sessions"]["nodes"][0]["source"] == "BOOKING"
 
 
 async def test_idempotency_key_returns_the_first_booking(api, clock):
@@ -167,7 +167,7 @@ async def test_a_reused_idempotency_key_with_other_details_returns_nothing_of_th
             (["idempotencyKey"], "IDEMPOTENCY_KEY_REUSED")]
         assert first["confirmation"]["meetingUrl"] not in str(stolen)
     queue = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
-    assert len(queue) == 1 and len(queue[0]["sessions"]) == 1
+    assert len(queue) == 1 and len(queue[0]["sessions"]["nodes"]) == 1
 
 
 async def test_every_unlisted_start_is_refused(api, clock):
@@ -245,7 +245,7 @@ async def test_time_off_never_touches_booked_sessions(api, clock):
     slot = (await slots(api, therapist["username"], event_type, day, day + timedelta(days=1)))[0]["start"]
     assert (await book(api, therapist["username"], event_type, slot))["userErrors"] == []
     await api.gql(ADD_TIME_OFF, {"input": {"startDate": "2026-03-04", "endDate": "2026-03-04", "allDay": True}}, token=token)
-    sessions = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"][0]["sessions"]
+    sessions = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"][0]["sessions"]["nodes"]
     assert [(s["start"], s["status"]) for s in sessions] == [(slot, "SCHEDULED")]
 
 

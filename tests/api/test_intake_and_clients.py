@@ -11,14 +11,14 @@ MONDAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 ACCEPT = """mutation($i: IntakeInput!) { acceptIntake(input: $i) { client { id status } userErrors { field code } } }"""
 REJECT = """mutation($i: IntakeInput!) { rejectIntake(input: $i) { removedClientId userErrors { field code } } }"""
 MERGE = """mutation($i: MergeIntakeInput!) { mergeIntake(input: $i) {
-  client { id firstName sessions { start } } userErrors { field code } } }"""
+  client { id firstName sessions(first: 100) { nodes { start } } } userErrors { field code } } }"""
 CREATE = """mutation($i: CreateClientInput!) { createClient(input: $i) {
   client { id firstName lastName email phone timeZone status } userErrors { field code } } }"""
 UPDATE = """mutation($i: UpdateClientInput!) { updateClient(input: $i) {
   client { id firstName lastName email } userErrors { field code } } }"""
 CLIENTS = """query($first: Int, $after: String, $search: String) {
   clients(first: $first, after: $after, search: $search) {
-    edges { cursor node { firstName lastName email sessions { start } } } pageInfo { hasNextPage endCursor } } }"""
+    edges { cursor node { firstName lastName email sessions(first: 10) { nodes { start } } } } pageInfo { hasNextPage endCursor } } }"""
 
 
 async def _booked(api, clock, n=1):
@@ -63,7 +63,7 @@ async def test_merge_moves_sessions_to_the_existing_client(api, clock):
     assert existing["status"] == "ACTIVE" and existing["email"] == "grace@example.com"
     merged = (await api.gql(MERGE, {"i": {"clientId": queue[0]["id"], "intoClientId": existing["id"]}}, token=token))["mergeIntake"]
     assert merged["userErrors"] == []
-    assert merged["client"]["sessions"] == [{"start": found[0]["start"]}]
+    assert merged["client"]["sessions"]["nodes"] == [{"start": found[0]["start"]}]
     assert (await api.gql(NEW_BOOKINGS, token=token))["newBookings"] == []
 
 
@@ -135,8 +135,8 @@ async def test_reading_clients_and_queue_takes_constant_statements(api, clock):
     token, _, _, _, _ = await _booked(api, clock, n=2)
     for i in range(8):
         await api.gql(CREATE, {"i": {"firstName": f"C{i}", "lastName": "Same", "email": f"c{i}@example.org"}}, token=token)
-    query = """{ newBookings { firstName sessions { start eventType { title } } }
-      clients(first: 50) { edges { node { firstName sessions { start eventType { title } } } } } }"""
+    query = """{ newBookings { firstName sessions(first: 10) { nodes { start eventType { title } } } }
+      clients(first: 50) { edges { node { firstName sessions(first: 10) { nodes { start eventType { title } } } } } } }"""
     with count_statements(api.runtime.db.engine) as small:
         await api.gql(query, token=token)
     await _more_bookings(api, token)

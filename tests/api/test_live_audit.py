@@ -30,7 +30,7 @@ async def _booked(api, token, therapist, event_type, first="Nia"):
     assert made["userErrors"] == [], made
     intake = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
     client = next(c for c in intake if c["firstName"] == first)
-    return client["id"], client["sessions"][0]
+    return client["id"], client["sessions"]["nodes"][0]
 
 
 async def _open(live, *queries):

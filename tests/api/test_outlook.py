@@ -335,7 +335,7 @@ async def test_bookings_renames_and_rejected_intakes_reach_outlook(api, microsof
     booked = await book(api, therapist["username"], event_type, found[0]["start"], first="Zoe", last="Quinn")
     assert booked["userErrors"] == [], booked
     [intake] = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
-    sid = _raw(intake["sessions"][0]["id"])
+    sid = _raw(intake["sessions"]["nodes"][0]["id"])
     await wait_event(microsoft, sid, account, lambda e: e["subject"] == "Session · Z.Q.", "the booked session")
     renamed = (await api.gql(RENAME, {"i": {"clientId": intake["id"], "lastName": "Rivers"}}, token=token))
     assert renamed["updateClient"]["userErrors"] == []
