@@ -1,0 +1,134 @@
+"""What the garbage collector walks per live socket: the data behind the GC decision.
+
+Starts one server (the embedded default: SQLite, in-process bus) as `couchtime serve` runs it
+(gc.freeze() after start-up unless COUCHTIME_GC_FREEZE=false is passed with --no-freeze),
+opens SOCKETS websockets with one `calendarChanged` subscription each, and prints: the objects
+the collector tracks (outside the frozen generation) before and after, per socket, by type
+(largest first), and how long a full collection takes in each state.
+
+    .venv/bin/python -m bench.bench_live_gc [--sockets 300] [--no-freeze]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import gc
+import json
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.bench_live import CALENDAR, RANGE, practice
+from bench.processes import ServeProcess, free_port, process_env, wait_ready
+from tests.live_client import LiveClient
+
+TOP = 25
+
+
+def serve(port: int, folder: str) -> None:
+    """The server side: `couchtime serve`'s app; SIGUSR1 writes what the collector tracks."""
+    import uvicorn
+
+    from couchtime.live_sockets import SERVER_OPTIONS
+    from couchtime.serving import create_serving_app
+
+    taken = [0]
+
+    def census(*_: object) -> None:
+        gc.set_debug(gc.DEBUG_SAVEALL)  # keep what a collection finds, to name its types
+        started = time.perf_counter()
+        collected = gc.collect()
+        full_ms = (time.perf_counter() - started) * 1000
+        gc.set_debug(0)
+        garbage = collections.Counter(type(o).__qualname__ for o in gc.garbage)
+        gc.garbage.clear()
+        objects = gc.get_objects()
+        types = collections.Counter(type(o).__qualname__ for o in objects)
+        taken[0] += 1
+        Path(f"{folder}/{taken[0]}.json").write_text(json.dumps(
+            {"full_ms": full_ms, "collected": collected, "garbage": garbage, "tracked": len(objects), "frozen": gc.get_freeze_count(),
+             "types": types}))
+
+    signal.signal(signal.SIGUSR1, census)
+    uvicorn.run(create_serving_app(), host="127.0.0.1", port=port, access_log=False,
+                log_config=None, **SERVER_OPTIONS)
+
+
+async def census(proc: ServeProcess, folder: str, n: int) -> dict:
+    path = Path(folder) / f"{n}.json"
+    proc.popen.send_signal(signal.SIGUSR1)
+    for _ in range(600):
+        await asyncio.sleep(0.1)
+        if path.exists():
+            await asyncio.sleep(0.3)
+            return json.loads(path.read_text())
+    raise RuntimeError("no census from the server")
+
+
+async def main(sockets: int, freeze: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        env = process_env(f"sqlite+aiosqlite:///{folder}/bench.db", COUCHTIME_LOG_LEVEL="WARNING",
+                          COUCHTIME_SIGNIN_LIMIT_PER_ADDRESS="100000",
+                          COUCHTIME_WS_MAX_CONNECTIONS_PER_TOKEN="1000",
+                          COUCHTIME_GC_FREEZE="true" if freeze else "false")
+        log = open(f"{folder}/serve.log", "w")
+        popen = subprocess.Popen([sys.executable, "-m", "bench.bench_live_gc", "--serve", str(port), folder],
+                                 env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = ServeProcess(port, popen, Path(log.name))
+        try:
+            await wait_ready(proc, timeout=60)
+            async with httpx.AsyncClient(timeout=30) as http:
+                tokens = [(await practice(http, proc.base_url))[0] for _ in range(max(1, sockets // 10))]
+            warm = await LiveClient(proc.base_url, tokens[0]).__aenter__()  # first-use caches
+            await warm.subscribe(CALENDAR, RANGE)
+            await asyncio.sleep(0.5)
+            await warm.__aexit__(None, None, None)
+            await asyncio.sleep(0.5)
+            before = await census(proc, folder, 1)
+            clients = []
+            for i in range(sockets):
+                live = await LiveClient(proc.base_url, tokens[i // 10]).__aenter__()
+                await live.subscribe(CALENDAR, RANGE)
+                clients.append(live)
+            await asyncio.sleep(2)
+            after = await census(proc, folder, 2)
+            print(f"collector census [sqlite, in-process bus, gc.freeze() {'on' if freeze else 'off'}]: "
+                  f"{sockets} idle sockets, one calendarChanged each")
+            print(f"  frozen objects: {after['frozen']}; tracked outside it: {before['tracked']} -> "
+                  f"{after['tracked']} ({(after['tracked'] - before['tracked']) / sockets:.1f} per socket)")
+            print(f"  full collection: {before['full_ms']:.1f} ms -> {after['full_ms']:.1f} ms")
+            diff = collections.Counter(after["types"])
+            diff.subtract(before["types"])
+            for name, count in diff.most_common(TOP):
+                print(f"  {count / sockets:7.1f} per socket  {name}")
+            for live in clients:
+                await live.__aexit__(None, None, None)
+            await asyncio.sleep(2)
+            closed = await census(proc, folder, 3)
+            print(f"  after closing them: a full collection found {closed['collected']} unreachable "
+                  f"objects ({closed['collected'] / sockets:.1f} per closed socket: cyclic garbage that "
+                  f"only a collection frees); tracked outside the frozen generation: {closed['tracked']}")
+            for name, count in collections.Counter(closed["garbage"]).most_common(TOP):
+                print(f"  {count / sockets:7.1f} per closed socket  {name}")
+        finally:
+            proc.stop()
+            log.close()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        serve(int(sys.argv[2]), sys.argv[3])
+    else:
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        parser.add_argument("--sockets", type=int, default=300)
+        parser.add_argument("--no-freeze", action="store_true")
+        args = parser.parse_args()
+        asyncio.run(main(args.sockets, not args.no_freeze))
