@@ -116,13 +116,13 @@ async def gc_report(http, bases) -> list[dict]:
     return [(await http.get(f"{base}/healthz")).json().get("gc", {}) for base in bases]
 
 
-async def main(therapists: int, calendars: int, mutations: int) -> None:
+async def main(therapists: int, calendars: int, mutations: int, extra: dict[str, str]) -> None:
     url, drop = create_pg_database(PG)
     ns = f"bench-live-{uuid.uuid4().hex[:6]}"
     settings = {"COUCHTIME_REDIS_URL": REDIS, "COUCHTIME_LIVE_CHANNEL": f"{ns}:live",
                 "COUCHTIME_WS_SLOT_PREFIX": f"{ns}:ws:",
                 "COUCHTIME_JOBS_NAMESPACE": f"{ns}:jobs", "COUCHTIME_LOG_LEVEL": "WARNING",
-                "COUCHTIME_SIGNIN_LIMIT_PER_ADDRESS": "100000"}
+                "COUCHTIME_SIGNIN_LIMIT_PER_ADDRESS": "100000", **extra}
     consumers: list[asyncio.Task] = []
     try:
         await asyncio.to_thread(migrate, url)
@@ -193,10 +193,14 @@ async def main(therapists: int, calendars: int, mutations: int) -> None:
             for n, (idle, after) in enumerate(zip(gc_idle, gc_after, strict=True)):
                 print(f"  server {n + 1} garbage collector since serving: longest pause "
                       f"{after.get('maxPauseMs')} ms (by generation {after.get('maxPauseMsByGeneration')}; "
-                      f"target < 50 ms), collections {after.get('collections')} "
+                      f"target < 50 ms; of CPU {after.get('maxPauseCpuMs')} ms), collections {after.get('collections')} "
                       f"({idle.get('collections')} when the sockets were open), pauses > 50 ms: "
                       f"{after.get('pausesOver50Ms')}, total {after.get('totalPauseMs')} ms, "
                       f"frozen objects {after.get('frozenObjects')}, thresholds {after.get('thresholds')}")
+            for n, proc in enumerate(procs):
+                for line in proc.log().splitlines():
+                    if "garbage collection" in line:
+                        print(f"  server {n + 1} log: {line.strip()[:200]}")
             print(f"  longest collector pause, both servers: "
                   f"{max(g.get('maxPauseMs', 0) for g in gc_after)} ms (target < 50 ms)")
             for task in consumers:
@@ -217,5 +221,10 @@ if __name__ == "__main__":
     parser.add_argument("--therapists", type=int, default=100)
     parser.add_argument("--calendars", type=int, default=10)
     parser.add_argument("--mutations", type=int, default=200)
+    parser.add_argument("--server-setting", action="append", default=[], metavar="COUCHTIME_X=value",
+                        help="a setting for both servers (e.g. COUCHTIME_GC_THRESHOLDS=700,10,10)")
     args = parser.parse_args()
-    asyncio.run(main(args.therapists, args.calendars, args.mutations))
+    extra = dict(item.split("=", 1) for item in args.server_setting)
+    if extra:
+        print(f"server settings: {extra}")
+    asyncio.run(main(args.therapists, args.calendars, args.mutations, extra))

@@ -1,10 +1,12 @@
 """What the garbage collector walks per live socket: the data behind the GC decision.
 
-Starts one server (the embedded default: SQLite, in-process bus) as `couchtime serve` runs it
-(gc.freeze() after start-up unless COUCHTIME_GC_FREEZE=false is passed with --no-freeze),
-opens SOCKETS websockets with one `calendarChanged` subscription each, and prints: the objects
-the collector tracks (outside the frozen generation) before and after, per socket, by type
-(largest first), and how long a full collection takes in each state.
+Starts one server (the embedded default: SQLite, in-process bus) with `couchtime serve`'s app,
+its start-up objects frozen (`gc.freeze()`, or not with --no-freeze): opens SOCKETS websockets
+with one `calendarChanged` subscription each, and prints the objects the collector tracks
+(outside the frozen generation) before and after, per socket, by type (largest first), and how
+long a full collection takes in each state; then what each socket still holds after one event
+was delivered to it, and the cyclic garbage each closed socket leaves (what only a collection
+frees: were the sockets' objects frozen, it would stay).
 
     .venv/bin/python -m bench.bench_live_gc [--sockets 300] [--no-freeze]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import gc
 import json
 import signal
@@ -32,7 +35,7 @@ from tests.live_client import LiveClient
 TOP = 25
 
 
-def serve(port: int, folder: str) -> None:
+def serve(port: int, folder: str, mode: str) -> None:
     """The server side: `couchtime serve`'s app; SIGUSR1 writes what the collector tracks."""
     import uvicorn
 
@@ -57,7 +60,19 @@ def serve(port: int, folder: str) -> None:
              "types": types}))
 
     signal.signal(signal.SIGUSR1, census)
-    uvicorn.run(create_serving_app(), host="127.0.0.1", port=port, access_log=False,
+    app = create_serving_app()  # COUCHTIME_GC_FREEZE=false: no refreezing policy
+    started = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        async with started(app):
+            if mode == "freeze":
+                gc.collect()
+                gc.freeze()
+            yield
+
+    app.router.lifespan_context = lifespan
+    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False,
                 log_config=None, **SERVER_OPTIONS)
 
 
@@ -78,15 +93,17 @@ async def main(sockets: int, freeze: bool) -> None:
         env = process_env(f"sqlite+aiosqlite:///{folder}/bench.db", COUCHTIME_LOG_LEVEL="WARNING",
                           COUCHTIME_SIGNIN_LIMIT_PER_ADDRESS="100000",
                           COUCHTIME_WS_MAX_CONNECTIONS_PER_TOKEN="1000",
-                          COUCHTIME_GC_FREEZE="true" if freeze else "false")
+                          COUCHTIME_GC_FREEZE="false")
         log = open(f"{folder}/serve.log", "w")
-        popen = subprocess.Popen([sys.executable, "-m", "bench.bench_live_gc", "--serve", str(port), folder],
+        popen = subprocess.Popen([sys.executable, "-m", "bench.bench_live_gc", "--serve", str(port), folder,
+                                  "freeze" if freeze else "no-freeze"],
                                  env=env, stdout=log, stderr=subprocess.STDOUT)
         proc = ServeProcess(port, popen, Path(log.name))
         try:
             await wait_ready(proc, timeout=60)
             async with httpx.AsyncClient(timeout=30) as http:
-                tokens = [(await practice(http, proc.base_url))[0] for _ in range(max(1, sockets // 10))]
+                practices = [await practice(http, proc.base_url) for _ in range(max(1, sockets // 10))]
+            tokens = [p[0] for p in practices]
             warm = await LiveClient(proc.base_url, tokens[0]).__aenter__()  # first-use caches
             await warm.subscribe(CALENDAR, RANGE)
             await asyncio.sleep(0.5)
@@ -109,10 +126,26 @@ async def main(sockets: int, freeze: bool) -> None:
             diff.subtract(before["types"])
             for name, count in diff.most_common(TOP):
                 print(f"  {count / sockets:7.1f} per socket  {name}")
+            async with httpx.AsyncClient(timeout=30) as http:  # one event for every socket
+                for n, (token, et, client) in enumerate(practices):
+                    await http.post(f"{proc.base_url}/graphql", headers={"Authorization": f"Bearer {token}"}, json={
+                        "query": "mutation($i: CreateSessionInput!) { createSession(input: $i) { session { id } } }",
+                        "variables": {"i": {"clientId": client, "eventTypeId": et,
+                                            "start": f"2026-03-{1 + n // 24:02d}T{n % 24:02d}:00:00Z"}}})
+            for live in clients:
+                await live.next("1", timeout=30)
+            await asyncio.sleep(1)
+            evented = await census(proc, folder, 3)
+            print(f"  after one event each: {(evented['tracked'] - after['tracked']) / sockets:.1f} more per "
+                  f"socket (what a socket keeps from its last event); full collection {evented['full_ms']:.1f} ms")
+            diff = collections.Counter(evented["types"])
+            diff.subtract(after["types"])
+            for name, count in diff.most_common(8):
+                print(f"  {count / sockets:7.1f} per socket  {name}")
             for live in clients:
                 await live.__aexit__(None, None, None)
             await asyncio.sleep(2)
-            closed = await census(proc, folder, 3)
+            closed = await census(proc, folder, 4)
             print(f"  after closing them: a full collection found {closed['collected']} unreachable "
                   f"objects ({closed['collected'] / sockets:.1f} per closed socket: cyclic garbage that "
                   f"only a collection frees); tracked outside the frozen generation: {closed['tracked']}")
@@ -125,7 +158,7 @@ async def main(sockets: int, freeze: bool) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve"]:
-        serve(int(sys.argv[2]), sys.argv[3])
+        serve(int(sys.argv[2]), sys.argv[3], sys.argv[4])
     else:
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
         parser.add_argument("--sockets", type=int, default=300)

@@ -5,6 +5,7 @@ start many apps in one process."""
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -26,8 +27,10 @@ def create_serving_app() -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with started(app):
+            if settings.gc_thresholds:
+                gc.set_threshold(*settings.gc_thresholds)
             if settings.gc_freeze:
-                gc_pauses.tune_after_startup()
+                gc_pauses.freeze_after_startup()
             gc_pauses.PAUSES.reset()  # type: ignore[union-attr]  # report serving, not start-up
             yield
 

@@ -36,7 +36,13 @@ def _get(env: dict[str, str], name: str, default: Any, cast: type) -> Any:
         except ValueError:
             raise SettingsError(f"COUCHTIME_{name} must be an integer") from None
     if cast is tuple:
-        return tuple(part.strip() for part in raw.split(",") if part.strip())
+        parts = tuple(part.strip() for part in raw.split(",") if part.strip())
+        if name == "GC_THRESHOLDS":
+            try:
+                return tuple(int(part) for part in parts)
+            except ValueError:
+                raise SettingsError(f"COUCHTIME_{name} must be integers, e.g. 700,10,10") from None
+        return parts
     return raw
 
 
@@ -73,6 +79,7 @@ class Settings:
     ws_slot_lifetime_seconds: int = 60  # a dead process's connection slots free themselves
     ws_slot_prefix: str = "couchtime:ws:"  # Redis keys of the connection quotas
     gc_freeze: bool = True  # `couchtime serve`: gc.freeze() after start-up (couchtime/gc_pauses.py)
+    gc_thresholds: tuple[int, ...] = field(default_factory=tuple)  # empty = Python's (700, 10, 10)
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
@@ -133,6 +140,8 @@ class Settings:
                           ("worker_processes", 1), ("worker_threads", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
+        if self.gc_thresholds and (len(self.gc_thresholds) != 3 or min(self.gc_thresholds) < 1):
+            raise SettingsError("COUCHTIME_GC_THRESHOLDS must be three positive integers (700,10,10)")
         if self.ws_slot_lifetime_seconds < 3:
             raise SettingsError("COUCHTIME_WS_SLOT_LIFETIME_SECONDS must be at least 3")
         if not self.jobs_namespace.strip():

@@ -14,6 +14,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.schema import validate_document
 
 from schema.errors import mask_unexpected
+from schema.lean_execution import LeanExecutionContext
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
@@ -100,7 +101,8 @@ class CouchtimeSchema(strawberry.Schema):
 
 def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     return CouchtimeSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits()
+        query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits(),
+        execution_context_class=LeanExecutionContext,  # no per-subscription memo (lean_execution)
     )
 
 
