@@ -79,6 +79,7 @@ class CouchtimeGraphQL(GraphQL):
             held = context.memo.pop("ws-slot", None) if context is not None else None
             if held is not None:
                 self._slots.release(*held)  # queued: sent in batches, retried (connection_slots)
+                gc_pauses.socket_closed()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html or "")

@@ -4,6 +4,7 @@ start many apps in one process."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
@@ -30,7 +31,8 @@ def create_serving_app() -> Starlette:
             if settings.gc_thresholds:
                 gc.set_threshold(*settings.gc_thresholds)
             if settings.gc_freeze:
-                gc_pauses.freeze_after_startup()
+                gc_pauses.POLICY = gc_pauses.FreezePolicy(settings.gc_compact_after_closes)
+                gc_pauses.POLICY.start(asyncio.get_running_loop())
             gc_pauses.PAUSES.reset()  # type: ignore[union-attr]  # report serving, not start-up
             yield
 

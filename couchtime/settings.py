@@ -78,7 +78,8 @@ class Settings:
     ws_init_timeout_seconds: int = 10  # close sockets that send no connection_init
     ws_slot_lifetime_seconds: int = 60  # a dead process's connection slots free themselves
     ws_slot_prefix: str = "couchtime:ws:"  # Redis keys of the connection quotas
-    gc_freeze: bool = True  # `couchtime serve`: gc.freeze() after start-up (couchtime/gc_pauses.py)
+    gc_freeze: bool = True  # `couchtime serve`: the freeze policy of couchtime/gc_pauses.py
+    gc_compact_after_closes: int = 1000  # closed sockets between two compactions of frozen garbage
     gc_thresholds: tuple[int, ...] = field(default_factory=tuple)  # empty = Python's (700, 10, 10)
     max_query_depth: int = 12
     max_query_tokens: int = 2000
@@ -142,6 +143,8 @@ class Settings:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")
         if self.gc_thresholds and (len(self.gc_thresholds) != 3 or min(self.gc_thresholds) < 1):
             raise SettingsError("COUCHTIME_GC_THRESHOLDS must be three positive integers (700,10,10)")
+        if self.gc_compact_after_closes < 1:
+            raise SettingsError("COUCHTIME_GC_COMPACT_AFTER_CLOSES must be at least 1")
         if self.ws_slot_lifetime_seconds < 3:
             raise SettingsError("COUCHTIME_WS_SLOT_LIFETIME_SECONDS must be at least 3")
         if not self.jobs_namespace.strip():
