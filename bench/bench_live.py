@@ -127,95 +127,106 @@ async def main(therapists: int, calendars: int, mutations: int, extra: dict[str,
     try:
         await asyncio.to_thread(migrate, url)
         async with serve_processes(url, 2, **settings) as procs, httpx.AsyncClient(timeout=30) as http:
-            bases = [p.base_url for p in procs]
-            practices = [await practice(http, bases[i % 2]) for i in range(therapists)]
-            await asyncio.sleep(1)
-            rss_before = sum(rss_kib(p.popen.pid) for p in procs)
-            receipts = Receipts()
-            clients: list[LiveClient] = []
-            for t, (token, _, _) in enumerate(practices):
-                for c in range(calendars):
-                    live = await LiveClient(bases[(t + c) % 2], token).__aenter__()
-                    clients.append(live)
-                    op = await live.subscribe(CALENDAR, RANGE)
-                    consumers.append(asyncio.create_task(consume(live, op, receipts)))
-            await asyncio.sleep(2)
-            rss_after = sum(rss_kib(p.popen.pid) for p in procs)
-            per_sub = (rss_after - rss_before) / len(clients)
-            gc_idle = await gc_report(http, bases)
-            latencies: list[float] = []
-            answered_at: dict[str, float] = {}
-            round_ended: dict[str, float] = {}
-            response_ms: list[float] = []
-            rng = random.Random(7)
-            for i in range(mutations):
-                t = rng.randrange(therapists)
-                token, et, client = practices[t]
-                start = (FIRST_START + timedelta(hours=i)).isoformat()  # fresh: no earlier round's time
-                sent = time.perf_counter()
-                made = (await gql(http, bases[rng.randrange(2)], CREATE,
-                                  {"i": {"clientId": client, "eventTypeId": et, "start": start}}, token))
-                answered = time.perf_counter()
-                response_ms.append((answered - sent) * 1000)
-                assert not made["createSession"]["userErrors"], made
-                session_id = made["createSession"]["session"]["id"]
-                answered_at[session_id] = answered
-                done = receipts.expect(session_id, calendars)
-                try:
-                    await asyncio.wait_for(done.wait(), ROUND_WAIT)
-                except TimeoutError:
-                    pass
-                round_ended[session_id] = time.perf_counter()
-            deadline = time.perf_counter() + GRACE
-            while receipts.outstanding() and time.perf_counter() < deadline:
-                await asyncio.sleep(0.1)
-            gc_after = await gc_report(http, bases)
-            late = 0
-            for session_id, arrivals in receipts.arrived.items():
-                if session_id not in answered_at:
-                    continue
-                for at in arrivals:
-                    latencies.append((at - answered_at[session_id]) * 1000)
-                    late += at > round_ended[session_id]
-            expected = mutations * calendars
-            missed = receipts.outstanding()
-            print(f"live fan-out [postgresql + redis, 2 serve processes]: {len(clients)} subscriptions "
-                  f"({therapists} therapists x {calendars} calendars), {mutations} mutations (rounds)")
-            print(f"  receipts: {len(latencies)} of {expected} expected; {late} late (after their "
-                  f"round's {ROUND_WAIT:.0f} s; counted with their latency); {missed} missed")
-            print(f"  delivery latency after the mutation's response, late ones included: "
-                  f"p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
-                  f"max {max(latencies):.1f} ms (target p99 < 250 ms)")
-            print(f"  mutation response time: p50 {statistics.median(response_ms):.1f} ms, "
-                  f"p99 {percentile(response_ms, 0.99):.1f} ms")
-            print(f"  server memory per idle subscription: {per_sub:.1f} KiB (target < 50 KiB; "
-                  f"RSS {rss_before} -> {rss_after} KiB over both processes)")
-            for n, (idle, after) in enumerate(zip(gc_idle, gc_after, strict=True)):
-                print(f"  server {n + 1} garbage collector since serving: longest pause "
-                      f"{after.get('maxPauseMs')} ms (by generation {after.get('maxPauseMsByGeneration')}; "
-                      f"target < 50 ms; CPU time {after.get('maxPauseCpuMsByGeneration')} ms), collections {after.get('collections')} "
-                      f"({idle.get('collections')} when the sockets were open), pauses > 50 ms: "
-                      f"{after.get('pausesOver50Ms')}, total {after.get('totalPauseMs')} ms, "
-                      f"frozen objects {after.get('frozenObjects')}, compactions {after.get('compactions')}, "
-                      f"thresholds {after.get('thresholds')}")
-            for n, proc in enumerate(procs):
-                for line in proc.log().splitlines():
-                    if "garbage collection" in line:
-                        print(f"  server {n + 1} log: {line.strip()[:200]}")
-            print(f"  longest collector pause, both servers: "
-                  f"{max(g.get('maxPauseMs', 0) for g in gc_after)} ms of wall-clock time (target < 50 ms), "
-                  f"{max(g.get('maxPauseCpuMs', 0) for g in gc_after)} ms of CPU time")
-            for task in consumers:
-                task.cancel()
-            await asyncio.gather(*consumers, return_exceptions=True)
-            for live in clients:
-                await live.__aexit__(None, None, None)
+            try:
+                await run(http, procs, therapists, calendars, mutations, consumers)
+            except Exception:
+                for n, proc in enumerate(procs):  # what a server said before a failure
+                    print(f"server {n + 1} (exit code {proc.popen.poll()}):\n{proc.log()[-3000:]}")
+                raise
     finally:
+        for task in consumers:
+            task.cancel()
         drop()
         r = redis.Redis.from_url(REDIS)
         for key in r.scan_iter(match=f"{ns}:*"):
             r.delete(key)
         r.close()
+
+
+async def run(http, procs, therapists: int, calendars: int, mutations: int, consumers: list) -> None:
+    bases = [p.base_url for p in procs]
+    practices = [await practice(http, bases[i % 2]) for i in range(therapists)]
+    await asyncio.sleep(1)
+    rss_before = sum(rss_kib(p.popen.pid) for p in procs)
+    receipts = Receipts()
+    clients: list[LiveClient] = []
+    for t, (token, _, _) in enumerate(practices):
+        for c in range(calendars):
+            live = await LiveClient(bases[(t + c) % 2], token).__aenter__()
+            clients.append(live)
+            op = await live.subscribe(CALENDAR, RANGE)
+            consumers.append(asyncio.create_task(consume(live, op, receipts)))
+    await asyncio.sleep(2)
+    rss_after = sum(rss_kib(p.popen.pid) for p in procs)
+    per_sub = (rss_after - rss_before) / len(clients)
+    gc_idle = await gc_report(http, bases)
+    latencies: list[float] = []
+    answered_at: dict[str, float] = {}
+    round_ended: dict[str, float] = {}
+    response_ms: list[float] = []
+    rng = random.Random(7)
+    for i in range(mutations):
+        t = rng.randrange(therapists)
+        token, et, client = practices[t]
+        start = (FIRST_START + timedelta(hours=i)).isoformat()  # fresh: no earlier round's time
+        sent = time.perf_counter()
+        made = (await gql(http, bases[rng.randrange(2)], CREATE,
+                          {"i": {"clientId": client, "eventTypeId": et, "start": start}}, token))
+        answered = time.perf_counter()
+        response_ms.append((answered - sent) * 1000)
+        assert not made["createSession"]["userErrors"], made
+        session_id = made["createSession"]["session"]["id"]
+        answered_at[session_id] = answered
+        done = receipts.expect(session_id, calendars)
+        try:
+            await asyncio.wait_for(done.wait(), ROUND_WAIT)
+        except TimeoutError:
+            pass
+        round_ended[session_id] = time.perf_counter()
+    deadline = time.perf_counter() + GRACE
+    while receipts.outstanding() and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    gc_after = await gc_report(http, bases)
+    late = 0
+    for session_id, arrivals in receipts.arrived.items():
+        if session_id not in answered_at:
+            continue
+        for at in arrivals:
+            latencies.append((at - answered_at[session_id]) * 1000)
+            late += at > round_ended[session_id]
+    expected = mutations * calendars
+    missed = receipts.outstanding()
+    print(f"live fan-out [postgresql + redis, 2 serve processes]: {len(clients)} subscriptions "
+          f"({therapists} therapists x {calendars} calendars), {mutations} mutations (rounds)")
+    print(f"  receipts: {len(latencies)} of {expected} expected; {late} late (after their "
+          f"round's {ROUND_WAIT:.0f} s; counted with their latency); {missed} missed")
+    print(f"  delivery latency after the mutation's response, late ones included: "
+          f"p50 {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+          f"max {max(latencies):.1f} ms (target p99 < 250 ms)")
+    print(f"  mutation response time: p50 {statistics.median(response_ms):.1f} ms, "
+          f"p99 {percentile(response_ms, 0.99):.1f} ms")
+    print(f"  server memory per idle subscription: {per_sub:.1f} KiB (target < 50 KiB; "
+          f"RSS {rss_before} -> {rss_after} KiB over both processes)")
+    for n, (idle, after) in enumerate(zip(gc_idle, gc_after, strict=True)):
+        print(f"  server {n + 1} garbage collector since serving: longest pause "
+              f"{after.get('maxPauseMs')} ms (by generation {after.get('maxPauseMsByGeneration')}; "
+              f"target < 50 ms; CPU time {after.get('maxPauseCpuMsByGeneration')} ms), collections {after.get('collections')} "
+              f"({idle.get('collections')} when the sockets were open), pauses > 50 ms: "
+              f"{after.get('pausesOver50Ms')}, total {after.get('totalPauseMs')} ms, "
+              f"frozen objects {after.get('frozenObjects')}, compactions {after.get('compactions')}, "
+              f"thresholds {after.get('thresholds')}")
+    for n, proc in enumerate(procs):
+        for line in proc.log().splitlines():
+            if "garbage collection" in line:
+                print(f"  server {n + 1} log: {line.strip()[:200]}")
+    print(f"  longest collector pause, both servers: "
+          f"{max(g.get('maxPauseMs', 0) for g in gc_after)} ms of wall-clock time (target < 50 ms), "
+          f"{max(g.get('maxPauseCpuMs', 0) for g in gc_after)} ms of CPU time")
+    for task in consumers:
+        task.cancel()
+    await asyncio.gather(*consumers, return_exceptions=True)
+    for live in clients:
+        await live.__aexit__(None, None, None)
 
 
 if __name__ == "__main__":
