@@ -84,6 +84,7 @@ class EventHub:
     def __init__(self) -> None:
         self._subscribers: set[Subscriber] = set()
         self._handlers: list[Handler] = []
+        self._taps: list[Callable[[dict], None]] = []
 
     @property
     def subscriber_count(self) -> int:
@@ -102,7 +103,17 @@ class EventHub:
         self._handlers.append(handler)
         return lambda: self._handlers.remove(handler)
 
+    def tap(self, callback: Callable[[dict], None]) -> None:
+        """A synchronous callback for every message this process receives (before the
+        subscribers): the socket guard closes revoked sockets from here."""
+        self._taps.append(callback)
+
     def deliver(self, message: dict) -> None:
+        for callback in self._taps:
+            try:
+                callback(message)
+            except Exception:
+                log.exception("live tap failed")
         for subscriber in list(self._subscribers):
             try:
                 if subscriber.match(message):

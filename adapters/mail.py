@@ -1,8 +1,8 @@
 """Email delivery: SMTP (aiosmtplib) in production, a folder of .eml files in development.
 
 Both render `domain.notifications.Email` the same way: a multipart/alternative message with a
-plain-text part and an HTML part (every value HTML-escaped). The log line names the subject
-only — never the recipient or the body.
+plain-text part and an HTML part (every value HTML-escaped). Only the development folder
+mailer logs a subject — never the recipient or the body; production logs none.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -107,20 +108,29 @@ class SmtpMailer:
 
 
 class FolderMailer:
-    """Development: each email becomes `<folder>/<UTC time>-<random>.eml`, and a log line with
-    its subject, so a developer can read what would have been sent."""
+    """Development (or production with COUCHTIME_MAIL_FILES=true): each email becomes
+    `<folder>/<UTC time>-<random>.eml`, readable by its owner only (0600, in a 0700 folder it
+    creates). In development the log line has its subject, so a developer can find it; with
+    `log_subjects=False` (production) only the file name."""
 
-    def __init__(self, folder: Path, from_address: str) -> None:
+    def __init__(self, folder: Path, from_address: str, *, log_subjects: bool = True) -> None:
         self.folder = Path(folder)
         self.from_address = from_address
+        self.log_subjects = log_subjects
 
     async def send(self, email: Email) -> None:
         data = build_message(email, self.from_address).as_bytes()
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
         path = self.folder / name
         await asyncio.to_thread(self._write, path, data)
-        log.info("email written to %s: %s", path, email.subject)
+        if self.log_subjects:
+            log.info("email written to %s: %s", path, email.subject)
+        else:
+            log.info("email written to %s", path)
 
     def _write(self, path: Path, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # created 0600 whatever the umask: an email holds names, times and meeting links
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)

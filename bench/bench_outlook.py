@@ -93,7 +93,8 @@ async def main() -> None:
             start = await outlook.start_connect(uow(), clock, setup, therapist)
             async with httpx.AsyncClient() as browser:
                 back = httpx.URL((await browser.get(start.authorize_url)).headers["location"]).params
-            await outlook.complete_connect(uow, clock, setup, state=back["state"], code=back["code"], error=None)
+            await outlook.complete_connect(uow, clock, setup, therapist_id=therapist, state=back["state"],
+                                           code=back["code"], error=None)
             await gateway.account(await _token(uow, clock, setup, therapist))  # warm the SDK's imports
             created, counts = await run(deps, therapist, ids, concurrency)
             assert counts == {"CREATED": SESSIONS}, counts

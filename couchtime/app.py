@@ -20,9 +20,11 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from adapters.connection_slots import MemorySlots
-from couchtime import gc_pauses, graphiql, outlook_routes, unsubscribe_routes
+from couchtime import gc_pauses, graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging
+from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
+from couchtime.socket_auth import GuardedTransportWSHandler, GuardedWSHandler, SocketGuard
 from couchtime.wiring import Runtime, build_runtime
 from domain import tokens
 from domain.ports import Clock
@@ -34,14 +36,20 @@ log = logging.getLogger("couchtime.app")
 
 
 class CouchtimeGraphQL(GraphQL):
-    """Strawberry's ASGI app with our context and a GraphiQL page that needs no CDN."""
+    """Strawberry's ASGI app with our context and a GraphiQL page that needs no CDN. Its
+    websocket handlers re-check the token before every operation (couchtime.socket_auth)."""
+
+    graphql_transport_ws_handler_class = GuardedTransportWSHandler
+    graphql_ws_handler_class = GuardedWSHandler
 
     def __init__(
         self, schema, services: Services, *, ide_html: str | None, slots=None,
-        max_connections_per_token: int = 10, max_public_connections_per_address: int = 50, **kwargs,
+        max_connections_per_token: int = 10, max_public_connections_per_address: int = 50,
+        guard: SocketGuard | None = None, **kwargs,
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if ide_html else None, **kwargs)
         self.services = services
+        self.guard = guard
         self._ide_html = ide_html
         self._slots = slots or MemorySlots()
         self._max_connections = max_connections_per_token
@@ -106,10 +114,19 @@ class CouchtimeApp(Starlette):
             await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
+               tracer_provider=None) -> Starlette:
+    """`tracer_provider` (tests: the SDK's in-memory exporter) turns tracing on as
+    COUCHTIME_OTLP_ENDPOINT does."""
     settings = settings or Settings.from_env()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
-    runtime = build_runtime(settings, clock=clock)
+    metrics = Metrics() if settings.metrics_served else None
+    tracing = None
+    if settings.otlp_endpoint or tracer_provider is not None:
+        from couchtime.tracing import Tracing
+
+        tracing = Tracing.from_settings(settings, tracer_provider)
+    runtime = build_runtime(settings, clock=clock, metrics=metrics, tracing=tracing)
     assets_dir = Path(settings.graphiql_assets_dir) if settings.graphiql_assets_dir else (
         graphiql.ASSETS_DIR_DEFAULT
     )
@@ -123,11 +140,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         SchemaLimits(
             max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
             max_aliases=settings.max_aliases, introspection=not settings.is_production,
-        )
+        ),
+        extensions=tracing.schema_extensions() if tracing is not None else (),
     )
     protocols = (GRAPHQL_TRANSPORT_WS_PROTOCOL,) + (
         (GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()
     )
+    guard = SocketGuard(runtime.services.clock)
+    runtime.bus.tap(guard.on_message)
     graphql_app = CouchtimeGraphQL(
         schema, runtime.services, ide_html=ide_html, allowed_origins=settings.allowed_origins,
         subscription_protocols=protocols,
@@ -136,7 +156,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         slots=runtime.slots,
         max_connections_per_token=settings.ws_max_connections_per_token,
         max_public_connections_per_address=settings.ws_max_public_connections_per_address,
+        guard=guard,
     )
+    graphql_http, graphql_live = persisted.wrap_graphql(graphql_app, settings=settings, redis=runtime.redis)
 
     async def healthz(_: Request) -> Response:
         """Liveness, how many live subscriptions this process holds, and (under `couchtime
@@ -161,20 +183,28 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await runtime.start()  # embedded default: the in-process worker and scheduler
             yield
         finally:
+            await guard.stop()
             await runtime.close()
 
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),  # websockets: CouchtimeApp
+        Route("/graphql", graphql_http, methods=["GET", "POST"]),  # websockets: CouchtimeApp
         outlook_routes.callback_route(runtime.services),
         unsubscribe_routes.unsubscribe_route(runtime.services),
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))
-    app = CouchtimeApp(live_endpoint=graphql_app, routes=routes, lifespan=lifespan)
+    if metrics is not None:
+        routes.append(metrics_route(metrics, token=settings.metrics_token, db=runtime.db))
+        graphql_live = WebSocketMetrics(graphql_live, metrics)
+    app = CouchtimeApp(live_endpoint=graphql_live, routes=routes, lifespan=lifespan)
     app.state.runtime = runtime
     app.add_middleware(RequestLogMiddleware)
+    if metrics is not None:
+        app.add_middleware(GraphQLMetrics, metrics=metrics)
+    if tracing is not None:
+        tracing.instrument_app(app)
     return app
 
 

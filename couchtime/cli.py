@@ -1,4 +1,5 @@
-"""The `couchtime` command: serve, migrate, export-schema, worker, scheduler, reencrypt-secrets.
+"""The `couchtime` command: serve, migrate, export-schema, worker, scheduler, reencrypt-secrets,
+trusted-documents.
 
 Every failure a user can cause (bad URL, unreachable database, refused option) prints one
 clear line and exits non-zero; no tracebacks.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from couchtime.settings import Settings, SettingsError
@@ -83,6 +85,24 @@ def _check_redis(settings: Settings) -> None:
         client.close()
 
 
+def _check_tracing(settings: Settings) -> None:
+    import importlib.util
+
+    if settings.otlp_endpoint and importlib.util.find_spec("opentelemetry.instrumentation.starlette") is None:
+        raise CliError("COUCHTIME_OTLP_ENDPOINT is set but the tracing packages are not installed: "
+                       "pip install 'couchtime[tracing]'")
+
+
+def _check_trusted_documents(settings: Settings) -> None:
+    if settings.trusted_documents:
+        from couchtime.persisted import Manifest, ManifestError
+
+        try:
+            Manifest.load(settings.trusted_documents)
+        except ManifestError as exc:
+            raise CliError(f"COUCHTIME_TRUSTED_DOCUMENTS: {exc}") from None
+
+
 def _needs_workers_setup(settings: Settings, command: str) -> None:
     if not settings.external_workers:
         raise CliError(
@@ -103,6 +123,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     if processes < 1 or threads < 1:
         raise CliError("--processes and --threads must be at least 1")
     _needs_workers_setup(settings, "couchtime worker")
+    _check_tracing(settings)
     from dramatiq import cli as dramatiq_cli
 
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
@@ -149,6 +170,51 @@ def cmd_reencrypt_secrets(_: argparse.Namespace) -> None:
           "with any configured key (those therapists must connect Outlook again)")
 
 
+def cmd_trusted_documents(args: argparse.Namespace) -> None:
+    """Checks app manifests (hashes, and every document valid against this release's schema)
+    and merges them into the file COUCHTIME_TRUSTED_DOCUMENTS names (servers read it at start)."""
+    from graphql import GraphQLError, parse, validate
+
+    from couchtime.persisted import Manifest, ManifestError
+    from schema.schema import SchemaLimits, build_schema
+
+    settings = _settings()
+    if not args.check and not settings.trusted_documents:
+        raise CliError("COUCHTIME_TRUSTED_DOCUMENTS is not set: name the manifest file the servers read")
+    try:
+        incoming = [Manifest.load(path) for path in args.manifests]
+    except ManifestError as exc:
+        raise CliError(str(exc)) from None
+    schema = build_schema(SchemaLimits(
+        max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens,
+        max_aliases=settings.max_aliases, introspection=not settings.is_production,
+    ))
+    combined = Manifest.from_documents({})
+    for manifest in incoming:
+        for key, document in manifest.documents.items():
+            try:
+                errors = validate(schema._schema, parse(document, max_tokens=settings.max_query_tokens),
+                                  schema._rules)
+            except GraphQLError as exc:
+                errors = [exc]
+            if errors:
+                raise CliError(f"manifest entry {key} does not run on this schema: {errors[0].message}")
+        combined = combined.merged(manifest)
+    if args.check:
+        print(f"{len(combined.documents)} trusted document(s) checked")
+        return
+    current = Manifest.from_documents({})
+    if not args.replace and os.path.exists(settings.trusted_documents):
+        try:
+            current = Manifest.load(settings.trusted_documents)
+        except ManifestError as exc:
+            raise CliError(f"the current manifest: {exc}") from None
+    merged = current.merged(combined)
+    merged.save(settings.trusted_documents)
+    print(f"wrote {settings.trusted_documents}: {len(merged.documents)} trusted document(s) "
+          f"({len(merged.documents) - len(current.documents)} new); restart the servers to use them")
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from schema.schema import SDL_PATH, sdl
 
@@ -173,6 +239,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
             "jobs in one process"
         )
     _check_database(settings)
+    _check_trusted_documents(settings)
+    _check_tracing(settings)
     if settings.is_sqlite:
         _migrate(settings)  # the embedded default migrates itself
     print(f"Couchtime on http://{args.host}:{args.port}/graphql", flush=True)
@@ -203,6 +271,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "reencrypt-secrets", help="re-encrypt stored Outlook tokens with the first COUCHTIME_SECRET_KEYS key"
     ).set_defaults(func=cmd_reencrypt_secrets)
+    trusted = sub.add_parser(
+        "trusted-documents", help="check app manifests and add them to COUCHTIME_TRUSTED_DOCUMENTS",
+    )
+    trusted.add_argument("manifests", nargs="+", metavar="MANIFEST.json",
+                         help="hash → document JSON, or Apollo's persisted-query-manifest.json")
+    trusted.add_argument(
+        "--replace", action="store_true",
+        help="drop the documents already trusted (default: keep them for older app versions)")
+    trusted.add_argument("--check", action="store_true", help="only check the manifests; write nothing")
+    trusted.set_defaults(func=cmd_trusted_documents)
     worker = sub.add_parser("worker", help="run job workers (needs PostgreSQL and Redis)")
     worker.add_argument("--processes", type=int, default=None,
                         help="worker processes (default COUCHTIME_WORKER_PROCESSES)")

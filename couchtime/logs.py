@@ -103,9 +103,26 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True  # it logs query strings: PHI risk
+    quiet_drivers(level)
     uvicorn_error = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, _NoWebSocketLines) for f in uvicorn_error.filters):
         uvicorn_error.addFilter(_NoWebSocketLines())
+
+
+# Loggers whose DEBUG and INFO lines carry data: aiosqlite logs every call with its SQL and bound
+# values ("executing functools.partial(<execute>, 'INSERT …', ('the note text', …))"),
+# SQLAlchemy's engine logs statements (INFO) and fetched rows (DEBUG), psycopg connection
+# attempts. Whatever COUCHTIME_LOG_LEVEL says (DEBUG included) they stay at WARNING — where
+# SQLAlchemy puts its own loggers on import — so debugging the service never writes a note, a
+# name or an email to the log. Their warnings and errors still show.
+DRIVER_LOGGERS = ("aiosqlite", "psycopg", "sqlalchemy", "aiosmtplib", "mail.log")
+
+
+def quiet_drivers(level: str | int) -> None:
+    numeric = logging.getLevelName(level) if isinstance(level, str) else level
+    floor = max(numeric if isinstance(numeric, int) else logging.WARNING, logging.WARNING)
+    for name in DRIVER_LOGGERS:
+        logging.getLogger(name).setLevel(floor)
 
 
 class RequestLogMiddleware:

@@ -15,6 +15,7 @@ from domain.notifications import Links
 from domain.services.notifications import NotificationSetup
 from persistence.database import Database
 from persistence.notifications import SqlEmailLog, SqlNotificationReads, portal_of
+from persistence.recovery import resets_of
 
 log = logging.getLogger("couchtime.mail")
 
@@ -47,15 +48,18 @@ def signing_key(settings: Settings) -> bytes:
 
 def notification_setup(settings: Settings, db: Database) -> NotificationSetup:
     """One per database engine (the API's, or the actors')."""
-    if settings.smtp_host:
+    if settings.smtp_host and not settings.mail_files:
         mailer = SmtpMailer(SmtpConfig(
             host=settings.smtp_host, port=settings.smtp_port, security=settings.smtp_security,
             username=settings.smtp_username, password=settings.smtp_password,
         ), settings.mail_from)
     else:
-        mailer = FolderMailer(mail_folder(settings), settings.mail_from)
+        # production logs name the file only: a subject holds names ("New booking: <client>")
+        mailer = FolderMailer(mail_folder(settings), settings.mail_from,
+                              log_subjects=not settings.is_production)
     return NotificationSetup(
         mailer=mailer, log=SqlEmailLog(db), reads=SqlNotificationReads(db), portal=portal_of,
+        resets=resets_of,
         links=Links(settings.public_app_url), signing_key=signing_key(settings),
         grace=timedelta(minutes=settings.reminder_grace_minutes),
     )

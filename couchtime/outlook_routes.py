@@ -1,10 +1,14 @@
-"""The OAuth callback of "Connect Outlook": Microsoft redirects the browser here with `code` and
-`state`; we take the state (single use, 10 minutes, bound to the therapist who started), exchange
-the code with the PKCE verifier, store the tokens encrypted, and send the browser back to the
-web app's Integrations page with `?outlook=connected|denied|invalid_state|failed|not_configured`.
+"""The old OAuth callback route of "Connect Outlook", kept as a redirect only.
 
-COUCHTIME_OUTLOOK_REDIRECT_URL must be this route as the browser reaches it, e.g.
-`https://api.example.com/integrations/outlook/callback`, and be registered on the Entra app.
+Microsoft now sends the browser back to the web app (`COUCHTIME_OUTLOOK_REDIRECT_URL`, by
+default `<COUCHTIME_PUBLIC_APP_URL>/settings/integrations/outlook`), whose page calls
+`completeOutlookConnection(input: {code, state})` with the signed-in therapist's token: the
+state is bound to the therapist who started, so a code obtained in someone else's browser is
+refused. This route used to complete the connection for whoever held the state, which let a
+therapist connect a victim's calendar to their own account by sending them the sign-in link
+(issue 13). A deployment that still registers `/integrations/outlook/callback` at Microsoft
+keeps working: the route only forwards `code`, `state` and `error` to that app page, which
+completes under the therapist's token; it never connects anything itself.
 """
 
 from __future__ import annotations
@@ -16,24 +20,22 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from couchtime.settings import OUTLOOK_APP_PATH
 from domain.services import outlook
 from resolvers.context import Services
 
 CALLBACK_PATH = "/integrations/outlook/callback"
-APP_PAGE = "/settings/integrations"
+FORWARDED = ("code", "state", "error")
 log = logging.getLogger("couchtime.outlook")
 
 
 def callback_route(services: Services) -> Route:
     async def callback(request: Request) -> Response:
-        query = request.query_params
-        result, _ = await outlook.complete_connect(
-            services.uow, services.clock, services.outlook,
-            state=query.get("state"), code=query.get("code"), error=query.get("error"),
-        )
-        target = (f"{services.config.public_app_url.rstrip('/')}{APP_PAGE}?"
-                  f"{urlencode({'outlook': result.value})}")
-        # no-referrer: the code and state in this URL never leak to the next page
+        query = {k: request.query_params[k] for k in FORWARDED if request.query_params.get(k)}
+        target = f"{services.config.public_app_url.rstrip('/')}{OUTLOOK_APP_PATH}"
+        if query:
+            target += "?" + urlencode(query)
+        # no-referrer: the code and state in these URLs never leak to another site
         return RedirectResponse(target, status_code=303,
                                 headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 

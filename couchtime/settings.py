@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./couchtime.db"
 
 
+OUTLOOK_APP_PATH = "/settings/integrations/outlook"  # the web app's page Microsoft returns to
+
+
 class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the variable, never a secret."""
 
@@ -112,8 +115,20 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     mail_from: str = "Couchtime <no-reply@localhost>"
     mail_dir: str = ""  # empty = "mail" beside the SQLite file, else <temp dir>/couchtime-mail
+    mail_files: bool = False  # true = write .eml files even with SMTP unset in production
     signing_key: str = field(default="", repr=False)  # required in production
     reminder_grace_minutes: int = 10
+    # persisted operations and operating (README: "For client developers", "Operating")
+    persisted_queries: bool = True  # Apollo's automatic persisted queries (APQ)
+    persisted_queries_max: int = 10_000  # documents kept in memory (LRU) without Redis
+    persisted_queries_ttl_seconds: int = 7 * 24 * 3600  # in Redis, renewed by each use
+    persisted_queries_prefix: str = "couchtime:apq:"  # Redis key prefix
+    trusted_documents: str = ""  # path of the manifest; set = only its operations run
+    metrics: bool = True  # /metrics (in production only with metrics_token set)
+    metrics_token: str = field(default="", repr=False)  # bearer token /metrics requires
+    worker_metrics_port: int = 0  # `couchtime worker` processes serve /metrics from here up; 0 = off
+    otlp_endpoint: str = ""  # OTLP/HTTP collector, e.g. http://collector:4318; empty = no tracing
+    otel_service_name: str = "couchtime"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -151,12 +166,29 @@ class Settings:
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()
         self._validate_mail()
+        self._validate_operations()
+
+    def _validate_operations(self) -> None:
+        if not 0 <= self.worker_metrics_port < 65536:
+            raise SettingsError("COUCHTIME_WORKER_METRICS_PORT must be a port number (0 = off)")
+        for name in ("persisted_queries_max", "persisted_queries_ttl_seconds"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"COUCHTIME_{name.upper()} must be at least 1")
+        if self.metrics_token and len(self.metrics_token) < 16:
+            raise SettingsError("COUCHTIME_METRICS_TOKEN must be at least 16 characters")
+        if self.otlp_endpoint:
+            parts = urlsplit(self.otlp_endpoint)
+            if parts.scheme not in {"http", "https"} or not parts.hostname:
+                raise SettingsError("COUCHTIME_OTLP_ENDPOINT must be an http(s) URL")
 
     def _validate_mail(self) -> None:
         if self.smtp_security not in {"starttls", "tls", "none"}:
             raise SettingsError("COUCHTIME_SMTP_SECURITY must be starttls, tls or none")
         if not 0 < self.smtp_port < 65536:
             raise SettingsError("COUCHTIME_SMTP_PORT must be a port number")
+        if self.is_production and not self.smtp_host and not self.mail_files:
+            raise SettingsError("COUCHTIME_SMTP_HOST must be set in production (or choose .eml files "
+                                "explicitly with COUCHTIME_MAIL_FILES=true)")
         if self.is_production and len(self.signing_key) < 32:
             raise SettingsError("COUCHTIME_SIGNING_KEY must be set in production (at least 32 characters)")
         if self.reminder_grace_minutes < 1:
@@ -191,7 +223,6 @@ class Settings:
         """Why Outlook cannot be connected on this server, or None when it can."""
         missing = [name for name, value in (
             ("COUCHTIME_OUTLOOK_CLIENT_ID", self.outlook_client_id),
-            ("COUCHTIME_OUTLOOK_REDIRECT_URL", self.outlook_redirect_url),
             ("COUCHTIME_SECRET_KEYS", self.secret_keys),
         ) if not value]
         if not missing:
@@ -218,6 +249,14 @@ class Settings:
         return f"couchtime:live:{digest[:12]}"
 
     @property
+    def outlook_redirect(self) -> str:
+        """Where Microsoft sends the browser back: the web app's Outlook page (which calls
+        completeOutlookConnection with the therapist's token), unless set explicitly."""
+        return self.outlook_redirect_url or (
+            f"{self.public_app_url.rstrip('/')}{OUTLOOK_APP_PATH}"
+        )
+
+    @property
     def is_production(self) -> bool:
         return self.env == "production"
 
@@ -228,6 +267,11 @@ class Settings:
     @property
     def json_logs(self) -> bool:
         return self.log_format == "json" or (self.log_format == "" and self.is_production)
+
+    @property
+    def metrics_served(self) -> bool:
+        """/metrics exists: on in development; in production only behind COUCHTIME_METRICS_TOKEN."""
+        return self.metrics and (bool(self.metrics_token) or not self.is_production)
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
 
@@ -32,6 +33,10 @@ from workers.jobs import WorkerDeps
 from workers.outbox import OutboxRelay
 from workers.scheduler import RedisTickLock, Scheduler
 
+if TYPE_CHECKING:  # imported only when metrics / tracing are on
+    from couchtime.metrics import Metrics
+    from couchtime.tracing import Tracing
+
 
 @dataclass
 class Runtime:
@@ -44,6 +49,7 @@ class Runtime:
     services: Services
     jobs: JobBroker  # where this process sends jobs (Redis, or the in-process broker)
     embedded: EmbeddedJobs | None = None  # the in-process worker and scheduler (no Redis)
+    metrics: Metrics | None = None  # when /metrics is served
     slots: MemorySlots | RedisSlots = field(default_factory=MemorySlots)  # websocket quotas
 
     async def start(self) -> None:
@@ -78,7 +84,7 @@ def outlook_setup(settings: Settings) -> OutlookSetup:
     )
     gateway = GraphOutlook(GraphConfig(
         client_id=settings.outlook_client_id, client_secret=settings.outlook_client_secret,
-        authority=settings.outlook_authority, redirect_url=settings.outlook_redirect_url,
+        authority=settings.outlook_authority, redirect_url=settings.outlook_redirect,
         graph_base_url=settings.graph_base_url, retry=retry,
     ))
     return OutlookSetup(gateway=gateway, box=FernetBox(settings.secret_keys),
@@ -109,24 +115,38 @@ def relay_grace(settings: Settings) -> timedelta:
 
 
 def worker_deps(settings: Settings, broker: JobBroker, *, publisher: EventPublisher,
-                clock: Clock | None = None, rooms: VideoRooms | None = None) -> WorkerDeps:
+                clock: Clock | None = None, rooms: VideoRooms | None = None,
+                metrics: Metrics | None = None, tracing: Tracing | None = None) -> WorkerDeps:
     """The actors' dependencies, with their own database engine (used on the actor loop)."""
     db = Database(settings.database_url, pool_size=settings.database_pool_size,
                   max_overflow=settings.database_max_overflow)
-    relay = OutboxRelay(db, broker, grace=relay_grace(settings))
+    relay = OutboxRelay(db, broker, grace=relay_grace(settings), trace_context=trace_context(tracing))
+    if tracing is not None:
+        tracing.instrument_engine(db)
     outlook = outlook_setup(settings)  # its own httpx clients, for the actor loop
     return WorkerDeps(
         db=db, uow=UnitOfWorkFactory(db, publisher, relay), clock=clock or SystemClock(),
         rooms=rooms or VideoRoomUrls(settings.video_base_url), series_policy=series_policy(settings),
         extend_batch=settings.series_extend_batch, close=closing(db.dispose, outlook),
         outlook=outlook,
-        notifications=notification_setup(settings, db),
+        notifications=counted(notification_setup(settings, db), metrics),
     )
 
 
-def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+def trace_context(tracing: Tracing | None):
+    return tracing.current_context if tracing is not None else None
+
+
+def counted(setup, metrics: Metrics | None):
+    return metrics.counted(setup) if metrics is not None else setup
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None,
+                  metrics: Metrics | None = None, tracing: Tracing | None = None) -> Runtime:
     db = Database(settings.database_url, pool_size=settings.database_pool_size,
                   max_overflow=settings.database_max_overflow)
+    if tracing is not None:
+        tracing.instrument_engine(db)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     bus: EventHub = (
         RedisBus(redis, channel=settings.live_events_channel) if redis is not None else InProcessBus()
@@ -148,15 +168,22 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
 
         embedded = EmbeddedJobs(
             lambda publisher: worker_deps(settings, embedded.broker, publisher=publisher,  # type: ignore[union-attr]
-                                          clock=clock, rooms=rooms),
+                                          clock=clock, rooms=rooms, metrics=metrics, tracing=tracing),
             bus, make_scheduler, threads=settings.worker_threads,
         )
         jobs = embedded.broker
+        if metrics is not None:
+            jobs.broker.add_middleware(metrics.job_middleware())
+        if tracing is not None:
+            jobs.broker.add_middleware(tracing.job_middleware())
+    if metrics is not None:
+        metrics.watch_bus(bus)
     consuming = (lambda: embedded.host.running) if embedded is not None else None
     services = Services(
         db=db,
-        uow=UnitOfWorkFactory(db, bus, OutboxRelay(db, jobs, grace=relay_grace(settings),
-                                                   consuming=consuming)),
+        uow=UnitOfWorkFactory(db, bus, OutboxRelay(
+            db, jobs, grace=relay_grace(settings), consuming=consuming, trace_context=trace_context(tracing),
+        )),
         hasher=Argon2Hasher(
             time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
@@ -180,10 +207,10 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         ),
         live=bus,
         outlook=outlook_setup(settings),
-        notifications=notification_setup(settings, db),
+        notifications=counted(notification_setup(settings, db), metrics),
     )
     return Runtime(settings=settings, db=db, bus=bus, redis=redis, services=services, jobs=jobs,
-                   embedded=embedded, slots=slots)
+                   embedded=embedded, metrics=metrics, slots=slots)
 
 
 # --- `couchtime worker` and `couchtime scheduler` (PostgreSQL and Redis) -------------------
@@ -201,11 +228,22 @@ def boot_worker() -> None:
     settings = Settings.from_env()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
     holder: list[JobBroker] = []
+    metrics = None
+    if settings.worker_metrics_port and settings.metrics_served:
+        from couchtime.metrics import Metrics, serve_worker_metrics
+
+        metrics = Metrics()
+        serve_worker_metrics(metrics, settings)
+    tracing = None
+    if settings.otlp_endpoint:
+        from couchtime.tracing import Tracing
+
+        tracing = Tracing.from_settings(settings)
 
     def make_deps() -> WorkerDeps:
         redis = Redis.from_url(settings.redis_url)  # type: ignore[arg-type]  # used on the host loop
         bus = RedisBus(redis, channel=settings.live_events_channel)
-        deps = worker_deps(settings, holder[0], publisher=bus)
+        deps = worker_deps(settings, holder[0], publisher=bus, metrics=metrics, tracing=tracing)
 
         async def close() -> None:
             try:
@@ -219,6 +257,10 @@ def boot_worker() -> None:
     host = ActorHost(make_deps)
     jobs = JobBroker.redis(settings.redis_url, settings.jobs_namespace, host)  # type: ignore[arg-type]
     holder.append(jobs)
+    if metrics is not None:
+        jobs.broker.add_middleware(metrics.job_middleware())
+    if tracing is not None:
+        jobs.broker.add_middleware(tracing.job_middleware())
     dramatiq.set_broker(jobs.broker)
 
 

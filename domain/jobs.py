@@ -23,3 +23,17 @@ RULES.append(notification_jobs)  # bookings, cancellations and portal invites se
 
 def jobs_for(event: DomainEvent) -> list[Job]:
     return [job for rule in RULES for job in rule(event)]
+
+
+def jobs_for_all(events: Iterable[DomainEvent]) -> list[Job]:
+    """The jobs of one unit of work's events, each distinct job once (a booking records both
+    `BookingReceived` and `SessionChanged`, and both ask for the same Outlook sync)."""
+    seen: set[tuple[str, tuple]] = set()
+    found: list[Job] = []
+    for event in events:
+        for name, payload in jobs_for(event):
+            key = (name, tuple(sorted(payload.items())))
+            if key not in seen:
+                seen.add(key)
+                found.append((name, payload))
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -32,9 +33,21 @@ class PortalInvite:
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    sent_to: str | None = None  # address_digest() of the email it was sent to
 
     def usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
+
+    def usable_by(self, now: datetime, client_email: str) -> bool:
+        """Unused, unexpired, and the client's email is still the one it was sent to: a
+        corrected address voids the links sent to the wrong one (an invite made before this
+        rule has no address and is void too)."""
+        return self.usable(now) and self.sent_to is not None and self.sent_to == address_digest(client_email)
+
+
+def address_digest(email: str) -> str:
+    """SHA-256 of a normalised email: enough to tell "same address", and no PHI in the row."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 def may_cancel(now: datetime, start: datetime) -> bool:

@@ -23,6 +23,7 @@ from domain.model import (
 from domain.notifications import Email, SessionFactsForEmail
 from domain.outlook import EventLink, Grant, OutlookEvent, OutlookIntegration, PendingConnect
 from domain.portal import PortalAccount, PortalInvite
+from domain.recovery import PasswordReset, ResetFacts
 from domain.reminders import Candidate, ReminderSettings
 
 
@@ -72,6 +73,17 @@ class TokenRepository(Protocol):
 
     async def revoke(self, token_hash: str, at: datetime) -> UUID | None:
         """Revoke a live token; returns whose it was (None if it was not live)."""
+        ...
+
+    async def revoke_all(
+        self, subject_id: UUID, kind: str, at: datetime, *, keep: str | None = None
+    ) -> list[str]:
+        """Revoke every live token of the account (but `keep`, a token hash); returns the
+        hashes revoked, so that their open sockets can be closed."""
+        ...
+
+    async def subject_of(self, token_hash: str, kind: str, now: datetime) -> UUID | None:
+        """Whose live token of `kind` this is (None when it is not live)."""
         ...
 
 
@@ -130,6 +142,10 @@ class SessionRepository(Protocol):
         """Scheduled sessions of the therapist overlapping `interval`."""
         ...
 
+    async def overlapping_any(self, therapist_ids: set[UUID], interval: Interval) -> list[Session]:
+        """Scheduled sessions of any of these therapists overlapping `interval` (one statement)."""
+        ...
+
     async def write_note(self, session_id: UUID, text: str, at: datetime) -> None: ...
 
     async def add_payment(self, payment: Payment) -> None: ...
@@ -186,9 +202,11 @@ class TimeOffRepository(Protocol):
 
 
 class BookingRequestRepository(Protocol):
-    async def session_for(self, key_hash: str) -> UUID | None: ...
+    async def session_for(self, key_hash: str) -> tuple[UUID, str | None] | None:
+        """(the session booked with this key, the hash of that booking's details)."""
+        ...
 
-    async def add(self, key_hash: str, session_id: UUID, at: datetime) -> None: ...
+    async def add(self, key_hash: str, session_id: UUID, at: datetime, details_hash: str) -> None: ...
 
 
 class VideoRooms(Protocol):
@@ -307,8 +325,9 @@ class OutlookRepository(Protocol):
         """Store a connect attempt; drops attempts that expired before then."""
         ...
 
-    async def take_pending(self, state_hash: str) -> PendingConnect | None:
-        """Remove and return the attempt (single use): a second callback finds nothing."""
+    async def take_pending(self, state_hash: str, therapist_id: UUID) -> PendingConnect | None:
+        """Remove and return the attempt (single use) when `therapist_id` started it: a second
+        completion finds nothing, and another therapist's finds nothing and uses nothing up."""
         ...
 
     async def link(self, session_id: UUID) -> EventLink | None: ...
@@ -416,3 +435,22 @@ class PortalRepository(Protocol):
         """Insert (kind, key) records as queued, skipping existing ones; returns those inserted."""
         ...
 
+
+
+# --- account recovery (domain/recovery.py, domain/services/recovery.py) -----------------------
+
+
+class PasswordResetRepository(Protocol):
+    """Password resets inside a unit of work."""
+
+    async def add(self, reset: PasswordReset) -> None: ...
+
+    async def get(self, reset_id: UUID, *, for_update: bool = False) -> PasswordReset | None: ...
+
+    async def use_all(self, kind: str, subject_id: UUID, at: datetime) -> None:
+        """Every open reset of the account is used up (a newer one included)."""
+        ...
+
+    async def facts(self, reset_id: UUID) -> ResetFacts | None:
+        """The reset with its account's email and name (None when it opens no account)."""
+        ...

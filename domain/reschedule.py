@@ -12,20 +12,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.intervals import Interval
-from domain.wallclock import local_instant, minute_of_day, to_local
+from domain.wallclock import to_local, wall_instant
 
 QUARTER = timedelta(minutes=15)
-_MAX_GAP_QUARTERS = 2 * 24 * 4  # no real gap is longer than a day (Samoa skipped one)
 
 
 def _floor_quarter(wall: datetime) -> datetime:
     midnight = datetime.combine(wall.date(), time())
     return midnight + ((wall - midnight) // QUARTER) * QUARTER
-
-
-def _ceil_quarter(wall: datetime) -> datetime:
-    floor = _floor_quarter(wall)
-    return floor if floor == wall else floor + QUARTER
 
 
 def _round_quarter(wall: datetime) -> datetime:
@@ -38,16 +32,6 @@ def _existing_instant(wall: datetime, zone: ZoneInfo) -> datetime | None:
     """UTC instant of a naive wall-clock time (its fold picks the occurrence); None in a gap."""
     instant = wall.replace(tzinfo=zone).astimezone(UTC)
     return instant if to_local(instant, zone).replace(tzinfo=None) == wall else None
-
-
-def _first_quarter_from(quarter: datetime, zone: ZoneInfo) -> datetime:
-    """First local quarter hour at or after `quarter` that exists (skips a DST gap)."""
-    for _ in range(_MAX_GAP_QUARTERS):
-        instant = local_instant(quarter.date(), minute_of_day(quarter), zone)
-        if instant is not None:
-            return instant
-        quarter += QUARTER
-    raise ValueError(f"no valid local time after {quarter} in {zone.key}")
 
 
 def _nearest_quarter_instant(target: datetime, zone: ZoneInfo) -> datetime:
@@ -89,13 +73,14 @@ def snap_week_drop(target: datetime, zone: ZoneInfo) -> datetime:
     Hence |result - target| <= 7.5 min for every aware target.
 
     A naive target is read as the wall-clock position in `zone` (its fold picks the
-    occurrence). If that position lies in a gap, the snapped quarter is moved to the first
-    valid quarter hour at or after it (NY 2026-03-08 02:15 -> 03:00 EDT).
+    occurrence). If that position lies in a gap, it is snapped on the wall clock and, when
+    the snapped quarter is in the gap too, the one wall-clock rule applies: the first instant
+    after the gap (NY 2026-03-08 02:15 -> 03:00 EDT).
     """
     if target.tzinfo is None:
         instant = _existing_instant(target, zone)
         if instant is None:
-            return _first_quarter_from(_round_quarter(target), zone)
+            return wall_instant(_round_quarter(target), zone)
         target = instant
     _require_aware(target, "target")
     return _nearest_quarter_instant(target.astimezone(UTC), zone)
@@ -104,18 +89,14 @@ def snap_week_drop(target: datetime, zone: ZoneInfo) -> datetime:
 def month_drop(target_day: date, original_start: datetime, zone: ZoneInfo) -> datetime:
     """The aware UTC start for a drop on `target_day` in month view: same local start time.
 
-    The full local time (seconds included) is kept. If it does not exist on that day
-    (spring-forward gap), the first valid quarter hour after it is used (02:30 -> 03:00);
-    if it is ambiguous (fall-back), the first occurrence, whatever fold the original had.
+    The full local time (seconds included) is kept. By the one wall-clock rule
+    (`wallclock.wall_instant`): if it does not exist on that day (spring-forward gap), the
+    first instant after the gap (02:30 -> 03:00 EDT); if it is ambiguous (fall-back), the
+    first occurrence, whatever fold the original had.
     """
     _require_aware(original_start, "original_start")
-    wall = datetime.combine(target_day, to_local(original_start, zone).time()).replace(
-        fold=0
-    )
-    instant = _existing_instant(wall, zone)
-    if instant is not None:
-        return instant
-    return _first_quarter_from(_ceil_quarter(wall), zone)
+    wall = datetime.combine(target_day, to_local(original_start, zone).time())
+    return wall_instant(wall, zone)
 
 
 @dataclass(frozen=True)

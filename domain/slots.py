@@ -67,7 +67,11 @@ class BookingRules:
         self.grid_minutes = grid_minutes
         self.now = _utc(now)
         self.today = local_date(self.now, zone)
-        self.earliest_today = self.now + timedelta(minutes=min_notice_minutes)
+        # Notice: every start at least `min_notice_minutes` ahead of now (whatever its date:
+        # at 23:36 local, 00:00 tomorrow is 24 minutes ahead and not bookable); never now.
+        self.earliest = self.now + timedelta(minutes=min_notice_minutes)
+        if min_notice_minutes == 0:
+            self.earliest += timedelta(microseconds=1)
         self.last_day = None if horizon_days is None else self.today + timedelta(days=horizon_days)
         self._busy_starts, self._busy_ends = _merge(busy)
         self._days: dict[date, tuple[tuple[datetime, ...], frozenset[datetime]]] = {}
@@ -95,8 +99,9 @@ class BookingRules:
         return found
 
     def _check(self, start: datetime, day: date) -> bool:
-        """`start` (UTC) falls on local date `day`; rules 4, 5, 1+2, 3 cheapest first."""
-        if start <= self.now or (day == self.today and start < self.earliest_today):
+        """`start` (UTC) falls on local date `day`; notice, horizon, window+grid, busy: cheapest
+        first."""
+        if start < self.earliest:
             return False
         if self.last_day is not None and day > self.last_day:
             return False
@@ -150,28 +155,38 @@ class BookingRules:
     def _candidates_across_transition(
         self, day: date, slots: Sequence[tuple[int, int]]
     ) -> list[datetime]:
-        """Slow path for a DST day: gap times are skipped, ambiguous ones mean fold=0."""
-        found = []
+        """Slow path for a DST day, by the one wall-clock rule (`wallclock.wall_instant`):
+        window edges and grid times in a gap mean the first instant after it (a 02:30-05:00
+        window on New York's spring-forward day opens at 03:00 EDT, and the grid times 02:30
+        and 02:45 both offer 03:00); ambiguous ones mean their first occurrence."""
+        found = set()
         for s, e in slots:
             opens = local_instant_or_later(day, s, self.zone)
             closes = local_instant_or_later(day, e, self.zone)
             for m in range(s, e, self.grid_minutes):
-                start = local_instant(day, m, self.zone)
-                if start is not None and opens <= start and start + self.length <= closes:
-                    found.append(start)
-        return sorted(set(found))
+                start = local_instant_or_later(day, m, self.zone)
+                if (
+                    opens <= start
+                    and start + self.length <= closes
+                    and local_date(start, self.zone) == day  # a whole skipped day offers nothing
+                ):
+                    found.add(start)
+        return sorted(found)
 
 
 def _merge(busy: Iterable[Interval]) -> tuple[list[datetime], list[datetime]]:
     """Sorted, merged (touching included) busy starts and ends, in UTC.
 
-    Merging keeps the Interval.overlaps answer for every non-empty session, including
-    its quirk that an empty busy interval strictly inside a session overlaps it.
+    Empty busy intervals block nothing and are dropped (a time off whose both ends fall in one
+    DST gap after a zone change is such an interval: it must not hide the sessions around its
+    point). For every other busy interval, merging keeps the Interval.overlaps answer.
     """
     starts: list[datetime] = []
     ends: list[datetime] = []
     for iv in sorted(busy, key=lambda iv: iv.start):
         s, e = iv.start.astimezone(UTC), iv.end.astimezone(UTC)
+        if e <= s:
+            continue
         if ends and s <= ends[-1]:
             ends[-1] = max(ends[-1], e)
         else:

@@ -6,7 +6,7 @@ converts to a non-empty interval. Messages are fixed strings: they never echo us
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from domain.errors import ErrorCode
@@ -36,12 +36,40 @@ def time_off_interval(
 
     All day: local midnight of start_date to local midnight after end_date (23 or 25 hours
     on DST days). Otherwise one block from start_date/start_minute to end_date/end_minute.
-    Times in a spring-forward gap move later; ambiguous times mean their first occurrence.
+    The one wall-clock rule (`wallclock.wall_instant`): a time in a spring-forward gap means
+    the first instant after the gap (New York 02:30-03:40 on 2027-03-14 blocks 03:00-03:40
+    EDT); an ambiguous time means its first occurrence.
     """
+    start, end = _bounds(start_date, end_date, all_day, start_minute, end_minute, zone)
+    return Interval(start, end)
+
+
+def rezoned_interval(
+    *,
+    start_date: date,
+    end_date: date,
+    all_day: bool,
+    start_minute: int | None,
+    end_minute: int | None,
+    zone: ZoneInfo,
+) -> Interval:
+    """A stored entry's instants in another zone (after the therapist's zone changed): the
+    same rule as `time_off_interval`, but never refused. The entry was valid where it was
+    entered; here both ends may fall in one gap (or, for entries stored before the rule was
+    one, end before start on the wall clock): the block is then empty at the gap's end, keeps
+    its local dates and times, and blocks nothing (empty busy intervals are ignored)."""
+    start, end = _bounds(start_date, end_date, all_day, start_minute, end_minute, zone)
+    return Interval(start, max(start, end))
+
+
+def _bounds(
+    start_date: date, end_date: date, all_day: bool, start_minute: int | None,
+    end_minute: int | None, zone: ZoneInfo,
+) -> tuple[datetime, datetime]:
     if end_date < start_date:
         raise ValueError("time off ends before it starts")
     if all_day:
-        return Interval(
+        return (
             local_instant_or_later(start_date, 0, zone),
             local_instant_or_later(end_date + timedelta(days=1), 0, zone),
         )
@@ -49,7 +77,7 @@ def time_off_interval(
         raise ValueError("part-day time off needs a start and an end time")
     if not (0 <= start_minute <= MINUTES_PER_DAY and 0 <= end_minute <= MINUTES_PER_DAY):
         raise ValueError("minute of day out of range")
-    return Interval(
+    return (
         local_instant_or_later(start_date, start_minute, zone),
         local_instant_or_later(end_date, end_minute, zone),
     )

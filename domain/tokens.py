@@ -16,6 +16,11 @@ def new_token(kind: str = THERAPIST) -> tuple[str, str]:
     return plain, hash_token(plain)
 
 
+def kind_of(plain: str) -> str | None:
+    """Which kind of token this claims to be, by its prefix (a lookup still decides if it is live)."""
+    return next((kind for kind, prefix in _PREFIX.items() if plain.startswith(prefix)), None)
+
+
 def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 

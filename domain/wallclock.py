@@ -1,12 +1,18 @@
 """Wall-clock time in a therapist's IANA zone turned into UTC instants and back.
 
 Rules are stated in local time (9:00 stays 9:00 across DST); every stored instant is UTC.
-The two DST edge cases are decided here once, so every rule agrees:
+The two DST edge cases are decided here once, and every rule that turns a wall time into an
+instant (availability windows and their grid, time off, series occurrences, calendar drops)
+goes through `wall_instant`, so they all agree:
 
-* a local time in the spring-forward gap does not exist: `local_instant` returns None, and
-  `local_instant_or_later` returns the instant the clock shows just after the gap
-  (02:30 on a New York spring-forward day becomes 03:30 EDT);
-* a local time in the fall-back overlap is ambiguous: the first occurrence (fold=0) is meant.
+* a wall time in a spring-forward gap does not exist; it means the first instant after the
+  gap, i.e. the moment of the change (New York 2027-03-14 02:30 -> 03:00 EDT; Lord Howe's
+  30-minute gap 02:10 -> 02:30 +11:00). `local_instant` returns None for it (it is not a
+  time the clock ever shows);
+* a wall time in a fall-back overlap is ambiguous: its first occurrence (fold=0) is meant.
+
+The rule is monotone: a later wall time never resolves to an earlier instant, so a range that
+is ordered on the wall clock stays ordered (possibly empty, when both ends are in one gap).
 """
 
 from __future__ import annotations
@@ -46,10 +52,39 @@ def local_instant(day: date, minute_of_day: int, zone: ZoneInfo) -> datetime | N
     return instant if exists else None
 
 
+def wall_instant(local: datetime, zone: ZoneInfo) -> datetime:
+    """UTC instant a naive wall-clock time means: itself when it exists (the first occurrence
+    when it is ambiguous), else the first instant after its spring-forward gap."""
+    local = local.replace(tzinfo=None, fold=0)
+    instant, exists = _resolve(local, zone)
+    if exists:
+        return instant
+    return _gap_end(local, zone)
+
+
 def local_instant_or_later(day: date, minute_of_day: int, zone: ZoneInfo) -> datetime:
-    """UTC instant of a wall-clock time; a time in a gap moves forward by the gap's length."""
-    instant, _ = _resolve(naive_local(day, minute_of_day), zone)
-    return instant
+    """UTC instant of a wall-clock time on `day` (`wall_instant`; 1440 = next midnight)."""
+    return wall_instant(naive_local(day, minute_of_day), zone)
+
+
+def _gap_end(local: datetime, zone: ZoneInfo) -> datetime:
+    """The moment the clock jumped over the non-existent `local`: the first instant after
+    the gap. Read with the offset before the change, `local` lies after that moment; read
+    with the offset after it, before: the change is the one offset switch in between, found
+    by bisection to the second (tzdata changes fall on whole seconds)."""
+    later = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    earlier = local.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if earlier >= later:  # not a gap after all (cannot happen for a non-existent time)
+        return later
+    after_offset = later.astimezone(zone).utcoffset()
+    lo, hi = 0, int((later - earlier).total_seconds())  # offset at lo: before; at hi: after
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if (earlier + timedelta(seconds=mid)).astimezone(zone).utcoffset() == after_offset:
+            hi = mid
+        else:
+            lo = mid
+    return earlier + timedelta(seconds=hi)
 
 
 def to_local(instant: datetime, zone: ZoneInfo) -> datetime:

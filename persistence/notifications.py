@@ -171,7 +171,7 @@ class SqlNotificationReads:
 
 
 def _invite(row: PortalInviteRow) -> PortalInvite:
-    return PortalInvite(row.id, row.client_id, row.created_at, row.expires_at, row.used_at)
+    return PortalInvite(row.id, row.client_id, row.created_at, row.expires_at, row.used_at, row.sent_to)
 
 
 def _account(row: PortalAccountRow) -> PortalAccount:
@@ -214,7 +214,8 @@ class SqlPortal:
 
     async def add_invite(self, invite: PortalInvite) -> None:
         self.session.add(PortalInviteRow(id=invite.id, client_id=invite.client_id,
-                                         created_at=invite.created_at, expires_at=invite.expires_at))
+                                         created_at=invite.created_at, expires_at=invite.expires_at,
+                                         sent_to=invite.sent_to))
         await self.session.flush()
 
     async def invite(self, invite_id: UUID, *, for_update: bool = False) -> PortalInvite | None:

@@ -118,10 +118,10 @@ class SqlOutlook:
         ))
         await self.session.flush()
 
-    async def take_pending(self, state_hash: str) -> PendingConnect | None:
+    async def take_pending(self, state_hash: str, therapist_id: UUID) -> PendingConnect | None:
         table = OutlookConnectStateRow.__table__
         row = (await self.session.execute(
-            delete(table).where(table.c.state_hash == state_hash)
+            delete(table).where(table.c.state_hash == state_hash, table.c.therapist_id == therapist_id)
             .returning(table.c.therapist_id, table.c.verifier, table.c.expires_at)
         )).first()
         if row is None:

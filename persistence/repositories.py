@@ -144,6 +144,26 @@ class SqlTokens:
         )
         return result.scalar_one_or_none()
 
+    async def revoke_all(
+        self, subject_id: UUID, kind: str, at: datetime, *, keep: str | None = None
+    ) -> list[str]:
+        stmt = (
+            update(AuthTokenRow)
+            .where(AuthTokenRow.subject_id == subject_id, AuthTokenRow.kind == kind,
+                   AuthTokenRow.revoked_at.is_(None), AuthTokenRow.expires_at > at)
+            .values(revoked_at=at)
+            .returning(AuthTokenRow.token_hash)
+        )
+        if keep is not None:
+            stmt = stmt.where(AuthTokenRow.token_hash != keep)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def subject_of(self, token_hash: str, kind: str, now: datetime) -> UUID | None:
+        row = await self.session.get(AuthTokenRow, token_hash)
+        if row is None or row.kind != kind or row.revoked_at is not None or row.expires_at <= now:
+            return None
+        return row.subject_id
+
 
 class SqlAvailability:
     def __init__(self, session: AsyncSession) -> None:
@@ -299,6 +319,15 @@ class SqlSessions:
             stmt = stmt.where(SessionRow.id != exclude)
         return [session_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
 
+    async def overlapping_any(self, therapist_ids: set[UUID], interval: Interval) -> list[Session]:
+        stmt = select(SessionRow).where(
+            SessionRow.therapist_id.in_(list(therapist_ids)),
+            SessionRow.status == SessionStatus.SCHEDULED.value,
+            SessionRow.start_at < interval.end,
+            SessionRow.end_at > interval.start,
+        )
+        return [session_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+
     async def write_note(self, session_id: UUID, text: str, at: datetime) -> None:
         row = await self.session.get(SessionNoteRow, session_id)
         if row is None:
@@ -408,12 +437,13 @@ class SqlBookingRequests:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def session_for(self, key_hash: str) -> UUID | None:
+    async def session_for(self, key_hash: str) -> tuple[UUID, str | None] | None:
         row = await self.session.get(BookingRequestRow, key_hash)
-        return row.session_id if row else None
+        return (row.session_id, row.details_hash) if row else None
 
-    async def add(self, key_hash: str, session_id: UUID, at: datetime) -> None:
-        self.session.add(BookingRequestRow(key_hash=key_hash, session_id=session_id, created_at=at))
+    async def add(self, key_hash: str, session_id: UUID, at: datetime, details_hash: str) -> None:
+        self.session.add(BookingRequestRow(key_hash=key_hash, session_id=session_id, created_at=at,
+                                           details_hash=details_hash))
 
 
 class SqlSeries:

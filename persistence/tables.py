@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy import Uuid as sa_Uuid
 from sqlmodel import Field, SQLModel
 
 from persistence.types import UTCDateTime
@@ -205,6 +206,8 @@ class BookingRequestRow(SQLModel, table=True):
         sa_column=Column(ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False)
     )
     created_at: datetime = Field(sa_column=_instant())
+    # SHA-256 of the booking's details: a replay with other details is IDEMPOTENCY_KEY_REUSED
+    details_hash: str | None = Field(default=None, sa_column=Column(String(64)))
 
 
 class SessionNoteRow(SQLModel, table=True):
@@ -331,6 +334,23 @@ class PortalInviteRow(SQLModel, table=True):
     client_id: uuid.UUID = Field(
         sa_column=Column(ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True)
     )
+    created_at: datetime = Field(sa_column=_instant())
+    expires_at: datetime = Field(sa_column=_instant())
+    used_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # SHA-256 of the email address it was sent to: once the client's email changes, it is void
+    sent_to: str | None = Field(default=None, sa_column=Column(String(64)))
+
+
+class PasswordResetRow(SQLModel, table=True):
+    """A password-reset link (therapist or portal client); its link carries the ID signed with
+    COUCHTIME_SIGNING_KEY. Single use, 1 hour. `subject_id` is NULL when no account had the
+    requested email (the request does the same work either way)."""
+
+    __tablename__ = "password_resets"
+
+    id: uuid.UUID = Field(primary_key=True)
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    subject_id: uuid.UUID | None = Field(default=None, sa_column=Column(sa_Uuid(), index=True))
     created_at: datetime = Field(sa_column=_instant())
     expires_at: datetime = Field(sa_column=_instant())
     used_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))

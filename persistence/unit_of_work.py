@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Self
 
 from domain.events import DomainEvent
-from domain.jobs import jobs_for
+from domain.jobs import jobs_for_all
 from domain.ports import EventPublisher, JobRelay
 from persistence.database import Database
 from persistence.outlook import SqlOutlook
@@ -68,9 +68,8 @@ class SqlUnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
-        for event in self._events:  # side effects become outbox rows in this transaction
-            for job, payload in jobs_for(event):
-                self.enqueue(job, payload)
+        for job, payload in jobs_for_all(self._events):  # outbox rows, in this transaction
+            self.enqueue(job, payload)
         await self.session.commit()
         self._committed = True
         jobs, self._jobs = self._jobs, []

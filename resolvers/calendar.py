@@ -29,7 +29,7 @@ class Prefetched:
     facts: SessionFacts
     client: Client
     event_type: EventType
-    overlapping: list[UUID]
+    overlapping: list[UUID] | None  # None: not known from this read (ask the loader)
     lookup: Mapping[UUID, Session]  # every session read, for `conflictsWith`
     siblings: Mapping[UUID, Prefetched]
 
@@ -64,10 +64,16 @@ async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
     overlaps = conflicting_ids(timed)
     window = Interval(start, end)
     known: dict[UUID, Prefetched] = {}
-    for row in rows:  # exact for sessions in range: whatever overlaps them is within the margin
+    for row in rows:
+        # Overlaps are exact only for sessions in range (whatever overlaps them lies within the
+        # margin). A neighbour read through the margin may overlap sessions beyond it, so its
+        # conflicts are left to the loader: `conflictsWith` must not depend on how a session
+        # was reached (issue 18).
+        exact = row.session.interval.overlaps(window)
         known[row.session.id] = Prefetched(
             row.facts, row.client, row.event_type,
-            sorted(overlaps[row.session.id], key=lambda i: (by_id[i].start, str(i))), by_id, known,
+            sorted(overlaps[row.session.id], key=lambda i: (by_id[i].start, str(i))) if exact else None,
+            by_id, known,
         )
     in_range = [s for s in by_id.values() if s.interval.overlaps(window)]
     pairs = [

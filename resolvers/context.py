@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from domain import tokens
@@ -16,8 +16,8 @@ from domain.services.booking import BookingLimits
 from domain.services.notifications import NotificationSetup
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
+from persistence import auth as auth_queries
 from persistence import notifications as portal_queries
-from persistence import queries
 from persistence.database import Database
 from resolvers.errors import unauthenticated
 from resolvers.loaders import Loaders
@@ -75,6 +75,9 @@ class Context:
         self._viewer_loaded = False
         self._viewer_pending: asyncio.Future | None = None
         self.connection_params: dict | None = None  # set by the websocket connection_init
+        # when the token stops working: its expiry, or now once it was revoked (websockets)
+        self.token_expires_at: datetime | None = None
+        self.token_revoked = False
 
     @property
     def loaders(self) -> Loaders:
@@ -96,6 +99,24 @@ class Context:
         self.token = bearer_token(raw) if isinstance(raw, str) else None
         self._viewer, self._viewer_loaded, self._viewer_pending = None, False, None
 
+    async def reauthenticate(self) -> bool:
+        """A websocket's context lives as long as the connection: before each operation on it,
+        look the token up again (the same single statement HTTP uses), so that a token revoked
+        or expired since connection_init opens nothing. False when it is no longer live."""
+        self._viewer, self._viewer_loaded, self._viewer_pending = None, False, None
+        self.memo.pop("portal_client", None)
+        viewer = await self.viewer()
+        if viewer is None:
+            self.token_revoked = True
+        return viewer is not None
+
+    def token_live(self) -> bool:
+        """No database: not revoked (as far as this process heard) and not expired. Live
+        subscriptions check it before each delivery."""
+        if self.token_revoked:
+            return False
+        return self.token_expires_at is None or self.services.clock.now() < self.token_expires_at
+
     async def viewer(self) -> Therapist | None:
         """The signed-in therapist, looked up once per request (sibling fields share it)."""
         if self._viewer_loaded:
@@ -111,10 +132,14 @@ class Context:
     async def _look_up_viewer(self) -> Therapist | None:
         if not self.token:
             return None
-        return await queries.therapist_by_token(
+        found = await auth_queries.therapist_by_live_token(
             self.services.db, tokens.hash_token(self.token), tokens.THERAPIST,
             self.services.clock.now(),
         )
+        if found is None:
+            return None
+        therapist, self.token_expires_at = found
+        return therapist
 
     async def therapist(self) -> Therapist:
         viewer = await self.viewer()

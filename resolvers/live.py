@@ -1,7 +1,8 @@
 """Live subscriptions: filter the bus's messages for one subscriber, fresh loaders per event.
 
 A therapist's streams carry only that therapist's events and end when the token they were
-opened with signs out. Public streams (a booking page) carry no PHI: days, never people.
+opened with signs out or expires (couchtime.socket_auth closes the socket too). Public
+streams (a booking page) carry no PHI: days, never people.
 """
 
 from __future__ import annotations
@@ -20,10 +21,8 @@ from resolvers.context import Context
 from resolvers.errors import ApiError
 from resolvers.loaders import Loaders
 
-AVAILABILITY_EVENTS = {
+AVAILABILITY_EVENTS = {  # bookings and intake actions arrive as their SessionChanged
     "SessionChanged",
-    "BookingReceived",
-    "IntakeResolved",
     "TimeOffChanged",
     "AvailabilityChanged",
     "EventTypeChanged",
@@ -70,6 +69,8 @@ async def therapist_messages(ctx: Context, types: set[str]) -> AsyncIterator[dic
                 if message.get("token_hash") == token_hash:
                     return  # signed out: the subscriptions this token opened stop
                 continue
+            if not ctx.token_live():
+                return  # expired (or revoked): nothing more is delivered; the socket closes
             fresh_loaders(ctx)
             yield message
             forget_loaders(ctx)
@@ -114,6 +115,8 @@ async def booking_page_messages(
             message = await _next(subscriber)
             if message["type"] == "EventTypeChanged" and message.get("event_type_id") != str(raw_type):
                 continue
+            if message["type"] == "SessionChanged" and message.get("before") == message.get("after"):
+                continue  # its client changed (an intake action), not its time: no slot did
             yield _days(message, zone), therapist.username
     finally:
         subscriber.close()
@@ -123,12 +126,8 @@ def _days(message: dict, zone: ZoneInfo) -> list[str] | None:
     spans = []
     if message["type"] == "SessionChanged":
         spans = [message.get("before"), message.get("after")]
-    elif message["type"] in ("BookingReceived", "TimeOffChanged"):
+    elif message["type"] == "TimeOffChanged":
         spans = [[message["start"], message["end"]]]
-    elif message["type"] == "IntakeResolved":
-        spans = list(message.get("freed") or [])
-        if not spans:
-            return []  # accepted or merged: no slot changed
     else:
         return None  # hours, event type or profile: any day may have changed
     days: set[date] = set()

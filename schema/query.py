@@ -68,7 +68,9 @@ class Query:
     @strawberry.field(
         description="Public: bookable start times of an event type in [from, to) (at most 62 "
         "days), shown on the wall clock of `timeZone` (the client's IANA zone). The zone changes "
-        "only how times are shown, never which are free. Errors: BAD_USER_INPUT, NOT_FOUND."
+        "only how times are shown, never which are free. Every start is at least 30 minutes "
+        "ahead of now, whatever its date. Hours that open inside a spring-forward gap open when "
+        "the gap ends (02:30 on that day means 03:00). Errors: BAD_USER_INPUT, NOT_FOUND."
     )
     async def available_slots(
         self, info: strawberry.Info,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
 from schema.mutations.outlook import OutlookMutations
 from schema.mutations.portal import PortalMutations
+from schema.mutations.recovery import RecoveryMutations
 from schema.mutations.reminders import ReminderMutations
 from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
@@ -33,7 +35,8 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
 @strawberry.type(
-    description="Everything you can change. signUp, signIn, signOut and bookSession need no sign-in; "
+    description="Everything you can change. signUp, signIn, signOut, bookSession, "
+    "requestPasswordReset and resetPassword need no sign-in; "
     "the rest answer UNAUTHENTICATED without a token. A rule that says no comes back in the "
     "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
@@ -42,6 +45,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations,
     PortalMutations, ReminderMutations,
+    RecoveryMutations,
 ):
     pass
 
@@ -99,9 +103,11 @@ class CouchtimeSchema(strawberry.Schema):
         mask_unexpected(errors)
 
 
-def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
+def build_schema(limits: SchemaLimits | None = None, extensions: Sequence[type] = ()) -> strawberry.Schema:
+    """`extensions`: Strawberry extension classes (tracing, when it is on)."""
     return CouchtimeSchema(
         query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits(),
+        extensions=list(extensions),
         execution_context_class=LeanExecutionContext,  # no per-subscription memo (lean_execution)
     )
 

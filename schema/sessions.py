@@ -144,7 +144,7 @@ class Session(Node):
     def conflict(self, info: strawberry.Info) -> bool:
         if self.domain.cancelled:
             return False
-        if self.known is not None:
+        if self.known is not None and self.known.overlapping is not None:
             return bool(self.known.overlapping)
 
         async def later() -> bool:
@@ -157,13 +157,14 @@ class Session(Node):
         if self.domain.cancelled:
             return []
         known = self.known
-        if known is not None:
+        if known is not None and known.overlapping is not None:
             return [Session.from_domain(known.lookup[i], known.siblings.get(i)) for i in known.overlapping]
 
         async def later() -> list[Session]:
             ids = await info.context.loaders.overlapping_by_session.load(self.domain.id)
             found = await info.context.loaders.session_by_id.load_many(ids)
-            return [Session.from_domain(s) for s in found if s is not None]
+            ordered = sorted((s for s in found if s is not None), key=lambda s: (s.start, str(s.id)))
+            return [Session.from_domain(s) for s in ordered]
 
         return later()
 

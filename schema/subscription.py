@@ -58,6 +58,11 @@ class CalendarChange:
 class ConflictsUpdate:
     appeared: list[ConflictPair] = strawberry.field(description="New overlapping pairs.")
     cleared: list[ConflictPair] = strawberry.field(description="Pairs that no longer overlap.")
+    deleted_session_ids: list[strawberry.ID] = strawberry.field(
+        description="Sessions this change deleted (a rejected intake, an ended series) that were in "
+        "conflict with a session in the range: every pair holding one of them has cleared (such "
+        "pairs cannot be listed in `cleared`, one side no longer exists)."
+    )
 
 
 @strawberry.enum(description="What happened in the New bookings queue.")
@@ -110,9 +115,11 @@ async def _session(info: strawberry.Info, raw: str) -> Session | None:
 class Subscription:
     @strawberry.subscription(
         description="Every session created, updated, moved, cancelled, uncancelled or deleted in "
-        "[from, to) — by a mutation, a booking, an intake action or series extension — whichever "
-        "process made it. Signed-in therapists only; ends when the token signs out. After a "
-        "reconnect, refetch `sessions(from, to)`."
+        "[from, to) — by a mutation, a public booking (CREATED), an intake action (accept or "
+        "merge: UPDATED, its client changed; reject: DELETED), a series start, stop or extension, "
+        "or a client's cancel in the portal — whichever process made it. A time-zone change moves "
+        "no session and sends nothing here. Signed-in therapists only; ends when the token signs "
+        "out. After a reconnect, refetch `sessions(from, to)`."
     )
     async def calendar_changed(
         self, info: strawberry.Info, from_: FROM, to: TO
@@ -133,7 +140,8 @@ class Subscription:
             )
 
     @strawberry.subscription(
-        description="Conflicts that appeared or cleared with at least one session in [from, to). "
+        description="Conflicts that appeared or cleared with at least one session in [from, to), "
+        "from every change `calendarChanged` reports (deleted sessions: `deletedSessionIds`). "
         "After a reconnect, refetch `conflicts(from, to)`."
     )
     async def conflicts_changed(
@@ -142,9 +150,10 @@ class Subscription:
         calendar.check_range(from_, to)
         async for message in live.therapist_messages(info.context, {"ConflictsChanged"}):
             appeared = await _pairs(info, message["appeared"], from_, to)
-            cleared = await _pairs(info, message["cleared"], from_, to)
-            if appeared or cleared:
-                yield ConflictsUpdate(appeared=appeared, cleared=cleared)
+            gone: list[strawberry.ID] = []
+            cleared = await _pairs(info, message["cleared"], from_, to, gone)
+            if appeared or cleared or gone:
+                yield ConflictsUpdate(appeared=appeared, cleared=cleared, deleted_session_ids=gone)
 
     @strawberry.subscription(
         description="New bookings for the New bookings queue, and intake actions (accepted, "
@@ -179,12 +188,22 @@ class Subscription:
             yield AvailabilityChange(username=page_username, event_type_id=event_type_id, days=days)
 
 
-async def _pairs(info: strawberry.Info, pairs: list, start: datetime, end: datetime) -> list[ConflictPair]:
+async def _pairs(
+    info: strawberry.Info, pairs: list, start: datetime, end: datetime,
+    gone: list[strawberry.ID] | None = None,
+) -> list[ConflictPair]:
+    """The pairs with a session in range; a pair whose other side was deleted adds that side's
+    ID to `gone` (when given) instead."""
     found = []
     for first_id, second_id in pairs:
         first, second = await _session(info, first_id), await _session(info, second_id)
-        if first is None or second is None:
+        present = [s for s in (first, second) if s is not None]
+        if not any(s.start < end and s.end > start for s in present):
             continue
-        if any(s.start < end and s.end > start for s in (first, second)):
+        if first is not None and second is not None:
             found.append(ConflictPair(first=first, second=second))
+        elif gone is not None:
+            missing = _gid("Session", second_id if second is None else first_id)
+            if missing not in gone:
+                gone.append(missing)
     return found

@@ -124,13 +124,16 @@ class JobBroker:
     def in_process(cls, host: ActorHost) -> JobBroker:
         return cls(StubBroker(), host)
 
-    def send(self, job: str, payload: Mapping[str, object], *, job_id: uuid.UUID | str | None = None) -> None:
+    def send(self, job: str, payload: Mapping[str, object], *, job_id: uuid.UUID | str | None = None,
+             trace: Mapping[str, str] | None = None) -> None:
         """Enqueue one job (blocking: call it off the event loop for a network broker).
-        An outbox job's Dramatiq message id is its outbox id, so logs line up."""
+        An outbox job's Dramatiq message id is its outbox id, so logs line up. `trace` (W3C
+        trace-context headers) goes in the message options, never in the actor's arguments."""
         actor = self.actors.get(job)
         if actor is None:
             raise UnknownJob(job)
-        message = actor.message_with_options(kwargs=dict(payload))
+        options = {"trace": dict(trace)} if trace else {}
+        message = actor.message_with_options(kwargs=dict(payload), **options)
         if job_id is not None:
             message = message.copy(message_id=str(job_id))
         self.broker.enqueue(message)

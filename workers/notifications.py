@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain import notifications as n
+from domain import recovery
 from domain.reminders import ReminderKind
 from domain.services import notifications as service
+from domain.services import recovery as recovery_service
 from workers.jobs import BadJob, Job, WorkerDeps, uuid_arg
 
 
@@ -36,6 +38,12 @@ async def cancelled_by_client(deps: WorkerDeps, session_id: str) -> bool:
 async def portal_invite(deps: WorkerDeps, invite_id: str) -> bool:
     return await service.send_portal_invite(
         deps.notifications, deps.clock, UUID(uuid_arg("invite_id", invite_id)))
+
+
+async def password_reset(deps: WorkerDeps, reset_id: str) -> bool:
+    """The reset link, once, while it still works (a request for an unknown email sends none)."""
+    return await recovery_service.send_reset_email(
+        deps.uow(), deps.notifications, deps.clock, UUID(uuid_arg("reset_id", reset_id)))
 
 
 async def reminder(deps: WorkerDeps, session_id: str, kind: str, start: str) -> bool:
@@ -62,6 +70,8 @@ JOBS = (
     Job(n.CANCELLED_BY_THERAPIST_JOB, cancelled_by_therapist, **EMAIL_RETRY),
     Job(n.CANCELLED_BY_CLIENT_JOB, cancelled_by_client, **EMAIL_RETRY),
     Job(n.PORTAL_INVITE_JOB, portal_invite, **EMAIL_RETRY),
+    Job(recovery.PASSWORD_RESET_JOB, password_reset, max_retries=3, min_backoff=timedelta(seconds=5),
+        max_backoff=timedelta(minutes=5)),  # the link lives 1 hour: no point retrying longer
     Job(n.REMINDER_JOB, reminder, max_retries=3, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=2)),
     Job(n.REMINDERS_DUE_JOB, enqueue_due, periodic=True, time_limit=timedelta(minutes=5)),

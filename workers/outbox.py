@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -40,7 +40,8 @@ class OutboxRelay:
     a release that has the actor sends them; meanwhile the loop warns every 10 minutes."""
 
     def __init__(self, db: Database, broker: JobBroker, *, grace: timedelta = timedelta(seconds=5),
-                 batch: int = 200, consuming: Callable[[], bool] | None = None) -> None:
+                 batch: int = 200, consuming: Callable[[], bool] | None = None,
+                 trace_context: Callable[[], Mapping[str, str]] | None = None) -> None:
         self.db = db
         self.broker = broker
         self.grace = grace
@@ -49,6 +50,8 @@ class OutboxRelay:
         # leaves the rows to the relay loop of the next start instead of a queue in memory)
         self.consuming = consuming or (lambda: True)
         self._known = sorted(broker.jobs)
+        # tracing on: the current trace (`traceparent`) rides in each message's options
+        self.trace_context = trace_context
         self._warned_at: datetime | None = None
 
     async def committed(self, job_ids: Sequence[UUID]) -> None:
@@ -103,6 +106,7 @@ class OutboxRelay:
     def _send(self, rows) -> list[UUID]:
         """Blocking broker calls, in a thread. A broker error propagates: nothing is marked."""
         poisoned: list[UUID] = []
+        trace = self.trace_context() if self.trace_context is not None else None
         for job_id, job, payload in rows:
             try:
                 kwargs = json.loads(payload)
@@ -113,7 +117,7 @@ class OutboxRelay:
                           extra={"job": job, "job_id": str(job_id)})
                 poisoned.append(job_id)
                 continue
-            self.broker.send(job, kwargs, job_id=job_id)
+            self.broker.send(job, kwargs, job_id=job_id, trace=trace)
         return poisoned
 
     async def _warn_about_unknown_jobs(self) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from domain import booking, tokens
 from domain.accounts import is_time_zone, normalize_email, normalize_username
 from domain.clients import contact_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
-from domain.events import BookingReceived
+from domain.events import BookingReceived, SessionChanged
 from domain.model import (
     Client,
     ClientStatus,
@@ -84,10 +84,34 @@ def _key_hash(username: str, key: str) -> str:
     return hashlib.sha256(f"{username}\x1f{key}".encode()).hexdigest()
 
 
-async def _existing(uow: UnitOfWork, key_hash: str, therapist: Therapist) -> Confirmation | None:
-    session_id = await uow.booking_requests.session_for(key_hash)
-    if session_id is None:
+def details_hash(req: BookingRequest) -> str:
+    """What a replay must repeat to get the first booking's confirmation back: every detail of
+    the request (the key alone would hand another booker's start and meeting link to anyone
+    who learned or guessed the key)."""
+    parts = (
+        str(req.event_type_id), req.start.astimezone(UTC).isoformat(), req.visit.value if req.visit else "",
+        req.first_name.strip(), req.last_name.strip(), normalize_email(req.email),
+        (req.phone or "").strip(), req.time_zone,
+    )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _key_reused() -> RuleViolation:
+    return RuleViolation.one(
+        ("idempotencyKey",), ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        "This idempotency key was used for another booking. Use a new key for each booking.",
+    )
+
+
+async def _existing(
+    uow: UnitOfWork, key_hash: str, details: str, therapist: Therapist
+) -> Confirmation | None:
+    found = await uow.booking_requests.session_for(key_hash)
+    if found is None:
         return None
+    session_id, stored_details = found
+    if stored_details != details:  # other details (or a key stored before details were kept)
+        raise _key_reused()
     session = await uow.sessions.get(session_id)
     if session is None:  # the booking was rejected since; the key is spent
         raise RuleViolation.one(
@@ -116,7 +140,8 @@ async def book(
         therapist = await uow.therapists.by_username(username, for_update=True)
         if therapist is None:
             raise RuleViolation.one(("username",), ErrorCode.NOT_FOUND, "No such booking page.")
-        existing = await _existing(uow, key_hash, therapist)
+        details = details_hash(req)
+        existing = await _existing(uow, key_hash, details, therapist)
         if existing is not None:
             return existing
         event_type = await uow.event_types.get(req.event_type_id) if req.event_type_id else None
@@ -152,9 +177,12 @@ async def book(
         )
         await uow.clients.add(client)
         await uow.sessions.add(session)
-        await uow.booking_requests.add(key_hash, session.id, clock.now())
+        await uow.booking_requests.add(key_hash, session.id, clock.now(), details)
         uow.record(
             BookingReceived(therapist.id, session.id, client.id, event_type.id, session.start, session.end)
         )
+        # Live calendars hear of the new session like any other. No ConflictsChanged: a booked
+        # start overlaps no scheduled session (checked above, in this transaction).
+        uow.record(SessionChanged(therapist.id, session.id, "CREATED", None, (session.start, session.end)))
         await uow.commit()
     return Confirmation(session, therapist, event_type, req.time_zone)

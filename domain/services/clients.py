@@ -16,6 +16,7 @@ from domain.errors import ErrorCode, RuleViolation
 from domain.events import ClientChanged, IntakeResolved
 from domain.model import Client, ClientStatus
 from domain.ports import Clock, UnitOfWork
+from domain.services.session_events import record_deleted, record_updated
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ async def accept(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) ->
         client.status = ClientStatus.ACTIVE
         await uow.clients.save(client)
         uow.record(IntakeResolved(therapist_id, client.id, "ACCEPTED"))
+        record_updated(uow, await uow.sessions.of_client(client.id))  # the client shown changed
         await uow.commit()
     return client
 
@@ -121,6 +123,7 @@ async def reject(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) ->
                 freed=tuple((s.start, s.end) for s in removed),
             )
         )
+        await record_deleted(uow, therapist_id, removed)
         await uow.commit()
     return client.id
 
@@ -136,8 +139,10 @@ async def merge(
             raise RuleViolation.one(
                 ("intoClientId",), ErrorCode.NOT_ACTIVE, "Merge into an active client."
             )
+        moved = await uow.sessions.of_client(intake.id)
         await uow.sessions.move_to_client(intake.id, target.id)
         await uow.clients.delete(intake.id)
         uow.record(IntakeResolved(therapist_id, intake.id, "MERGED", into_client_id=target.id))
+        record_updated(uow, moved)  # same times, another client
         await uow.commit()
     return target

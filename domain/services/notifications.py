@@ -16,7 +16,15 @@ from uuid import UUID
 
 from domain import notifications as n
 from domain import reminders
-from domain.ports import Clock, EmailLog, Mailer, NotificationReads, PortalRepository, UnitOfWork
+from domain.ports import (
+    Clock,
+    EmailLog,
+    Mailer,
+    NotificationReads,
+    PasswordResetRepository,
+    PortalRepository,
+    UnitOfWork,
+)
 from domain.reminders import ReminderKind
 
 log = logging.getLogger(__name__)
@@ -30,6 +38,7 @@ class NotificationSetup:
     log: EmailLog | None = None
     reads: NotificationReads | None = None
     portal: Callable[[UnitOfWork], PortalRepository] | None = None
+    resets: Callable[[UnitOfWork], PasswordResetRepository] | None = None  # account recovery
     links: n.Links = field(default_factory=lambda: n.Links("http://localhost:3000"))
     signing_key: bytes = b""
     grace: timedelta = reminders.DEFAULT_GRACE

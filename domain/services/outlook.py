@@ -107,17 +107,24 @@ class ConnectResult(StrEnum):
 
 async def complete_connect(
     uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: OutlookSetup, *,
-    state: str | None, code: str | None, error: str | None,
+    therapist_id: UUID, state: str | None, code: str | None, error: str | None,
 ) -> tuple[ConnectResult, UUID | None]:
-    """The OAuth callback: take the state (once), exchange the code with the PKCE verifier,
-    store the tokens encrypted, and enqueue the backfill of upcoming sessions."""
+    """completeOutlookConnection, called by the web app with the therapist's token after
+    Microsoft sent the browser back: take the state (once) — only if this therapist started it —
+    exchange the code with the PKCE verifier, store the tokens encrypted, and enqueue the
+    backfill of upcoming sessions.
+
+    Binding the completion to the token of the therapist who started is what stops the
+    "send someone your connect link" attack: the victim's browser lands on the app with the
+    code, the app completes under the victim's token (or none), and the attacker's state does
+    not match it. The attacker never sees the code."""
     if not setup.ready:
         return ConnectResult.NOT_CONFIGURED, None
     assert setup.gateway is not None and setup.box is not None
     if not state:
         return ConnectResult.INVALID_STATE, None
     async with uow_factory() as uow:
-        pending = await uow.outlook.take_pending(state_digest(state))
+        pending = await uow.outlook.take_pending(state_digest(state), therapist_id)
         await uow.commit()
     now = clock.now()
     if pending is None or pending.expired(now):

@@ -10,11 +10,12 @@ from domain import accounts, notifications, tokens
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
 from domain.model import Client, Session, SessionStatus
 from domain.notifications import ClientCancelledSession, PortalInviteCreated
-from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, may_cancel
+from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
 from domain.reminders import ReminderSettings, settings_errors
 from domain.services.accounts import SignInLimits
 from domain.services.notifications import NotificationSetup
+from domain.services.recovery import revoke_tokens
 from domain.services.sessions import _record_change
 
 _DUMMY_PASSWORD = "not-a-real-password-0000"
@@ -37,7 +38,9 @@ async def invite(
     uow: UnitOfWork, setup: NotificationSetup, clock: Clock, therapist_id: UUID, client_id: UUID | None
 ) -> Client:
     """A single-use invite link (7 days) is emailed to the client. Inviting again sends a new
-    link (and lets a client who forgot their password set a new one)."""
+    link and voids the earlier ones (a link sent to a wrong address stops working); it also
+    lets a client who forgot their password set a new one. The invite is bound to the address
+    it was sent to: correcting the client's email voids it."""
     async with uow:
         client = await uow.clients.get(client_id, for_update=True) if client_id else None
         if client is None or client.therapist_id != therapist_id:
@@ -47,7 +50,9 @@ async def invite(
         account = await repo.account(client.id, for_update=True) or PortalAccount(client.id)
         account.invited_at = now
         await repo.save_account(account)
-        invite_row = PortalInvite(uuid.uuid4(), client.id, now, now + INVITE_TTL)
+        await repo.use_invites(client.id, now)  # earlier links are void
+        invite_row = PortalInvite(uuid.uuid4(), client.id, now, now + INVITE_TTL,
+                                  sent_to=address_digest(client.email))
         await repo.add_invite(invite_row)
         uow.record(PortalInviteCreated(therapist_id, invite_row.id, client.id))
         await uow.commit()
@@ -77,12 +82,14 @@ async def accept_invite(
         if found is None or not found.usable(now):
             raise _invalid_invite()
         client = await uow.clients.get(found.client_id)
-        if client is None:
+        if client is None or not found.usable_by(now, client.email):
             raise _invalid_invite()
         account = await repo.account(client.id, for_update=True) or PortalAccount(client.id)
         account.password_hash, account.accepted_at = password_hash, now
         await repo.save_account(account)
         await repo.use_invites(client.id, now)
+        # a new password: every token issued before it stops working (sockets close too)
+        await revoke_tokens(uow, client.id, tokens.CLIENT, now, announce_as=client.therapist_id)
         plain = await _issue_token(uow, clock, client.id, token_ttl)
         await uow.commit()
     return client, plain

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from domain import recurrence
 from domain.errors import ErrorCode, RuleViolation
-from domain.events import ConflictsChanged, SessionChanged
+from domain.events import SessionChanged
 from domain.intervals import Interval
 from domain.model import (
     Client,
@@ -31,6 +31,7 @@ from domain.model import (
     Therapist,
 )
 from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.services.session_events import record_deleted, record_many
 from domain.wallclock import local_date, minute_of_day
 
 EXTEND_JOB = "series.extend"
@@ -104,62 +105,55 @@ async def _materialise(
     return created
 
 
-async def _record_created(
-    uow: UnitOfWork, therapist_id: UUID, created: list[Session]
-) -> list[tuple[UUID, UUID]]:
-    """Events for new occurrences and the overlaps they bring (flagged, never refused)."""
-    appeared: list[tuple[UUID, UUID]] = []
+async def _record_created(uow: UnitOfWork, created: list[Session]) -> list[tuple[UUID, UUID]]:
+    """Events for new occurrences (of any therapists) and the overlaps they bring (flagged,
+    never refused): `SessionChanged` CREATED each, one `ConflictsChanged` per therapist.
+    One statement reads every session the new ones could overlap."""
     if not created:
-        return appeared
+        return []
     span = Interval(min(s.start for s in created), max(s.end for s in created))
-    others = await uow.sessions.overlapping(therapist_id, span)
-    new_ids = {s.id for s in created}
-    for session in created:
-        uow.record(SessionChanged(therapist_id, session.id, "CREATED", None, (session.start, session.end)))
-        for other in others:
-            if other.id != session.id and other.interval.overlaps(session.interval):
-                if other.id in new_ids and str(other.id) < str(session.id):
-                    continue  # a pair of two new occurrences is counted once
-                first, second = sorted((session, other), key=lambda s: (s.start, str(s.id)))
-                appeared.append((first.id, second.id))
-    if appeared:
-        uow.record(ConflictsChanged(therapist_id, tuple(sorted(set(appeared))), ()))
-    return sorted(set(appeared))
+    around = await uow.sessions.overlapping_any({s.therapist_id for s in created}, span)
+    return record_many(uow, created, around, appeared=True)
 
 
 async def begin(
     uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist: Therapist, session: Session,
     repeats: Repeats, policy: SeriesPolicy,
 ) -> tuple[Series, list[tuple[UUID, UUID]]]:
-    """Start a series at `session` (its local day and time), inside the caller's transaction."""
+    """Start a series at `session` (its local day and time), inside the caller's transaction.
+
+    The cadence counts from the session's date, but a series never creates sessions dated
+    before the therapist's today: history is what happened (a past session made recurring, or
+    a new cadence started on a past session, gets occurrences from today on only)."""
     zone = ZoneInfo(therapist.time_zone)
     local = session.start.astimezone(zone)
     now = clock.now()
+    yesterday = local_date(now, zone) - timedelta(days=1)
     series = Series(
         id=uuid.uuid4(), therapist_id=therapist.id, client_id=session.client_id,
         event_type_id=session.event_type_id, anchor_date=local.date(),
         start_minute=minute_of_day(local), length_minutes=session.minutes,
         every_weeks=repeats.every_weeks, visit=session.visit, active=True,
-        materialised_until=local.date(), created_at=now,
+        materialised_until=max(local.date(), yesterday), created_at=now,
     )
     await uow.series.add(series)
     session.series_id, session.occurrence_date = series.id, local.date()
     session.source = SessionSource.SERIES
     await uow.sessions.save(session)
     created = await _materialise(uow, [(series, therapist.time_zone)], rooms, now, policy)
-    appeared = await _record_created(uow, therapist.id, created)
+    appeared = await _record_created(uow, created)
     uow.enqueue(EXTEND_JOB, {"series_id": str(series.id)})
     return series, appeared
 
 
 async def _end(uow: UnitOfWork, series: Series, now: datetime, *, after: datetime,
                keep: UUID | None = None) -> list[Session]:
-    """End a series: upcoming occurrences after `after` go unless worked on; past ones stay."""
+    """End a series: upcoming occurrences after `after` go unless worked on; past ones stay.
+    Records DELETED for each and the conflicts their removal clears."""
     series.active, series.ended_at = False, now
     await uow.series.save(series)
     removed = await uow.series.delete_upcoming_unworked(series.id, after=max(after, now), keep=keep)
-    for s in removed:
-        uow.record(SessionChanged(series.therapist_id, s.id, "DELETED", (s.start, s.end), None))
+    await record_deleted(uow, series.therapist_id, removed)
     return removed
 
 
@@ -185,11 +179,15 @@ async def start_repeating(
             )
         therapist = await uow.therapists.get(therapist_id, for_update=True)
         assert therapist is not None
+        before = session.interval
         if session.series_id is not None:
             old = await uow.series.get(session.series_id, for_update=True)
             if old is not None and old.active:
                 await _end(uow, old, clock.now(), after=session.start, keep=session.id)
         series, appeared = await begin(uow, clock, rooms, therapist, session, repeats, policy)
+        # The session itself now belongs to the new series (`recurring`, `series` changed).
+        uow.record(SessionChanged(therapist_id, session.id, "UPDATED", (before.start, before.end),
+                                  (session.start, session.end)))
         await uow.commit()
     return session, series, appeared
 
@@ -221,8 +219,8 @@ async def extend_due(
 
     Safe to run twice at once or after a crash: occurrences are unique per (series, date), so
     a rerun completes what a killed run left and duplicates nothing. Extension records
-    `SessionChanged` for each new occurrence (live calendars); overlaps they bring show up as
-    conflict flags on the calendar. Returns the number of sessions created.
+    `SessionChanged` for each new occurrence and `ConflictsChanged` for the overlaps they bring
+    (live calendars; one extra statement per batch). Returns the number of sessions created.
     """
     total = 0
     while True:
@@ -232,9 +230,7 @@ async def extend_due(
         async with uow_factory() as uow:
             due = await uow.series.due(floor, batch)
             created = await _materialise(uow, due, rooms, now, policy)
-            for session in created:
-                uow.record(SessionChanged(session.therapist_id, session.id, "CREATED", None,
-                                          (session.start, session.end)))
+            await _record_created(uow, created)
             await uow.commit()
         total += len(created)
         if len(due) < batch:

@@ -12,7 +12,7 @@ from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import TimeOffChanged
 from domain.model import TimeOff
 from domain.ports import Clock, UnitOfWork
-from domain.time_off import time_off_interval, validate_time_off
+from domain.time_off import rezoned_interval, time_off_interval, validate_time_off
 
 MAX_REASON = 500
 
@@ -84,10 +84,15 @@ async def remove(uow: UnitOfWork, therapist_id: UUID, time_off_id: UUID | None) 
 
 
 async def rezone(uow: UnitOfWork, therapist_id: UUID, zone: ZoneInfo) -> None:
-    """After a time-zone change, local dates and times mean other instants: recompute."""
+    """After a time-zone change, local dates and times mean other instants: recompute, by the
+    one wall-clock rule, never refusing (an entry whose ends both fall in the new zone's gap
+    becomes an empty block that hides nothing). Booking pages hear of it through the use case's
+    `ProfileUpdated` (any day may have changed)."""
     for entry in await uow.time_off.of_therapist(therapist_id):
-        entry.interval = time_off_interval(
+        before = entry.interval
+        entry.interval = rezoned_interval(
             start_date=entry.start_date, end_date=entry.end_date, all_day=entry.all_day,
             start_minute=entry.start_minute, end_minute=entry.end_minute, zone=zone,
         )
-        await uow.time_off.save_interval(entry)
+        if entry.interval != before:
+            await uow.time_off.save_interval(entry)

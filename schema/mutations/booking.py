@@ -39,7 +39,9 @@ class BookSessionInput:
     time_zone: str = strawberry.field(description="The client's IANA zone, for showing times.")
     idempotency_key: str = strawberry.field(
         description="Any unique string per booking attempt (e.g. a UUID); a retry with the same "
-        "key returns the first booking instead of booking twice."
+        "key and the same details returns the first booking instead of booking twice. The same key "
+        "with other details (event type, start, visit type, client, zone) answers "
+        "IDEMPOTENCY_KEY_REUSED and reveals nothing of the first booking."
     )
 
 
@@ -57,7 +59,8 @@ class BookSessionPayload:
 class BookingMutations:
     @strawberry.mutation(
         description="Book a slot (public). Rate-limited per client address (RATE_LIMITED); "
-        "a taken or unlisted slot is the user error SLOT_UNAVAILABLE."
+        "a taken or unlisted slot, or a start less than 30 minutes ahead, is the user error "
+        "SLOT_UNAVAILABLE."
     )
     async def book_session(
         self, info: strawberry.Info,

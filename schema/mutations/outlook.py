@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -15,8 +16,10 @@ from schema.outlook import OutlookIntegration
 class ConnectOutlookPayload:
     authorize_url: str | None = strawberry.field(
         description="Microsoft's sign-in page (authorization code flow with PKCE). Open it in "
-        "the browser; Microsoft sends it back to Couchtime's callback, which connects the account "
-        "and redirects to the app's Integrations page. Single use; null when userErrors is not empty."
+        "the browser; Microsoft sends it back to the web app (COUCHTIME_PUBLIC_APP_URL + "
+        "/settings/integrations/outlook, with `code` and `state`), which then calls "
+        "completeOutlookConnection with the same therapist's token. Single use; null when "
+        "userErrors is not empty."
     )
     expires_at: datetime | None = strawberry.field(
         description="The sign-in must finish before this instant (10 minutes); null on error."
@@ -34,6 +37,29 @@ class DisconnectOutlookPayload:
     user_errors: list[UserError] = strawberry.field(description="Empty: disconnecting always works.")
 
 
+@strawberry.input(description="What Microsoft put in the URL it sent the browser back to.")
+class CompleteOutlookConnectionInput:
+    code: str | None = strawberry.field(
+        default=None, description="The `code` parameter (absent on a refusal)."
+    )
+    state: str = strawberry.field(description="The `state` parameter: single use, 10 minutes, bound to "
+                                  "the therapist who called connectOutlook.")
+    error: str | None = strawberry.field(default=None, description="The `error` parameter, if Microsoft "
+                                         "sent one (the user cancelled or refused consent).")
+
+
+@strawberry.type(description="The integration once connected, or why not.")
+class CompleteOutlookConnectionPayload:
+    outlook: OutlookIntegration | None = strawberry.field(
+        description="Now connected (upcoming sessions are being copied); null on userErrors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="INVALID on state (unknown, used, expired, or started by another account: the "
+        "code is then not used); OUTLOOK_CONNECT_FAILED on code (refused at Microsoft, or the "
+        "exchange failed); OUTLOOK_NOT_CONFIGURED."
+    )
+
+
 @strawberry.type
 class OutlookMutations:
     @strawberry.mutation(
@@ -46,6 +72,23 @@ class OutlookMutations:
         return ConnectOutlookPayload(
             authorize_url=start.authorize_url if start else None,
             expires_at=start.expires_at if start else None,
+            user_errors=user_errors(outcome.errors),
+        )
+
+    @strawberry.mutation(
+        description="Finish connecting Outlook: the web app calls this with the `code` and `state` "
+        "Microsoft sent the browser back with, under the token of the therapist who called "
+        "connectOutlook. A state started by another account is refused, so a sign-in link sent "
+        "to someone else can never attach their calendar to your account (or yours to theirs)."
+    )
+    async def complete_outlook_connection(
+        self, info: strawberry.Info,
+        input: Annotated[CompleteOutlookConnectionInput, strawberry.argument(description="From the URL.")],
+    ) -> CompleteOutlookConnectionPayload:
+        outcome = await outlook.complete(info.context, input.code, input.state, input.error)
+        return CompleteOutlookConnectionPayload(
+            outlook=OutlookIntegration.from_domain(outcome.value, outlook.available(info.context))
+            if outcome.value else None,
             user_errors=user_errors(outcome.errors),
         )
 

@@ -137,10 +137,35 @@ async def test_idempotency_key_returns_the_first_booking(api, clock):
     clock.set(MONDAY)
     token, therapist, event_type = await therapist_with_hours(api)
     found = await slots(api, therapist["username"], event_type, MONDAY, MONDAY + timedelta(days=7))
-    first = await book(api, therapist["username"], event_type, found[0]["start"], key="retry-me")
-    second = await book(api, therapist["username"], event_type, found[0]["start"], key="retry-me")
-    third = await book(api, therapist["username"], event_type, found[1]["start"], key="retry-me")
-    assert first["confirmation"] == second["confirmation"] == third["confirmation"]
+    first = await book(api, therapist["username"], event_type, found[0]["start"], key="retry-me",
+                       email="ada@example.com")
+    second = await book(api, therapist["username"], event_type, found[0]["start"], key="retry-me",
+                        email="ADA@example.com")
+    assert first["confirmation"] == second["confirmation"] and first["confirmation"]
+    queue = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
+    assert len(queue) == 1 and len(queue[0]["sessions"]) == 1
+
+
+async def test_a_reused_idempotency_key_with_other_details_returns_nothing_of_the_first(api, clock):
+    """Issue 13: another booker's key with any details returned that booker's confirmation
+    (start and meeting link). Now the key is bound to the details it was first used with."""
+    clock.set(MONDAY)
+    token, therapist, event_type = await therapist_with_hours(api)
+    found = await slots(api, therapist["username"], event_type, MONDAY, MONDAY + timedelta(days=7))
+    first = await book(api, therapist["username"], event_type, found[0]["start"], key="victim-key",
+                       email="victim@example.com")
+    assert first["confirmation"]["meetingUrl"]
+    for replay in (
+        {"start": found[1]["start"], "email": "victim@example.com"},  # another start
+        {"start": found[0]["start"], "email": "attacker@example.com"},  # another person
+        {"start": found[0]["start"], "email": "victim@example.com", "first": "Eve"},
+    ):
+        start = replay.pop("start")
+        stolen = await book(api, therapist["username"], event_type, start, key="victim-key", **replay)
+        assert stolen["confirmation"] is None, stolen
+        assert [(e["field"], e["code"]) for e in stolen["userErrors"]] == [
+            (["idempotencyKey"], "IDEMPOTENCY_KEY_REUSED")]
+        assert first["confirmation"]["meetingUrl"] not in str(stolen)
     queue = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
     assert len(queue) == 1 and len(queue[0]["sessions"]) == 1
 

@@ -30,7 +30,9 @@ from tests.conftest import BACKENDS
 from tests.fakes.microsoft import FakeMicrosoft
 
 KEY = Fernet.generate_key().decode()
-REDIRECT = "http://localhost:8000/integrations/outlook/callback"  # as registered; the test follows it
+REDIRECT = "http://localhost:3000/settings/integrations/outlook"  # the web app's page (the default)
+COMPLETE = """mutation($i: CompleteOutlookConnectionInput!) { completeOutlookConnection(input: $i) {
+  outlook { connected account } userErrors { field code message } } }"""
 STATUS = "{ me { integrations { outlook { available connected account connectedAt lastSyncAt lastError } } } }"
 CONNECT = "mutation { connectOutlook { authorizeUrl expiresAt userErrors { field code message } } }"
 DISCONNECT = "mutation { disconnectOutlook { outlook { connected account lastError } userErrors { code } } }"
@@ -51,7 +53,7 @@ def microsoft():
 async def outlook_api(request, start_api, microsoft):
     """An app whose Outlook settings point at the fake, with fast retries."""
     return await start_api(
-        request.param, **microsoft.settings(), outlook_redirect_url=REDIRECT, secret_keys=(KEY,),
+        request.param, **microsoft.settings(), secret_keys=(KEY,),
         outlook_retry_base_ms=10, outbox_relay_seconds=1,
     )
 
@@ -87,20 +89,26 @@ async def sign_in_at_microsoft(api, token) -> tuple[str, httpx.URL]:
     return data["authorizeUrl"], httpx.URL(answer.headers["location"])
 
 
-async def callback(api, back: httpx.URL) -> httpx.URL:
-    """The browser follows Microsoft's redirect to our callback (on the test server's port)."""
-    response = await api.http.get(f"{CALLBACK_PATH}?{back.query.decode()}")
-    assert response.status_code == 303, response.text
-    assert response.headers["referrer-policy"] == "no-referrer"
-    return httpx.URL(response.headers["location"])
+async def complete(api, token, back: httpx.URL) -> str:
+    """The web app's Outlook page, where Microsoft sent the browser back: it calls
+    completeOutlookConnection with `code`, `state` (and `error`) under the therapist's token.
+    Returns "connected" or the user error's code."""
+    fields = {k: back.params[k] for k in ("code", "state", "error") if k in back.params}
+    fields.setdefault("state", "")
+    payload = (await api.gql(COMPLETE, {"i": fields}, token=token))["completeOutlookConnection"]
+    if payload["userErrors"]:
+        assert payload["outlook"] is None
+        return payload["userErrors"][0]["code"]
+    assert payload["outlook"]["connected"] is True
+    return "connected"
 
 
 async def connect(api, microsoft, token, account: str | None = None) -> str:
     account = account or f"dr{uuid.uuid4().hex[:8]}@contoso.example"
     microsoft.account = account
     _, back = await sign_in_at_microsoft(api, token)
-    landed = await callback(api, back)
-    assert landed.params["outlook"] == "connected", landed
+    assert str(back).startswith(REDIRECT + "?")  # Microsoft sends the browser to the web app
+    assert await complete(api, token, back) == "connected"
     return account
 
 
@@ -141,8 +149,7 @@ async def test_connect_with_pkce_and_a_single_use_state(api, microsoft):
     assert back.params["state"] == sent["state"] and len(sent["state"]) >= 40
 
     microsoft.reset_log()
-    landed = await callback(api, back)
-    assert str(landed) == f"{api.runtime.settings.public_app_url}/settings/integrations?outlook=connected"
+    assert await complete(api, token, back) == "connected"
     [exchange] = [r for r in microsoft.token_requests if r["grant_type"] == "authorization_code"]
     challenge = base64.urlsafe_b64encode(hashlib.sha256(exchange["code_verifier"].encode()).digest()).rstrip(b"=").decode()
     assert challenge == sent["code_challenge"]  # the verifier stayed on the server until now
@@ -151,10 +158,8 @@ async def test_connect_with_pkce_and_a_single_use_state(api, microsoft):
     assert after["connected"] is True and after["account"] == account and after["connectedAt"]
     assert after["lastError"] is None
 
-    replay = await callback(api, back)  # the same state again: refused, nothing changes
-    assert replay.params["outlook"] == "invalid_state"
-    forged = await callback(api, httpx.URL(f"http://x/?code=abc&state={uuid.uuid4().hex}"))
-    assert forged.params["outlook"] == "invalid_state"
+    assert await complete(api, token, back) == "INVALID"  # the same state again: refused
+    assert await complete(api, token, httpx.URL(f"http://x/?code=abc&state={uuid.uuid4().hex}")) == "INVALID"
     assert (await status(api, token))["connected"] is True
 
 
@@ -162,14 +167,44 @@ async def test_a_state_expires_after_ten_minutes_and_a_denial_is_reported(api, m
     token, _, _, _ = await practice(api)
     _, back = await sign_in_at_microsoft(api, token)
     api.clock.advance(timedelta(minutes=11))
-    assert (await callback(api, back)).params["outlook"] == "invalid_state"
+    assert await complete(api, token, back) == "INVALID"
     api.clock.reset()
 
     microsoft.deny_next = True  # the user pressed Cancel at Microsoft
     _, back = await sign_in_at_microsoft(api, token)
     assert back.params["error"] == "access_denied"
-    assert (await callback(api, back)).params["outlook"] == "denied"
+    assert await complete(api, token, back) == "OUTLOOK_CONNECT_FAILED"
     assert (await status(api, token))["connected"] is False
+
+
+async def test_a_connect_link_sent_to_someone_else_cannot_attach_their_calendar(api, microsoft):
+    """Issue 13's attack: a therapist sends their connectOutlook link to a victim who is signed
+    in at Microsoft. Microsoft sends the victim's browser back to the web app with a code; the
+    app completes under the victim's token, and the state (bound to the attacker) refuses it.
+    Nothing is exchanged, nobody is connected, no session lands in the victim's calendar."""
+    attacker, _, event_type, client = await practice(api)
+    victim, _, _, _ = await practice(api)
+    made = (await api.gql(CREATE, {"i": {"clientId": client, "eventTypeId": event_type, "start": future(3),
+                                         "visitType": "TELEHEALTH"}}, token=attacker))["createSession"]["session"]
+    victim_account = f"victim{uuid.uuid4().hex[:8]}@contoso.example"
+    microsoft.account = victim_account  # whoever opens the link is signed in at Microsoft as the victim
+    _, back = await sign_in_at_microsoft(api, attacker)
+    microsoft.reset_log()
+    assert await complete(api, victim, back) == "INVALID"  # the victim's app, the victim's token
+    signed_out = await api.post(COMPLETE, {"i": {"code": back.params["code"], "state": back.params["state"]}})
+    assert signed_out["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # the old API callback connects nothing any more: it only forwards to the app's page
+    old = await api.http.get(f"{CALLBACK_PATH}?{back.query.decode()}")
+    assert old.status_code == 303 and old.headers["referrer-policy"] == "no-referrer"
+    forwarded = httpx.URL(old.headers["location"])
+    assert str(forwarded).startswith(REDIRECT + "?") and forwarded.params["state"] == back.params["state"]
+    await asyncio.sleep(1.0)
+    assert [r for r in microsoft.token_requests if r["grant_type"] == "authorization_code"] == []
+    assert (await status(api, attacker))["connected"] is False
+    assert (await status(api, victim))["connected"] is False
+    assert event_of(microsoft, _raw(made["id"]), victim_account) is None
+    # the state was not used up by the refusal: its owner (with a code of their own browser) could
+    # still finish; the victim's code is simply never exchanged for the attacker
 
 
 async def test_connecting_backfills_upcoming_sessions_only(api, microsoft):
@@ -218,8 +253,7 @@ async def test_a_server_without_outlook_settings_refuses_with_a_user_error(start
     [error] = refused["userErrors"]
     assert error["code"] == "OUTLOOK_NOT_CONFIGURED" and "COUCHTIME_SECRET_KEYS" in error["message"]
     assert (await status(plain, token))["available"] is False
-    landed = await callback(plain, httpx.URL("http://x/?code=abc&state=def"))
-    assert landed.params["outlook"] == "not_configured"
+    assert await complete(plain, token, httpx.URL("http://x/?code=abc&state=def")) == "OUTLOOK_NOT_CONFIGURED"
     unauthenticated = await plain.post(CONNECT)
     assert unauthenticated["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
@@ -240,7 +274,13 @@ async def test_a_session_is_created_patched_deleted_and_created_again_in_outlook
     assert "Ann" not in str(event) and "Lee" not in str(event) and "ann@example.com" not in str(event)
     assert event["start"] == {"dateTime": start[:19], "timeZone": "UTC"}
     first_id = event["id"]
-    assert (await status(api, token))["lastSyncAt"] is not None
+    # the fake has the event a moment before the job commits its success: wait for that too
+    synced_at = None
+    for _ in range(300):
+        if (synced_at := (await status(api, token))["lastSyncAt"]) is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert synced_at is not None
 
     moved_to = future(7, hour=17)
     moved = (await api.gql(RESCHEDULE, {"i": {"sessionId": session["id"], "view": "WEEK", "target": moved_to}},

@@ -160,3 +160,18 @@ async def test_the_connection_quota_of_a_token_spans_both_processes(cluster):
     finally:
         for live in held:
             await live.__aexit__(None, None, None)
+
+
+async def test_sign_out_on_b_closes_the_socket_on_a(cluster):
+    """Issue 13: the revocation travels on the live bus (Redis) and every process closes the
+    token's sockets with 4403; a socket of another token stays open."""
+    async with httpx.AsyncClient(timeout=20) as http:
+        x, _, _ = await therapist(http, cluster["a"])
+        y, _, _ = await therapist(http, cluster["a"])
+        async with LiveClient(cluster["a"], x) as live, LiveClient(cluster["a"], y) as bystander:
+            op = await live.subscribe(CALENDAR, RANGE)
+            await asyncio.sleep(0.3)
+            assert (await gql(http, cluster["b"], "mutation { signOut { signedOut } }", token=x))["signOut"]["signedOut"]
+            assert await asyncio.wait_for(asyncio.shield(live.closed), 5) == 4403
+            assert not live._queues[op].qsize() or (await live.next(op))["type"] != "next"
+            assert not bystander.closed.done()

@@ -140,7 +140,8 @@ async def connect(e: Env) -> str:
     start = await outlook.start_connect(e.uow(), e.clock, e.setup, e.therapist_id)
     async with httpx.AsyncClient() as browser:
         back = httpx.URL((await browser.get(start.authorize_url)).headers["location"]).params
-    result, who = await outlook.complete_connect(e.uow, e.clock, e.setup, state=back["state"],
+    result, who = await outlook.complete_connect(e.uow, e.clock, e.setup, therapist_id=e.therapist_id,
+                                                 state=back["state"],
                                                  code=back["code"], error=None)
     assert (result, who) == (outlook.ConnectResult.CONNECTED, e.therapist_id)
     return account

@@ -26,16 +26,9 @@ from domain.wallclock import (
     local_instant_or_later,
     naive_local,
 )
+from tests.unit.dst import DST_ZONES, transitions, wall_near_change
 
-ZONE_NAMES = [
-    "America/New_York",
-    "Europe/London",
-    "Australia/Adelaide",
-    "Asia/Kolkata",
-    "Pacific/Auckland",
-    "America/Sao_Paulo",
-    "UTC",
-]
+ZONE_NAMES = [*DST_ZONES, "Asia/Kolkata", "Pacific/Auckland", "America/Sao_Paulo", "UTC"]
 NY = ZoneInfo("America/New_York")
 FAST = settings(deadline=None, max_examples=150)
 
@@ -85,9 +78,15 @@ def dst_days(zone_name: str) -> list[date]:
 
 @st.composite
 def rules(draw) -> SeriesRule:
-    """Random rules; half start in the gap or overlap of a DST day."""
+    """Random rules; most start within an hour of a real clock change (2026-2028), on that
+    day or a few weeks before it, or in the gap or overlap of a DST day (2014-2030)."""
     zone_name = draw(st.sampled_from(ZONE_NAMES))
-    if dst_days(zone_name) and draw(st.booleans()):
+    choice = draw(st.integers(0, 3))
+    if transitions(zone_name) and choice < 2:
+        day, minute = draw(wall_near_change(zone_name))
+        minute = min(minute, MINUTES_PER_DAY - 1)
+        anchor = day - timedelta(weeks=draw(st.sampled_from([0, 0, 1, 2, 4, 12])))
+    elif dst_days(zone_name) and choice == 2:
         anchor = draw(st.sampled_from(dst_days(zone_name)))
         minute = draw(st.sampled_from(edge_minutes(zone_name, anchor)))
     else:
@@ -140,10 +139,15 @@ def test_weekly_keeps_ten_local_across_spring_forward():
     assert all(iv.minutes == 50 for _, iv in got)
 
 
-def test_start_in_gap_moves_forward_by_gap():
+def test_start_in_gap_means_the_end_of_the_gap():
+    """The one wall-clock rule: 02:30 on a spring-forward day is 03:00 EDT, as for slots,
+    time off and drops (it was 03:30 before issue 18)."""
     r = rule(minute=2 * 60 + 30)
-    assert occurrence_start(r, date(2026, 3, 8)) == loc(NY, 2026, 3, 8, 3, 30)
+    assert occurrence_start(r, date(2026, 3, 8)) == loc(NY, 2026, 3, 8, 3, 0)
     assert occurrence_start(r, date(2026, 3, 15)) == loc(NY, 2026, 3, 15, 2, 30)
+    lord_howe = rule(anchor=date(2027, 9, 26), minute=2 * 60 + 10, zone="Australia/Lord_Howe")
+    assert occurrence_start(lord_howe, date(2027, 10, 3)).astimezone(lord_howe.zone).strftime(
+        "%H:%M %z") == "02:30 +1100"
 
 
 def test_ambiguous_start_is_first_occurrence():
@@ -186,8 +190,8 @@ def test_adelaide_and_auckland_half_hour_and_southern_dst():
     )
     assert after.start - before.start == timedelta(days=7, hours=1)  # DST ended 04-05
     akl = rule(anchor=date(2026, 9, 20), minute=2 * 60 + 15, zone="Pacific/Auckland")
-    # Auckland springs forward 2026-09-27 02:00 -> 03:00
-    assert occurrence_start(akl, date(2026, 9, 27)) == loc(akl.zone, 2026, 9, 27, 3, 15)
+    # Auckland springs forward 2026-09-27 02:00 -> 03:00: 02:15 means 03:00
+    assert occurrence_start(akl, date(2026, 9, 27)) == loc(akl.zone, 2026, 9, 27, 3, 0)
 
 
 def test_occurrences_between_catches_edges():
@@ -265,8 +269,18 @@ def test_local_start_is_stable_across_dst(case):
                 r.start_minute,
             )
             assert iv.start == exact
-        else:
-            assert iv.start == local_instant_or_later(day, r.start_minute, r.zone)
+        else:  # in a gap: the first instant after it, as every wall-clock rule
+            assert iv.start == gap_end(day, r.start_minute, r.zone)
+            assert local_instant_or_later(day, r.start_minute, r.zone) == iv.start
+
+
+def gap_end(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    """Brute force: the first minute at which the zone's clock is past the missing wall time."""
+    wall = naive_local(day, minute)
+    t = (wall - timedelta(hours=15)).replace(tzinfo=UTC)
+    while t.astimezone(zone).replace(tzinfo=None) <= wall:
+        t += timedelta(minutes=1)
+    return t
 
 
 @FAST

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from domain.intervals import Interval
@@ -17,9 +17,10 @@ from domain.wallclock import (
     local_date,
     local_instant,
     local_instant_or_later,
-    minute_of_day,
+    naive_local,
     to_local,
 )
+from tests.unit.dst import DST_ZONES, transitions
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
@@ -127,10 +128,14 @@ def test_same_day_notice_boundary() -> None:
     assert not exactly.is_bookable(at(WED, 9))
 
 
-def test_notice_applies_only_to_todays_starts() -> None:
+def test_notice_holds_across_midnight() -> None:
+    """At 23:36 local, 00:00 tomorrow is 24 minutes ahead: not bookable (issue 18)."""
     tomorrow = WED + timedelta(days=1)
-    r = rules([(0, h(1))], now=at(WED, 23, 45), length=30)
-    assert on_day(r, tomorrow) == ["00:00", "00:30"]
+    r = rules([(0, h(1))], now=at(WED, 23, 36), length=30)
+    assert on_day(r, tomorrow) == ["00:30"]
+    assert not r.is_bookable(at(tomorrow, 0))
+    r = rules([(0, h(1))], now=at(WED, 23, 30), length=30)
+    assert on_day(r, tomorrow) == ["00:00", "00:30"]  # exactly 30 minutes ahead is enough
 
 
 def test_past_and_present_are_not_offered() -> None:
@@ -230,17 +235,37 @@ def test_spring_forward_gap_times_are_not_offered(zone: ZoneInfo, day: date) -> 
     assert on_day(r, day, zone) == ["01:00", "01:30", "03:00"]
 
 
-def test_gap_grid_times_are_dropped_not_moved() -> None:
+def test_gap_grid_times_mean_the_end_of_the_gap() -> None:
     spring = date(2026, 3, 8)
     r = rules([(h(1), h(4))], now=LONG_AGO, length=15, grid=45)
-    assert on_day(r, spring) == ["01:00", "01:45", "03:15"]  # 2:30 is not 3:30
+    assert on_day(r, spring) == ["01:00", "01:45", "03:00", "03:15"]  # 2:30 means 3:00 EDT
 
 
-def test_slot_starting_in_the_gap_opens_after_it() -> None:
-    spring = date(2026, 3, 8)
-    r = rules([(h(2, 30), h(4))], now=LONG_AGO, length=15, grid=15)
-    # 2:30 does not exist; the window opens at 3:30 EDT, so 3:00 and 3:15 lie before it.
-    assert on_day(r, spring) == ["03:30", "03:45"]
+def test_slot_starting_in_the_gap_opens_when_the_gap_ends() -> None:
+    """Issue 18: New York, 02:30-05:00, 30 minutes on a 15-minute grid, 14 March 2027."""
+    spring = date(2027, 3, 14)
+    r = rules([(h(2, 30), h(5))], now=LONG_AGO, length=30, grid=15)
+    assert on_day(r, spring) == ["03:00", "03:15", "03:30", "03:45", "04:00", "04:15", "04:30"]
+    assert r.is_bookable(at(spring, 3))
+    assert r.free_starts(at(spring, 0), at(spring, 12))[0] == datetime(2027, 3, 14, 7, tzinfo=UTC)
+
+
+def test_sydney_slot_starting_in_the_gap() -> None:
+    sydney, spring = ZoneInfo("Australia/Sydney"), date(2027, 10, 3)
+    r = rules([(h(2, 30), h(4, 15))], zone=sydney, now=LONG_AGO, length=30, grid=15)
+    assert on_day(r, spring, sydney) == ["03:00", "03:15", "03:30", "03:45"]
+
+
+def test_lord_howe_half_hour_gap() -> None:
+    lord_howe, spring = ZoneInfo("Australia/Lord_Howe"), date(2027, 10, 3)  # 02:00 -> 02:30
+    r = rules([(h(2), h(3))], zone=lord_howe, now=LONG_AGO, length=15, grid=10)
+    assert on_day(r, spring, lord_howe) == ["02:30", "02:40"]  # 2:00/2:10/2:20 mean 2:30
+
+
+def test_empty_busy_interval_hides_nothing() -> None:
+    point = at(WED, 10)
+    r = rules([(h(9), h(12))], now=LONG_AGO, length=60, grid=30, busy=(Interval(point, point),))
+    assert on_day(r, WED) == ["09:00", "09:30", "10:00", "10:30", "11:00"]
 
 
 def test_fall_back_offers_the_first_occurrence_only_and_counts_real_minutes() -> None:
@@ -292,20 +317,18 @@ def test_eight_busy_weeks_are_listed_quickly() -> None:
 # --- properties ------------------------------------------------------------------------
 
 _JUNE = datetime(2026, 6, 15, tzinfo=UTC)
-TRANSITIONS = {  # zone -> instants near its 2026 clock changes (UTC midnight of the day)
-    "America/New_York": [datetime(2026, 3, 8, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)],
-    "America/St_Johns": [datetime(2026, 3, 8, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)],
-    "Europe/London": [datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 10, 25, tzinfo=UTC)],
-    "Australia/Adelaide": [datetime(2026, 4, 4, tzinfo=UTC), datetime(2026, 10, 3, tzinfo=UTC)],
-    "Australia/Lord_Howe": [datetime(2026, 4, 4, tzinfo=UTC), datetime(2026, 10, 3, tzinfo=UTC)],
-    "Asia/Kathmandu": [_JUNE],
-    "UTC": [_JUNE],
-}
+PROPERTY_ZONES = [*DST_ZONES, "Asia/Kolkata", "Asia/Kathmandu", "UTC"]
 
 
 @st.composite
-def day_slots(draw: st.DrawFn) -> list[tuple[int, int]]:
-    """Non-overlapping slots on a 5-minute lattice; touching slots are allowed."""
+def day_slots(draw: st.DrawFn, around: int | None = None) -> list[tuple[int, int]]:
+    """Non-overlapping slots on a 5-minute lattice; touching slots are allowed. With
+    `around` (the minute of day a clock change happens at): one slot that opens within an
+    hour of it and closes one to three hours after it, so it often spans a whole gap."""
+    if around is not None:
+        opens = min(1435, max(0, around + 5 * draw(st.integers(-12, 12))))
+        closes = min(1440, max(opens + 5, around + 5 * draw(st.integers(13, 40))))
+        return [(opens, closes)]
     edges = sorted(draw(st.lists(st.integers(0, 288), min_size=2, max_size=8)))
     pairs = zip(edges[::2], edges[1::2], strict=False)
     return [(5 * s, 5 * e) for s, e in pairs if s < e]
@@ -339,29 +362,41 @@ class Scenario:
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    zone = draw(st.sampled_from(sorted(TRANSITIONS)))
-    # Often on the 5-minute lattice, so "now" can coincide with a candidate start.
-    offset = st.integers(-3 * 1440, 2 * 1440) | st.integers(-864, 576).map(lambda k: 5 * k)
-    now = draw(st.sampled_from([*TRANSITIONS[zone], _JUNE])) + timedelta(minutes=draw(offset))
-    lo = now + timedelta(minutes=draw(st.integers(-1440, 1440)))
+    """Around a real clock change of the zone (June for zones without one): "now", the
+    range and the change day's slot edges within an hour of it, often on a 5-minute lattice."""
+    zone_name = draw(st.sampled_from(PROPERTY_ZONES))
+    zone = ZoneInfo(zone_name)
+    change = draw(st.sampled_from(transitions(zone_name) or (_JUNE,)))
+    near = st.integers(-60, 60) | st.integers(-12, 12).map(lambda k: 5 * k)
+    far = st.integers(-3 * 1440, 2 * 1440) | st.integers(-864, 576).map(lambda k: 5 * k)
+    now = change + timedelta(minutes=draw(near | far | st.integers(-3 * 1440, -60)))
+    lo = change - timedelta(minutes=draw(st.integers(0, 2 * 1440)))
     busy = [
         Interval.of_length(
-            lo + timedelta(minutes=draw(st.integers(-600, 5 * 1440))),
+            change + timedelta(minutes=draw(near | st.integers(-2 * 1440, 3 * 1440))),
             draw(st.integers(0, 600)),
         )
-        for _ in range(draw(st.integers(0, 25)))
+        for _ in range(draw(st.integers(0, 25) | st.just(0)))
     ]
+    weekly = {d: draw(day_slots()) for d in EVERY_DAY}
+    wall = (change - timedelta(seconds=1)).astimezone(zone).replace(tzinfo=None) + timedelta(seconds=1)
+    if draw(st.integers(0, 3)):  # mostly: the change day's hours lie around the change
+        weekly[wall.date().weekday()] = draw(day_slots(around=wall.hour * 60 + wall.minute))
+        if wall.hour == 0 and wall.minute == 0:  # a change at midnight: the evening before too
+            weekly[(wall.date() - timedelta(days=1)).weekday()] = draw(day_slots(around=1440))
     return Scenario(
-        weekly={d: draw(day_slots()) for d in EVERY_DAY},
-        zone=ZoneInfo(zone),
-        length=draw(st.integers(5, 90) | st.integers(5, 240)),
-        grid=draw(st.integers(5, 60) | st.integers(5, 240)),
+        weekly=weekly,
+        zone=zone,
+        length=draw(st.sampled_from([15, 30, 50]) | st.integers(5, 60) | st.integers(5, 240)),
+        grid=draw(st.sampled_from([5, 10, 15, 30]) | st.integers(5, 60) | st.integers(5, 240)),
         busy=busy,
         now=now,
         horizon=draw(st.none() | st.integers(0, 7)),
         notice=draw(st.sampled_from([0, 30, 45])),
         lo=lo,
-        hi=lo + timedelta(minutes=draw(st.integers(0, 4 * 1440) | st.integers(1440, 4 * 1440))),
+        hi=lo + timedelta(minutes=draw(st.integers(0, 4 * 1440)))
+        if draw(st.booleans())
+        else change + timedelta(minutes=draw(st.integers(0, 2 * 1440))),
     )
 
 
@@ -373,24 +408,37 @@ def reference_free_starts(sc: Scenario) -> list[datetime]:
     day = local_date(sc.lo, zone) - timedelta(days=1)
     while day <= local_date(sc.hi, zone) + timedelta(days=1):
         for s, e in sc.weekly[day.weekday()]:
-            opens = local_instant_or_later(day, s, zone)
-            closes = local_instant_or_later(day, e, zone)
+            opens = gap_end_or_exact(day, s, zone)
+            closes = gap_end_or_exact(day, e, zone)
             for m in range(s, e, sc.grid):
-                t = local_instant(day, m, zone)
-                if t is None or not sc.lo <= t < sc.hi:
+                t = gap_end_or_exact(day, m, zone)
+                if not sc.lo <= t < sc.hi or local_date(t, zone) != day:
                     continue
                 session = Interval.of_length(t, sc.length)
                 if (
                     opens <= t
                     and session.end <= closes
-                    and not any(session.overlaps(b) for b in sc.busy)
+                    and not any(session.overlaps(b) for b in sc.busy if b.end > b.start)
                     and t > sc.now
-                    and (day != today or t >= sc.now + timedelta(minutes=sc.notice))
+                    and t >= sc.now + timedelta(minutes=sc.notice)
                     and (sc.horizon is None or day <= today + timedelta(days=sc.horizon))
                 ):
                     found.append(t)
         day += timedelta(days=1)
-    return sorted(found)
+    return sorted(set(found))
+
+
+def gap_end_or_exact(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    """The wall-clock rule, by brute force: the instant showing that wall time (the first
+    when repeated), else the first minute whose clock is past it (the end of the gap)."""
+    exact = local_instant(day, minute, zone)
+    if exact is not None:
+        return exact
+    wall = naive_local(day, minute)
+    t = (wall - timedelta(hours=15)).replace(tzinfo=UTC)  # no zone is 15 hours ahead
+    while to_local(t, zone).replace(tzinfo=None) <= wall:
+        t += timedelta(minutes=1)
+    return t
 
 
 @settings(deadline=None, max_examples=500)
@@ -398,22 +446,23 @@ def reference_free_starts(sc: Scenario) -> list[datetime]:
 def test_listing_matches_the_literal_rules(sc: Scenario) -> None:
     r = sc.rules()
     offered = r.free_starts(sc.lo, sc.hi)
+    changes = set(transitions(sc.zone.key))
+    event("a start at the end of a gap" if changes & set(offered) else "no start at a change")
     assert offered == sorted(set(offered))  # (e) ascending, no duplicates
     assert offered == reference_free_starts(sc)
     for t in offered:
         assert r.is_bookable(t)  # (a)
         session = Interval.of_length(t, sc.length)
-        assert not any(session.overlaps(b) for b in sc.busy)  # (b)
-        local = to_local(t, sc.zone)  # (c) one window, on its grid, first occurrence
-        day, m = local.date(), minute_of_day(local)
-        assert local_instant(day, m, sc.zone) == t
+        assert not any(session.overlaps(b) for b in sc.busy if b.end > b.start)  # (b)
+        day = to_local(t, sc.zone).date()  # (c) one window, a grid time meaning t
         assert any(
-            s <= m < e
-            and (m - s) % sc.grid == 0
+            local_instant_or_later(day, m, sc.zone) == t
             and local_instant_or_later(day, s, sc.zone) <= t
             and session.end <= local_instant_or_later(day, e, sc.zone)
             for s, e in sc.weekly[day.weekday()]
+            for m in range(s, e, sc.grid)
         )
+        assert t >= sc.now + timedelta(minutes=sc.notice) and t > sc.now  # (f) notice
 
 
 @settings(deadline=None, max_examples=250)

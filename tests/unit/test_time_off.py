@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.time_off import time_off_interval, validate_time_off
-from domain.wallclock import naive_local, to_local
+from domain.time_off import rezoned_interval, time_off_interval, validate_time_off
+from domain.wallclock import local_instant, naive_local, to_local
+from tests.unit.dst import DST_ZONES, wall_near_change
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
-ZONES = [NY, LONDON, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Asia/Kolkata")]
+ZONES = [ZoneInfo(z) for z in (*DST_ZONES, "Asia/Kolkata")]
 
 
 def utc(*args: int) -> datetime:
@@ -100,11 +101,11 @@ def test_end_minute_1440_is_next_midnight() -> None:
     assert block.end == utc(2026, 6, 11, 4)
 
 
-def test_gap_times_move_later_and_ambiguous_times_mean_first() -> None:
+def test_gap_times_mean_the_end_of_the_gap_and_ambiguous_times_mean_first() -> None:
     spring, fall = date(2026, 3, 8), date(2026, 11, 1)
     block = time_off_interval(**entry(spring, spring, start_minute=150, end_minute=4 * 60))
-    assert block.start == utc(2026, 3, 8, 7, 30)  # 2:30 does not exist: 3:30 EDT
-    assert block.minutes == 30
+    assert block.start == utc(2026, 3, 8, 7, 0)  # 2:30 does not exist: from 3:00 EDT
+    assert block.minutes == 60
     block = time_off_interval(**entry(fall, fall, start_minute=90, end_minute=2 * 60))
     assert block.start == utc(2026, 11, 1, 5, 30)  # the first 1:30, EDT
     assert block.minutes == 90  # 1:30 EDT to 2:00 EST
@@ -147,11 +148,35 @@ def test_part_day_end_must_be_after_start(start: int, end: int) -> None:
     ]
 
 
-def test_end_after_start_on_the_clock_but_not_in_time() -> None:
-    spring = date(2026, 3, 8)  # 2:30 resolves to 3:30 EDT, after 3:15
-    assert codes(**entry(spring, spring, start_minute=150, end_minute=195)) == [
+def test_issue_18_time_off_starting_in_the_gap() -> None:
+    """New York, 14 March 2027: 02:30-03:40 blocks from 03:00 EDT (it was 03:30), and
+    02:30-03:10 is accepted (it was refused) and blocks 03:00-03:10."""
+    spring = date(2027, 3, 14)
+    block = time_off_interval(**entry(spring, spring, start_minute=150, end_minute=220))
+    assert (block.start, block.end) == (utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 7, 40))
+    assert validate_time_off(**entry(spring, spring, start_minute=150, end_minute=190)) == []
+    block = time_off_interval(**entry(spring, spring, start_minute=150, end_minute=190))
+    assert (block.start, block.end) == (utc(2027, 3, 14, 7, 0), utc(2027, 3, 14, 7, 10))
+
+
+def test_a_range_wholly_inside_the_gap_is_empty_and_refused() -> None:
+    spring = date(2027, 3, 14)  # 02:15-02:45 never shows on the clock
+    assert codes(**entry(spring, spring, start_minute=135, end_minute=165)) == [
         ("endTime", "INVALID_RANGE")
     ]
+
+
+def test_rezoning_never_refuses_and_leaves_an_empty_block_at_the_gap() -> None:
+    """Valid in London, wholly inside New York's gap: after a zone change the entry keeps its
+    local times and becomes an empty block at 03:00 EDT (which blocks nothing)."""
+    spring = date(2027, 3, 14)
+    kept = entry(spring, spring, start_minute=135, end_minute=165, zone=LONDON)
+    assert validate_time_off(**kept) == []
+    block = rezoned_interval(**{**kept, "zone": NY})
+    assert block.start == block.end == utc(2027, 3, 14, 7, 0)
+    # Valid in London, ordered differently by the old rule: never "end before start".
+    block = rezoned_interval(**entry(spring, spring, start_minute=190, end_minute=170, zone=NY))
+    assert block.start == block.end
 
 
 def test_minutes_outside_the_day_are_rejected() -> None:
@@ -183,6 +208,16 @@ def test_messages_never_echo_input() -> None:
 
 @st.composite
 def entries(draw: st.DrawFn) -> dict:
+    """Mostly part-day entries whose start and end lie within an hour of a real clock change
+    of the zone (so in gaps and repeated hours), else anything."""
+    zone = draw(st.sampled_from(ZONES))
+    if zone.key in DST_ZONES and draw(st.integers(0, 3)):
+        start, start_minute = draw(wall_near_change(zone.key))
+        end, end_minute = draw(wall_near_change(zone.key)) if draw(st.booleans()) else (
+            start, min(1440, start_minute + draw(st.integers(0, 120)))
+        )
+        return entry(start, end, all_day=draw(st.integers(0, 5)) == 0, start_minute=start_minute,
+                     end_minute=end_minute, zone=zone)
     start = draw(st.dates(date(2025, 1, 1), date(2027, 12, 31)))
     minute = st.none() | st.integers(0, 1440) | st.integers(-5, 1445)
     return entry(
@@ -191,8 +226,21 @@ def entries(draw: st.DrawFn) -> dict:
         all_day=draw(st.booleans()),
         start_minute=draw(minute),
         end_minute=draw(minute),
-        zone=draw(st.sampled_from(ZONES)),
+        zone=zone,
     )
+
+
+def brute_instant(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    """The wall-clock rule by brute force: the instant showing that wall time (its first
+    occurrence), else the first minute at which the clock is past it (the gap's end)."""
+    exact = local_instant(day, minute, zone)
+    if exact is not None:
+        return exact
+    wall = naive_local(day, minute)
+    t = (wall - timedelta(hours=15)).replace(tzinfo=UTC)
+    while to_local(t, zone).replace(tzinfo=None) <= wall:
+        t += timedelta(minutes=1)
+    return t
 
 
 @settings(deadline=None, max_examples=400)
@@ -205,12 +253,27 @@ def test_validation_and_conversion_agree(e: dict) -> None:
     block = time_off_interval(**e)
     assert block.end > block.start
     zone = e["zone"]
-    start_local, end_local = to_local(block.start, zone), to_local(block.end, zone)
-    if e["all_day"]:  # midnight exists every day in these zones
-        assert start_local.replace(tzinfo=None) == naive_local(e["start_date"], 0)
-        assert end_local.replace(tzinfo=None) == naive_local(e["end_date"], 1440)
-    else:  # the wall clock asked for, or just after a spring-forward gap
+    if e["all_day"]:
+        assert block.start == brute_instant(e["start_date"], 0, zone)
+        assert block.end == brute_instant(e["end_date"] + timedelta(days=1), 0, zone)
+    else:  # the wall clock asked for, or the end of the gap it falls in
+        assert block.start == brute_instant(e["start_date"], e["start_minute"], zone)
+        assert block.end == brute_instant(e["end_date"], e["end_minute"], zone)
         asked = naive_local(e["start_date"], e["start_minute"])
-        assert asked <= start_local.replace(tzinfo=None) < asked + timedelta(hours=1)
-        asked = naive_local(e["end_date"], e["end_minute"])
-        assert asked <= end_local.replace(tzinfo=None) < asked + timedelta(hours=1)
+        assert asked <= to_local(block.start, zone).replace(tzinfo=None) <= asked + timedelta(hours=1)
+
+
+@settings(deadline=None, max_examples=300)
+@given(entries(), st.sampled_from(ZONES))
+def test_rezoning_a_valid_entry_never_fails(e: dict, new_zone: ZoneInfo) -> None:
+    """A zone change keeps every entry: the same block as entering it there when that is
+    valid, else an empty block (both ends in one gap)."""
+    if validate_time_off(**e):
+        return
+    moved = {**e, "zone": new_zone}
+    block = rezoned_interval(**moved)
+    assert block.end >= block.start
+    if not validate_time_off(**moved):
+        assert block == time_off_interval(**moved)
+    else:
+        assert block.start == block.end
