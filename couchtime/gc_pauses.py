@@ -107,6 +107,10 @@ class FreezePolicy:
         self._loop = loop
         gc.collect()
         gc.freeze()
+        # a full collection of the now-empty old generation: Python runs the next full
+        # collection once the objects promoted since exceed a quarter of what the last one
+        # kept; kept = 0 keeps full collections frequent and small while sockets open
+        gc.collect()
         if self._callback not in gc.callbacks:
             gc.callbacks.append(self._callback)
 
