@@ -25,8 +25,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from adapters.connection_slots import MemorySlots, RedisSlots
-from couchtime import graphiql, outlook_routes, persisted, unsubscribe_routes
+from adapters.connection_slots import MemorySlots
+from couchtime import gc_pauses, graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging, request_id_var
 from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
@@ -222,9 +222,10 @@ class CouchtimeGraphQL(GraphQL):
             key, quota = tokens.rate_key("ws", context.token), self._max_connections
         else:
             key, quota = tokens.rate_key("ws-public", context.client_address), self._max_public_connections
-        if not await self._slots.acquire(key, quota):
+        slot = await self._slots.acquire(key, quota)
+        if slot is None:
             raise ConnectionRejectionError()
-        context.memo["ws-slot"] = key
+        context.memo["ws-slot"] = (key, slot)
 
     async def run(self, request, *args, **kwargs):
         try:
@@ -237,9 +238,10 @@ class CouchtimeGraphQL(GraphQL):
             return response
         finally:
             context = request.scope.get("couchtime.context") if isinstance(request, WebSocket) else None
-            key = context.memo.pop("ws-slot", None) if context is not None else None
-            if key is not None:
-                await self._slots.release(key)
+            held = context.memo.pop("ws-slot", None) if context is not None else None
+            if held is not None:
+                self._slots.release(*held)  # queued: sent in batches, retried (connection_slots)
+                gc_pauses.socket_closed()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide_html or "")
@@ -313,7 +315,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         subscription_protocols=protocols,
         max_subscriptions_per_connection=settings.ws_max_subscriptions,
         connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
-        slots=RedisSlots(runtime.redis) if runtime.redis is not None else MemorySlots(),
+        slots=runtime.slots,
         max_connections_per_token=settings.ws_max_connections_per_token,
         max_public_connections_per_address=settings.ws_max_public_connections_per_address,
         guard=guard, max_body_bytes=settings.max_body_bytes, budget=budget,
@@ -321,8 +323,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     graphql_http, graphql_live = persisted.wrap_graphql(graphql_app, settings=settings, redis=runtime.redis)
 
     async def healthz(_: Request) -> Response:
-        """Liveness, and how many live subscriptions this process holds (no PHI)."""
-        return JSONResponse({"status": "ok", "liveSubscribers": runtime.bus.subscriber_count})
+        """Liveness, how many live subscriptions this process holds, and (under `couchtime
+        serve`) the garbage collector's pauses (counts only, no PHI)."""
+        return JSONResponse({"status": "ok", "liveSubscribers": runtime.bus.subscriber_count,
+                             **({"gc": gc} if (gc := gc_pauses.report()) else {})})
 
     async def readyz(_: Request) -> Response:
         try:

@@ -283,7 +283,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         _migrate(settings)  # the embedded default migrates itself
     print(f"Couchtime on http://{args.host}:{args.port}/graphql", flush=True)
     uvicorn.run(
-        "couchtime.app:create_app", factory=True, host=args.host, port=args.port,
+        "couchtime.serving:create_serving_app", factory=True, host=args.host, port=args.port,
         workers=args.processes if args.processes > 1 else None, access_log=False,
         proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips, log_config=None,
         **SERVER_OPTIONS,

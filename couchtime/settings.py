@@ -6,6 +6,7 @@ The README's settings table is the reference; keep both in step.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
@@ -38,7 +39,13 @@ def _get(env: dict[str, str], name: str, default: Any, cast: type) -> Any:
         except ValueError:
             raise SettingsError(f"COUCHTIME_{name} must be an integer") from None
     if cast is tuple:
-        return tuple(part.strip() for part in raw.split(",") if part.strip())
+        parts = tuple(part.strip() for part in raw.split(",") if part.strip())
+        if name == "GC_THRESHOLDS":
+            try:
+                return tuple(int(part) for part in parts)
+            except ValueError:
+                raise SettingsError(f"COUCHTIME_{name} must be integers, e.g. 700,10,10") from None
+        return parts
     return raw
 
 
@@ -72,12 +79,17 @@ class Settings:
     booking_limit_per_address: int = 20
     booking_window_seconds: int = 3600
     video_base_url: str = "https://meet.jit.si"
-    live_channel: str = "couchtime:live"  # Redis pub/sub channel of live events
+    live_channel: str = ""  # Redis pub/sub channel of live events; empty = live_events_channel
     ws_legacy_protocol: bool = False  # also accept the legacy `graphql-ws` subprotocol
     ws_max_subscriptions: int = 20  # per websocket connection
     ws_max_connections_per_token: int = 10
     ws_max_public_connections_per_address: int = 50  # sockets without a token (booking pages)
     ws_init_timeout_seconds: int = 10  # close sockets that send no connection_init
+    ws_slot_lifetime_seconds: int = 60  # a dead process's connection slots free themselves
+    ws_slot_prefix: str = "couchtime:ws:"  # Redis keys of the connection quotas
+    gc_freeze: bool = True  # `couchtime serve`: the freeze policy of couchtime/gc_pauses.py
+    gc_compact_after_closes: int = 1000  # closed sockets between two compactions of frozen garbage
+    gc_thresholds: tuple[int, ...] = field(default_factory=tuple)  # empty = Python's (700, 10, 10)
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
@@ -169,6 +181,12 @@ class Settings:
         for name in ("cost_budget_per_token", "cost_budget_per_address"):
             if getattr(self, name) < self.max_query_cost:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least COUCHTIME_MAX_QUERY_COST")
+        if self.gc_thresholds and (len(self.gc_thresholds) != 3 or min(self.gc_thresholds) < 1):
+            raise SettingsError("COUCHTIME_GC_THRESHOLDS must be three positive integers (700,10,10)")
+        if self.gc_compact_after_closes < 1:
+            raise SettingsError("COUCHTIME_GC_COMPACT_AFTER_CLOSES must be at least 1")
+        if self.ws_slot_lifetime_seconds < 3:
+            raise SettingsError("COUCHTIME_WS_SLOT_LIFETIME_SECONDS must be at least 3")
         if not self.jobs_namespace.strip():
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()
@@ -236,6 +254,24 @@ class Settings:
             return None
         return ("Outlook is not set up on this server (missing " + ", ".join(missing) +
                 "). Ask your administrator.")
+
+    @property
+    def live_events_channel(self) -> str:
+        """The Redis pub/sub channel of live events: `COUCHTIME_LIVE_CHANNEL`, else
+        `couchtime:live:` + 12 hex digits of a hash of the database's address (host, port,
+        database; no driver, user or password). Pub/sub channels ignore Redis's database
+        number, so two deployments on one Redis would otherwise hear each other's events; every
+        process of one deployment reaches the same database and so derives the same name."""
+        if self.live_channel:
+            return self.live_channel
+        parts = urlsplit(self.database_url)
+        if self.is_sqlite:
+            where = os.path.abspath(parts.path[1:] if parts.path.startswith("/") else parts.path)
+        else:
+            where = (f"{(parts.hostname or '').lower()}:{parts.port or ''}{parts.path}"
+                     f"?{'&'.join(sorted(parts.query.split('&')))}")
+        digest = hashlib.sha256(f"{parts.scheme.split('+')[0]}://{where}".encode()).hexdigest()
+        return f"couchtime:live:{digest[:12]}"
 
     @property
     def outlook_redirect(self) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
 
 from adapters.clock import SystemClock
+from adapters.connection_slots import MemorySlots, RedisSlots
 from adapters.event_bus import EventHub, InProcessBus, RedisBus
 from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.passwords import Argon2Hasher
@@ -51,6 +52,7 @@ class Runtime:
     jobs: JobBroker  # where this process sends jobs (Redis, or the in-process broker)
     embedded: EmbeddedJobs | None = None  # the in-process worker and scheduler (no Redis)
     metrics: Metrics | None = None  # when /metrics is served
+    slots: MemorySlots | RedisSlots = field(default_factory=MemorySlots)  # websocket quotas
 
     async def start(self) -> None:
         await self.bus.start()
@@ -65,6 +67,7 @@ class Runtime:
         await self.stop_jobs()
         self.jobs.close()
         await self.bus.stop()
+        await self.slots.close()
         await close_outlook(self.services.outlook)
         if isinstance(self.services.hasher, Argon2Hasher):
             self.services.hasher.close()
@@ -151,8 +154,11 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
         tracing.instrument_engine(db)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     bus: EventHub = (
-        RedisBus(redis, channel=settings.live_channel) if redis is not None else InProcessBus()
+        RedisBus(redis, channel=settings.live_events_channel) if redis is not None else InProcessBus()
     )
+    slots = (RedisSlots(redis, prefix=settings.ws_slot_prefix,
+                        lifetime_seconds=settings.ws_slot_lifetime_seconds)
+             if redis is not None else MemorySlots())
     limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
     clock = clock or SystemClock()
     rooms = VideoRoomUrls(settings.video_base_url)
@@ -216,7 +222,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
         notifications=counted(notification_setup(settings, db), metrics),
     )
     return Runtime(settings=settings, db=db, bus=bus, redis=redis, services=services, jobs=jobs,
-                   embedded=embedded, metrics=metrics)
+                   embedded=embedded, metrics=metrics, slots=slots)
 
 
 # --- `couchtime worker` and `couchtime scheduler` (PostgreSQL and Redis) -------------------
@@ -248,8 +254,8 @@ def boot_worker() -> None:
 
     def make_deps() -> WorkerDeps:
         redis = Redis.from_url(settings.redis_url)  # type: ignore[arg-type]  # used on the host loop
-        deps = worker_deps(settings, holder[0], publisher=RedisBus(redis, channel=settings.live_channel),
-                           metrics=metrics, tracing=tracing)
+        bus = RedisBus(redis, channel=settings.live_events_channel)
+        deps = worker_deps(settings, holder[0], publisher=bus, metrics=metrics, tracing=tracing)
 
         async def close() -> None:
             try:

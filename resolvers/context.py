@@ -92,6 +92,10 @@ class Context:
     def loaders(self, value: Loaders) -> None:
         self._loaders = value
 
+    def forget_loaders(self) -> None:
+        """Drop the loaders and their caches (the next `loaders` makes new ones)."""
+        self._loaders = None
+
     def use_connection_params(self, params: dict) -> None:
         """Websockets carry the token in connection_init: {"authorization": "Bearer …"}."""
         raw = params.get("authorization") or params.get("Authorization")

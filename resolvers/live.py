@@ -35,6 +35,13 @@ def fresh_loaders(ctx: Context) -> None:
     ctx.loaders = Loaders(ctx.services.db)
 
 
+def forget_loaders(ctx: Context) -> None:
+    """Once an event is out, an idle socket keeps no loaders: their functions, batches and
+    cached rows (~40 objects per socket the collector would walk for hours; next use makes new
+    ones)."""
+    ctx.forget_loaders()
+
+
 def in_range(message: dict, start: datetime, end: datetime) -> bool:
     window = Interval(start, end)
     for key in ("before", "after"):
@@ -66,6 +73,7 @@ async def therapist_messages(ctx: Context, types: set[str]) -> AsyncIterator[dic
                 return  # expired (or revoked): nothing more is delivered; the socket closes
             fresh_loaders(ctx)
             yield message
+            forget_loaders(ctx)
     finally:
         subscriber.close()
 

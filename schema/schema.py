@@ -25,6 +25,7 @@ from resolvers.errors import ApiError
 from schema import limits
 from schema.cost import operation_cost
 from schema.errors import mask_unexpected
+from schema.lean_execution import LeanExecutionContext
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
@@ -247,6 +248,7 @@ def build_schema(limits: SchemaLimits | None = None, budget: CostBudget | None =
     return CouchtimeSchema(
         query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits(),
         budget=budget, extensions=list(extensions),
+        execution_context_class=LeanExecutionContext,  # no per-subscription memo (lean_execution)
     )
 
 
