@@ -38,7 +38,6 @@ from persistence.mapping import (
     time_off_from_row,
 )
 from persistence.tables import (
-    AuthTokenRow,
     AvailabilitySlotRow,
     ClientRow,
     EventTypeRow,
@@ -65,25 +64,6 @@ async def _grouped(db: Database, stmt, keys: Sequence[UUID], key: str, to_domain
         for row in (await session.execute(stmt)).scalars():
             result[getattr(row, key)].append(to_domain(row))
     return result
-
-
-async def therapist_by_token(
-    db: Database, token_hash: str, kind: str, now: datetime
-) -> Therapist | None:
-    """The signed-in therapist for a live token: one statement, joined."""
-    stmt = (
-        select(TherapistRow)
-        .join(AuthTokenRow, AuthTokenRow.subject_id == TherapistRow.id)
-        .where(
-            AuthTokenRow.token_hash == token_hash,
-            AuthTokenRow.kind == kind,
-            AuthTokenRow.revoked_at.is_(None),
-            AuthTokenRow.expires_at > now,
-        )
-    )
-    async with db.read_session() as session:
-        row = (await session.execute(stmt)).scalar_one_or_none()
-        return therapist_from_row(row) if row else None
 
 
 async def weekly_hours_by_therapist(
