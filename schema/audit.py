@@ -14,9 +14,15 @@ from resolvers import global_ids
 from resolvers.errors import bad_request
 from schema.clients import PageInfo
 from schema.cost import bound
+from schema.enums import described
 
 
-@strawberry.enum(description="Who did it.")
+@described(
+    "Who did it.",
+    THERAPIST="The practice's therapist, signed in.", CLIENT="A client in the portal.",
+    JOB="A background job (`actorJob` names it).", ANONYMOUS="Nobody signed in (e.g. a failed sign-in).",
+    SYSTEM="Couchtime itself, with no signed-in user or named job behind it.",
+)
 class AuditActorKind(Enum):
     THERAPIST = "THERAPIST"
     CLIENT = "CLIENT"
@@ -25,7 +31,12 @@ class AuditActorKind(Enum):
     SYSTEM = "SYSTEM"
 
 
-@strawberry.enum(description="What kind of access.")
+@described(
+    "What kind of access.",
+    READ="PHI was shown to the actor.", CHANGE="A record was created, changed or deleted.",
+    SIGN_IN="A successful sign-in.", SIGN_IN_FAILED="A failed sign-in to an account of the practice.",
+    EXPORT="Records were exported (reserved: nothing records it yet).",
+)
 class AuditAction(Enum):
     READ = "READ"
     CHANGE = "CHANGE"
@@ -34,7 +45,11 @@ class AuditAction(Enum):
     EXPORT = "EXPORT"
 
 
-@strawberry.enum(description="The kind of record touched.")
+@described(
+    "The kind of record touched.",
+    CLIENT="A client record.", SESSION="A session.", NOTE="A session's note.",
+    PAYMENT="A payment of a session.",
+)
 class AuditSubjectKind(Enum):
     CLIENT = "client"
     SESSION = "session"

@@ -12,11 +12,13 @@ from resolvers import clients, global_ids
 from schema.common import Node
 from schema.cost import bound
 from schema.sessions import Session
+from schema.enums import described
 
-ClientStatus = strawberry.enum(
-    model.ClientStatus,
-    description="INTAKE: booked from the public page, waiting in New bookings; ACTIVE: a client.",
-)
+ClientStatus = described(
+    "INTAKE: booked from the public page, waiting in New bookings; ACTIVE: a client.",
+    INTAKE="Booked from the public page; waiting in New bookings to be accepted, rejected or merged.",
+    ACTIVE="A client of the practice: accepted from New bookings or added by hand.",
+)(model.ClientStatus)
 
 
 @strawberry.type(description="A client of the signed-in therapist. PHI: only the owner sees it.")

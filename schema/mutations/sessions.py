@@ -15,9 +15,14 @@ from resolvers import sessions as resolve
 from schema.calendar import ConflictChange, conflict_change
 from schema.common import CalendarView, UserError, user_errors
 from schema.sessions import ClaimStatus, Repeats, Session, SessionVisit
+from schema.enums import described
 
 
-@strawberry.enum(description="How a payment was made.")
+@described(
+    "How a payment was made.",
+    CASH="Cash.", CARD="Credit or debit card.", CHECK="Check.", BANK_TRANSFER="Bank transfer.",
+    INSURANCE="Paid by the client's insurer.", OTHER="Any other way.",
+)
 class PaymentMethod(Enum):
     CASH = "CASH"
     CARD = "CARD"
