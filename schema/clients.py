@@ -11,8 +11,8 @@ from domain import audit, model
 from resolvers import clients, global_ids
 from schema.common import Node
 from schema.cost import bound
-from schema.sessions import Session
 from schema.enums import described
+from schema.sessions import Session
 
 ClientStatus = described(
     "INTAKE: booked from the public page, waiting in New bookings; ACTIVE: a client.",

@@ -13,8 +13,8 @@ from resolvers import global_ids
 from resolvers.calendar import Prefetched
 from schema.common import Money, Node
 from schema.cost import bound
-from schema.event_types import EventType
 from schema.enums import described
+from schema.event_types import EventType
 
 if TYPE_CHECKING:
     from schema.clients import Client

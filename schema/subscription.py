@@ -20,8 +20,8 @@ from resolvers.global_ids import encode
 from schema.calendar import ConflictPair
 from schema.clients import Client
 from schema.cost import SESSIONS_PER_DAY, bound
-from schema.sessions import Session
 from schema.enums import described
+from schema.sessions import Session
 
 FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC offset "
     "(else BAD_USER_INPUT).")]

@@ -14,8 +14,8 @@ from resolvers import global_ids
 from resolvers import sessions as resolve
 from schema.calendar import ConflictChange, conflict_change
 from schema.common import CalendarView, UserError, user_errors
-from schema.sessions import ClaimStatus, Repeats, Session, SessionVisit
 from schema.enums import described
+from schema.sessions import ClaimStatus, Repeats, Session, SessionVisit
 
 
 @described(
