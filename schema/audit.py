@@ -129,7 +129,8 @@ class AuditEventConnection:
 
 async def audit_events(
     info: strawberry.Info,
-    first: Annotated[int, strawberry.argument(description="Page size, 1–100; else BAD_REQUEST.")] = 50,
+    first: Annotated[int, strawberry.argument(
+        description="Page size, 1–100; else BAD_USER_INPUT (`field`: first).")] = 50,
     after: Annotated[str | None, strawberry.argument(
         description="`pageInfo.endCursor` of the previous page. A malformed cursor is BAD_REQUEST.")] = None,
     client_id: Annotated[strawberry.ID | None, strawberry.argument(
@@ -148,6 +149,5 @@ async def audit_events(
     rows, has_next = await audit_log.events(info.context, first=first, after=after, client_id=raw_client,
                                             start=from_, end=to)
     edges = [AuditEventEdge(cursor=audit_log.encode_cursor(r.id), node=AuditEvent.of(r)) for r in rows]
-    end_cursor = edges[-1].cursor if edges else None
-    page_info = PageInfo(has_next_page=has_next, end_cursor=end_cursor)
+    page_info = PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after)
     return AuditEventConnection(edges=edges, page_info=page_info)
