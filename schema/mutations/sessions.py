@@ -135,6 +135,10 @@ class SessionWorkPayload:
 @strawberry.type(description="The calendar view now remembered.")
 class SetCalendarViewPayload:
     view: CalendarView = strawberry.field(description="The view saved.")  # type: ignore[valid-type]
+    user_errors: list[UserError] = strawberry.field(
+        description="Always empty: any CalendarView value is accepted. Present so every payload has "
+        "the same shape."
+    )
 
 
 async def _payload(info: strawberry.Info, outcome) -> SessionPayload:
@@ -287,4 +291,4 @@ class SessionMutations:
         input: Annotated[SetCalendarViewInput, strawberry.argument(description="The view to remember.")],
     ) -> SetCalendarViewPayload:
         await resolve.set_view(info.context, input.view)
-        return SetCalendarViewPayload(view=input.view)
+        return SetCalendarViewPayload(view=input.view, user_errors=[])
