@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from resolvers.errors import bad_request
+from resolvers.errors import ApiError, bad_request
 
 CLIENTS = "client"
 SESSIONS = "session"
@@ -41,6 +41,6 @@ def decode(kind: str, cursor: str) -> str:
     return key
 
 
-def not_from_this_list():
+def not_from_this_list() -> ApiError:
     return bad_request("`after` is not a cursor from this list, or its item is gone: start from "
                        "the first page.")
