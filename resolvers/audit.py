@@ -8,7 +8,6 @@ when the response (or a subscription's delivery) is complete: `reading` starts t
 
 from __future__ import annotations
 
-import base64
 import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,8 +19,9 @@ from graphql import DocumentNode, FieldNode, OperationDefinitionNode
 from domain import audit
 from domain.accounts import email_errors, normalize_email
 from persistence import audit as audit_store
+from resolvers import cursors
 from resolvers.context import Context
-from resolvers.errors import ApiError
+from resolvers.errors import ApiError, check_page_size
 
 MAX_PAGE = 100
 
@@ -99,24 +99,20 @@ async def sign_in_failed(ctx: Context, email: str, *, therapist: bool) -> None:
 
 
 def encode_cursor(row_id: int) -> str:
-    return base64.urlsafe_b64encode(f"audit:{row_id}".encode()).decode()
+    return cursors.encode(cursors.AUDIT, row_id)
 
 
 def decode_cursor(cursor: str) -> int:
     try:
-        kind, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind != "audit":
-            raise ValueError
-        return int(raw)
-    except (ValueError, UnicodeError):
-        raise ApiError("Malformed cursor.", "BAD_REQUEST") from None
+        return int(cursors.decode(cursors.AUDIT, cursor))
+    except ValueError:
+        raise cursors.not_from_this_list() from None
 
 
 async def events(ctx: Context, *, first: int, after: str | None, client_id: UUID | None,
                  start: datetime | None, end: datetime | None) -> tuple[list, bool]:
     me = await ctx.therapist()
-    if not 1 <= first <= MAX_PAGE:
-        raise ApiError(f"first must be between 1 and {MAX_PAGE}.", "BAD_REQUEST")
+    check_page_size(first, MAX_PAGE)
     if start is not None and end is not None and end <= start:
         raise ApiError("`to` must be after `from`.", "BAD_USER_INPUT")
     before = decode_cursor(after) if after else None

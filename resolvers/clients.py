@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from datetime import datetime
 from uuid import UUID
 
 from domain.model import Client, Session
 from domain.services import clients
 from persistence import queries
-from resolvers import global_ids
+from resolvers import cursors, global_ids
 from resolvers.context import Context
-from resolvers.errors import bad_request, check_text_argument
+from resolvers.errors import check_page_size, check_text_argument
 from resolvers.outcome import Outcome, attempt
 
 TYPE_NAME = "Client"
@@ -36,35 +32,24 @@ async def sessions_of(ctx: Context, client: Client) -> list[Session]:
 
 
 def encode_session_cursor(session: Session) -> str:
-    raw = json.dumps([session.start.isoformat(), str(session.id)])
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _session_key(session: Session) -> tuple[str, str]:
-    return session.start.isoformat(), str(session.id)
-
-
-def _decode_session_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        start, raw_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        UUID(raw_id)
-        return datetime.fromisoformat(start).isoformat(), str(raw_id)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise bad_request("`after` is not a cursor from this list.") from None
+    return cursors.encode(cursors.SESSIONS, session.id)
 
 
 async def sessions_page(
     ctx: Context, client: Client, *, first: int, after: str | None
 ) -> tuple[list[Session], bool]:
-    """One page of a client's sessions, oldest first (by start, then id), after a cursor.
+    """One page of a client's sessions, oldest first (by start, then id), after a cursor (the ID of
+    the session it continues after, found in the same list: see resolvers.cursors).
     The client's sessions are loaded once per request for all clients asked (one query), and
     paged here: the page bounds what is returned and what the query cost counts."""
-    if not 1 <= first <= MAX_PAGE:
-        raise bad_request(f"`first` must be between 1 and {MAX_PAGE}.")
-    key = _decode_session_cursor(after) if after else None
+    check_page_size(first, MAX_PAGE)
     found = await sessions_of(ctx, client)
-    if key is not None:
-        found = [s for s in found if _session_key(s) > key]
+    if after:
+        raw_id = cursors.decode(cursors.SESSIONS, after)
+        at = next((i for i, s in enumerate(found) if str(s.id) == raw_id), None)
+        if at is None:  # not this client's session (any more)
+            raise cursors.not_from_this_list()
+        found = found[at + 1:]
     return found[:first], len(found) > first
 
 
@@ -74,27 +59,29 @@ async def new_bookings(ctx: Context) -> list[Client]:
 
 
 def encode_cursor(client: Client) -> str:
-    raw = json.dumps([client.last_name, client.first_name, str(client.id)])
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    return cursors.encode(cursors.CLIENTS, client.id)
 
 
-def _decode_cursor(cursor: str) -> queries.ClientKey:
+async def _client_key(ctx: Context, therapist_id: UUID, cursor: str) -> queries.ClientKey:
+    """The keyset position (last name, first name, id) of the client a cursor names, looked up by
+    ID for this therapist: the names stay on the server (resolvers.cursors)."""
     try:
-        last, first, raw_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        UUID(raw_id)
-        return str(last), str(first), str(raw_id)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise bad_request("`after` is not a cursor from this list.") from None
+        raw_id = UUID(cursors.decode(cursors.CLIENTS, cursor))
+    except ValueError:
+        raise cursors.not_from_this_list() from None
+    client = await ctx.loaders.client_by_id.load(raw_id)
+    if client is None or client.therapist_id != therapist_id:
+        raise cursors.not_from_this_list()
+    return client.last_name, client.first_name, str(client.id)
 
 
 async def page(
     ctx: Context, *, first: int, after: str | None, search: str | None
 ) -> tuple[list[Client], bool]:
     me = await ctx.therapist()
-    if not 1 <= first <= MAX_PAGE:
-        raise bad_request(f"`first` must be between 1 and {MAX_PAGE}.")
+    check_page_size(first, MAX_PAGE)
     check_text_argument(search, "search")
-    key = _decode_cursor(after) if after else None
+    key = await _client_key(ctx, me.id, after) if after else None
     term = (search or "").strip()[:100] or None
     return await queries.active_clients_page(
         ctx.services.db, me.id, first=first, after=key, search=term

@@ -45,3 +45,10 @@ def check_text_argument(value: str | None, field: str) -> None:
     no lone surrogates): else a BAD_USER_INPUT error naming the argument."""
     if value is not None and text.has_bad_characters(value):
         raise ApiError("Remove control characters and invalid characters.", BAD_USER_INPUT, field=field)
+
+
+def check_page_size(first: int, maximum: int) -> None:
+    """A connection's `first` outside 1..maximum is BAD_USER_INPUT naming `first`, like every other
+    argument out of its range."""
+    if not 1 <= first <= maximum:
+        raise ApiError(f"`first` must be between 1 and {maximum}.", BAD_USER_INPUT, field="first")

@@ -14,9 +14,15 @@ from resolvers import global_ids
 from resolvers.errors import bad_request
 from schema.clients import PageInfo
 from schema.cost import bound
+from schema.enums import described
 
 
-@strawberry.enum(description="Who did it.")
+@described(
+    "Who did it.",
+    THERAPIST="The practice's therapist, signed in.", CLIENT="A client in the portal.",
+    JOB="A background job (`actorJob` names it).", ANONYMOUS="Nobody signed in (e.g. a failed sign-in).",
+    SYSTEM="Couchtime itself, with no signed-in user or named job behind it.",
+)
 class AuditActorKind(Enum):
     THERAPIST = "THERAPIST"
     CLIENT = "CLIENT"
@@ -25,7 +31,12 @@ class AuditActorKind(Enum):
     SYSTEM = "SYSTEM"
 
 
-@strawberry.enum(description="What kind of access.")
+@described(
+    "What kind of access.",
+    READ="PHI was shown to the actor.", CHANGE="A record was created, changed or deleted.",
+    SIGN_IN="A successful sign-in.", SIGN_IN_FAILED="A failed sign-in to an account of the practice.",
+    EXPORT="Records were exported (reserved: nothing records it yet).",
+)
 class AuditAction(Enum):
     READ = "READ"
     CHANGE = "CHANGE"
@@ -34,7 +45,11 @@ class AuditAction(Enum):
     EXPORT = "EXPORT"
 
 
-@strawberry.enum(description="The kind of record touched.")
+@described(
+    "The kind of record touched.",
+    CLIENT="A client record.", SESSION="A session.", NOTE="A session's note.",
+    PAYMENT="A payment of a session.",
+)
 class AuditSubjectKind(Enum):
     CLIENT = "client"
     SESSION = "session"
@@ -114,7 +129,8 @@ class AuditEventConnection:
 
 async def audit_events(
     info: strawberry.Info,
-    first: Annotated[int, strawberry.argument(description="Page size, 1–100; else BAD_REQUEST.")] = 50,
+    first: Annotated[int, strawberry.argument(
+        description="Page size, 1–100; else BAD_USER_INPUT (`field`: first).")] = 50,
     after: Annotated[str | None, strawberry.argument(
         description="`pageInfo.endCursor` of the previous page. A malformed cursor is BAD_REQUEST.")] = None,
     client_id: Annotated[strawberry.ID | None, strawberry.argument(
@@ -133,6 +149,5 @@ async def audit_events(
     rows, has_next = await audit_log.events(info.context, first=first, after=after, client_id=raw_client,
                                             start=from_, end=to)
     edges = [AuditEventEdge(cursor=audit_log.encode_cursor(r.id), node=AuditEvent.of(r)) for r in rows]
-    end_cursor = edges[-1].cursor if edges else None
-    page_info = PageInfo(has_next_page=has_next, end_cursor=end_cursor)
+    page_info = PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after)
     return AuditEventConnection(edges=edges, page_info=page_info)

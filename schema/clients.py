@@ -11,12 +11,14 @@ from domain import audit, model
 from resolvers import clients, global_ids
 from schema.common import Node
 from schema.cost import bound
+from schema.enums import described
 from schema.sessions import Session
 
-ClientStatus = strawberry.enum(
-    model.ClientStatus,
-    description="INTAKE: booked from the public page, waiting in New bookings; ACTIVE: a client.",
-)
+ClientStatus = described(
+    "INTAKE: booked from the public page, waiting in New bookings; ACTIVE: a client.",
+    INTAKE="Booked from the public page; waiting in New bookings to be accepted, rejected or merged.",
+    ACTIVE="A client of the practice: accepted from New bookings or added by hand.",
+)(model.ClientStatus)
 
 
 @strawberry.type(description="A client of the signed-in therapist. PHI: only the owner sees it.")
@@ -53,11 +55,12 @@ class Client(Node):
     async def sessions(
         self, info: strawberry.Info,
         first: Annotated[int, strawberry.argument(
-            description="Page size, 1–100 (required); anything else is a BAD_REQUEST error."
+            description="Page size, 1–100 (required); anything else is a BAD_USER_INPUT error "
+            "(`field`: first)."
         )],
         after: Annotated[str | None, strawberry.argument(
             description="`pageInfo.endCursor` of the previous page; omit for the first page. "
-            "A malformed cursor is a BAD_REQUEST error."
+            "A malformed cursor, or one whose item is gone, is a BAD_REQUEST error."
         )] = None,
     ) -> SessionConnection:
         found, has_next = await clients.sessions_page(info.context, self.domain, first=first, after=after)
@@ -65,7 +68,7 @@ class Client(Node):
                  for s in found]
         return SessionConnection(
             edges=edges, nodes=[edge.node for edge in edges],
-            page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
+            page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after),
         )
 
 
@@ -91,13 +94,29 @@ class SessionConnection:
     page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")
 
 
-@strawberry.type(description="Relay page information.")
+@strawberry.type(description="Relay page information. Paging is forward only (`first`/`after`). "
+                 "Cursors are opaque and carry no personal data (an item's kind and ID only); a "
+                 "cursor whose item has since gone is a BAD_REQUEST error: start from the first page.")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="True when more items follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="True when this page was asked for with `after` (items precede it); false on "
+        "the first page. Paging is forward only: there is no `last`/`before`."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first edge's cursor; null when the page is empty."
+    )
     end_cursor: str | None = strawberry.field(
         description="The last edge's cursor: pass it as `after` for the next page; null when the page "
         "is empty."
     )
+
+    @classmethod
+    def of(cls, cursors: list[str], *, has_next: bool, after: str | None) -> PageInfo:
+        return cls(
+            has_next_page=has_next, has_previous_page=after is not None,
+            start_cursor=cursors[0] if cursors else None, end_cursor=cursors[-1] if cursors else None,
+        )
 
 
 @strawberry.type(description="A client and its cursor.")

@@ -122,11 +122,11 @@ class Query:
     async def clients(
         self, info: strawberry.Info,
         first: Annotated[int, strawberry.argument(
-            description="Page size, 1–100; anything else is a BAD_REQUEST error."
+            description="Page size, 1–100; anything else is a BAD_USER_INPUT error (`field`: first)."
         )] = 50,
         after: Annotated[str | None, strawberry.argument(
             description="`pageInfo.endCursor` of the previous page; omit for the first page. "
-            "A malformed cursor is a BAD_REQUEST error."
+            "A malformed cursor, or one whose item is gone, is a BAD_REQUEST error."
         )] = None,
         search: Annotated[str | None, strawberry.argument(
             description="Case-insensitive text to find in the full name, last name or email "
@@ -137,7 +137,7 @@ class Query:
         edges = [ClientEdge(cursor=clients.encode_cursor(c), node=Client.from_domain(c)) for c in found]
         return ClientConnection(
             edges=edges,
-            page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
+            page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after),
         )
 
     @strawberry.field(description="One of your clients (intake or active), or null.")

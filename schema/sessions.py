@@ -13,6 +13,7 @@ from resolvers import global_ids
 from resolvers.calendar import Prefetched
 from schema.common import Money, Node
 from schema.cost import bound
+from schema.enums import described
 from schema.event_types import EventType
 
 if TYPE_CHECKING:
@@ -20,21 +21,41 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SessionVisit = strawberry.enum(model.SessionVisit, description="Where this session takes place.")
-SessionStatus = strawberry.enum(model.SessionStatus, description="Scheduled or cancelled.")
-SessionSource = strawberry.enum(
-    model.SessionSource,
-    description="How the session came to be: a public booking, by hand, or a recurring series.",
-)
-ClaimStatus = strawberry.enum(money.ClaimStatus, description="Insurance claim status of a session.")
-PaymentStatus = strawberry.enum(
-    money.PaymentStatus,
-    description="Derived from the session fee and the payments recorded: NO_FEE when there is no "
-    "fee, else UNPAID, PARTIALLY_PAID or PAID.",
-)
+SessionVisit = described(
+    "Where this session takes place.",
+    TELEHEALTH="A video session (see `meetingUrl`).", IN_PERSON="At the therapist's office.",
+)(model.SessionVisit)
+SessionStatus = described(
+    "Scheduled or cancelled.",
+    SCHEDULED="Will take place (or took place).",
+    CANCELLED="Cancelled: kept for the record, frees its slot, never conflicts; can be uncancelled.",
+)(model.SessionStatus)
+SessionSource = described(
+    "How the session came to be: a public booking, by hand, or a recurring series.",
+    BOOKING="Booked on the therapist's public booking page.",
+    MANUAL="Scheduled by the therapist.",
+    SERIES="Created by a recurring series.",
+)(model.SessionSource)
+ClaimStatus = described(
+    "Insurance claim status of a session.",
+    NONE="No claim filed.", SUBMITTED="Claim sent to the insurer, no answer yet.",
+    PAID="The insurer paid the claim.", DENIED="The insurer denied the claim.",
+)(money.ClaimStatus)
+PaymentStatus = described(
+    "Derived from the session fee and the payments recorded: NO_FEE when there is no fee, else "
+    "UNPAID, PARTIALLY_PAID or PAID.",
+    NO_FEE="The session has no fee.", UNPAID="A fee and no payment recorded.",
+    PARTIALLY_PAID="Payments recorded cover part of the fee.",
+    PAID="Payments recorded cover the whole fee.",
+)(money.PaymentStatus)
 
 
-Repeats = strawberry.enum(model.Repeats, description="How often a series repeats; NONE = once.")
+Repeats = described(
+    "How often a series repeats; NONE = once.",
+    NONE="Once: no series.", WEEKLY="Every week, same local day and time.",
+    EVERY_2_WEEKS="Every second week.", EVERY_3_WEEKS="Every third week.",
+    EVERY_4_WEEKS="Every fourth week.",
+)(model.Repeats)
 
 
 @strawberry.type(description="A recurring series: a standing weekly-based session with no end date.")

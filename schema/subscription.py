@@ -20,6 +20,7 @@ from resolvers.global_ids import encode
 from schema.calendar import ConflictPair
 from schema.clients import Client
 from schema.cost import SESSIONS_PER_DAY, bound
+from schema.enums import described
 from schema.sessions import Session
 
 FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC offset "
@@ -27,7 +28,13 @@ FROM = Annotated[datetime, strawberry.argument(name="from", description="Range s
 TO = Annotated[datetime, strawberry.argument(description="Range end (exclusive); at most 62 days.")]
 
 
-@strawberry.enum(description="What happened to a session.")
+@described(
+    "What happened to a session.",
+    CREATED="A new session (booked, scheduled by hand or made by a series).",
+    UPDATED="Details changed (not the time).", MOVED="The start or end changed.",
+    CANCELLED="The session was cancelled.", UNCANCELLED="A cancelled session was restored.",
+    DELETED="The session is gone (e.g. its intake client was rejected); only its ID is sent.",
+)
 class CalendarChangeKind(Enum):
     CREATED = "CREATED"
     UPDATED = "UPDATED"
@@ -70,7 +77,13 @@ class ConflictsUpdate:
     )
 
 
-@strawberry.enum(description="What happened in the New bookings queue.")
+@described(
+    "What happened in the New bookings queue.",
+    RECEIVED="A new booking arrived from the public page.",
+    ACCEPTED="An intake client was accepted (now active).",
+    REJECTED="An intake client was rejected (removed with its sessions).",
+    MERGED="An intake client was merged into an existing client.",
+)
 class BookingEventKind(Enum):
     RECEIVED = "RECEIVED"
     ACCEPTED = "ACCEPTED"

@@ -72,6 +72,10 @@ class SignOutPayload:
     signed_out: bool = strawberry.field(
         description="True when the request's token was live and is now revoked."
     )
+    user_errors: list[UserError] = strawberry.field(
+        description="Always empty: signing out cannot be refused (a dead or missing token gives "
+        "`signedOut: false`). Present so every payload has the same shape."
+    )
 
 
 @strawberry.input(description="A whole office address; every part is required.")
@@ -168,7 +172,7 @@ class AccountMutations:
 
     @strawberry.mutation(description="Revoke the bearer token this request carries.")
     async def sign_out(self, info: strawberry.Info) -> SignOutPayload:
-        return SignOutPayload(signed_out=await accounts.sign_out(info.context))
+        return SignOutPayload(signed_out=await accounts.sign_out(info.context), user_errors=[])
 
     @strawberry.mutation(description="Change display name, username, time zone, office address.")
     async def update_profile(

@@ -10,9 +10,13 @@ import strawberry
 from domain import tokens
 from resolvers import recovery as resolve
 from schema.common import UserError, user_errors
+from schema.enums import described
 
 
-@strawberry.enum(description="Which kind of account: a therapist's, or a client's portal account.")
+@described(
+    "Which kind of account: a therapist's, or a client's portal account.",
+    THERAPIST="A therapist's account.", CLIENT="A client's portal account.",
+)
 class AccountKind(Enum):
     THERAPIST = tokens.THERAPIST
     CLIENT = tokens.CLIENT

@@ -14,10 +14,15 @@ from resolvers import global_ids
 from resolvers import sessions as resolve
 from schema.calendar import ConflictChange, conflict_change
 from schema.common import CalendarView, UserError, user_errors
+from schema.enums import described
 from schema.sessions import ClaimStatus, Repeats, Session, SessionVisit
 
 
-@strawberry.enum(description="How a payment was made.")
+@described(
+    "How a payment was made.",
+    CASH="Cash.", CARD="Credit or debit card.", CHECK="Check.", BANK_TRANSFER="Bank transfer.",
+    INSURANCE="Paid by the client's insurer.", OTHER="Any other way.",
+)
 class PaymentMethod(Enum):
     CASH = "CASH"
     CARD = "CARD"
@@ -130,6 +135,10 @@ class SessionWorkPayload:
 @strawberry.type(description="The calendar view now remembered.")
 class SetCalendarViewPayload:
     view: CalendarView = strawberry.field(description="The view saved.")  # type: ignore[valid-type]
+    user_errors: list[UserError] = strawberry.field(
+        description="Always empty: any CalendarView value is accepted. Present so every payload has "
+        "the same shape."
+    )
 
 
 async def _payload(info: strawberry.Info, outcome) -> SessionPayload:
@@ -282,4 +291,4 @@ class SessionMutations:
         input: Annotated[SetCalendarViewInput, strawberry.argument(description="The view to remember.")],
     ) -> SetCalendarViewPayload:
         await resolve.set_view(info.context, input.view)
-        return SetCalendarViewPayload(view=input.view)
+        return SetCalendarViewPayload(view=input.view, user_errors=[])

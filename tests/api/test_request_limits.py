@@ -110,7 +110,7 @@ async def test_connection_page_size_is_bounded(api):
     client_id = made["createClient"]["client"]["id"]
     query = "query($id: ID!, $n: Int!) { client(id: $id) { sessions(first: $n) { nodes { id } } } }"
     body = await api.post(query, {"id": client_id, "n": 101}, token=token)
-    assert _code(body) == "BAD_REQUEST"
+    assert _code(body) == "BAD_USER_INPUT"  # like every argument out of range (#19)
     page = await api.gql(query.replace("nodes { id }", "nodes { id } pageInfo { hasNextPage }"),
                          {"id": client_id, "n": 100}, token=token)
     assert page["client"]["sessions"] == {"nodes": [], "pageInfo": {"hasNextPage": False}}
