@@ -213,7 +213,7 @@ async def run(http, procs, therapists: int, calendars: int, mutations: int, cons
               f"target < 50 ms; CPU time {after.get('maxPauseCpuMsByGeneration')} ms), collections {after.get('collections')} "
               f"({idle.get('collections')} when the sockets were open), pauses > 50 ms: "
               f"{after.get('pausesOver50Ms')}, total {after.get('totalPauseMs')} ms, "
-              f"frozen objects {after.get('frozenObjects')}, compactions {after.get('compactions')}, "
+              f"frozen at start {after.get('frozenAtStart')}, compactions {after.get('compactions')}, "
               f"thresholds {after.get('thresholds')}")
     for n, proc in enumerate(procs):
         for line in proc.log().splitlines():

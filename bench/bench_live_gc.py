@@ -191,7 +191,7 @@ async def refreezing(proc: ServeProcess, folder: str, practices: list, sockets: 
     found = await census(proc, folder, 1)
     print(f"{'start-up freeze only' if startup_only else 'freeze policy'} [sqlite, in-process bus]: {sockets} sockets, {rounds} events each, then all closed")
     print(f"  while open: collections {health['collections']}, longest pause {health['maxPauseMs']} ms "
-          f"(CPU time by generation {health['maxPauseCpuMsByGeneration']} ms), frozen objects {health['frozenObjects']}")
+          f"(CPU time by generation {health['maxPauseCpuMsByGeneration']} ms), frozen at start {health['frozenAtStart']}")
     print(f"  a compaction then frees {found['collected']} objects ({found['collected'] / sockets:.1f} per "
           f"closed socket) in {found['full_ms']:.0f} ms: the frozen garbage held until a compaction")
     for name, count in collections.Counter(found["garbage"]).most_common(8):

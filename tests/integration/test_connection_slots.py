@@ -168,5 +168,5 @@ async def test_healthz_reports_the_collectors_pauses(cluster):
     async with httpx.AsyncClient(timeout=20) as http:
         health = (await http.get(cluster["a"] + "/healthz")).json()
     gc = health["gc"]
-    assert gc["frozenObjects"] > 0  # gc.freeze() after start-up
+    assert gc["frozenAtStart"] > 0  # gc.freeze() after start-up
     assert len(gc["collections"]) == 3 and gc["maxPauseMs"] >= 0 and gc["pausesOver50Ms"] >= 0
