@@ -104,7 +104,14 @@ class CouchtimeGraphQL(GraphQL):
     HTTP limits: a body limit (413 before the body is read when Content-Length says so), JSON
     refusals instead of plain text, 429 with Retry-After when the cost budget is spent, and
     subscriptions only over websockets. Anything unexpected is a JSON 500 with an error id. Its
-    websocket handlers re-check the token before every operation (couchtime.socket_auth)."""
+    websocket handlers re-check the token before every operation (couchtime.socket_auth).
+
+    GraphQL over HTTP: every answer, refusals included, is in the media type Accept asks for
+    (`persisted.response_media`). `application/graphql-response+json` answers a request error
+    (no parse, no validation, variables that do not coerce, no single operation to run) with
+    400 and no `data`; `application/json` keeps 200 with `data: null` (the spec's legacy rule).
+    Several operations need an `operationName`; a mutation over GET is 405 with `Allow: POST`.
+    graphql-http's audit: tests/api/test_http_audit.py."""
 
     graphql_transport_ws_handler_class = GuardedTransportWSHandler
     graphql_ws_handler_class = GuardedWSHandler
