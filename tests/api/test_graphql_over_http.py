@@ -174,3 +174,15 @@ async def test_persisted_query_refusals_negotiate_like_the_rest(api):
         response = await _post(api, body, accept)
         assert response.status_code == status and _media(response) == media, accept
         assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_request_errors_in_400_do_not_spend_the_address_budget(start_api):
+    """A 400 of application/graphql-response+json is a GraphQL result, not an HTTP-level refusal:
+    it must not cost the address penalty (the cost limit) that malformed bodies cost, or an
+    anonymous client asking for the spec's media type would be locked out after a few typos."""
+    api = await start_api("sqlite", cost_budget_per_address=100_000, max_query_cost=20_000)
+    for _ in range(8):
+        response = await _post(api, {"query": "{ noSuchField }"}, GRJ)
+        assert response.status_code == 400
+    response = await _post(api, {"query": "{ commonSessionLengths }"}, GRJ)
+    assert response.status_code == 200, response.text
