@@ -9,7 +9,6 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from functools import lru_cache
 from pathlib import Path
 
 from cross_web import HTTPException
@@ -67,17 +66,6 @@ def is_request_error(result: ExecutionResult) -> bool:
     coerce, or no operation could be chosen, so execution never began (no data, and no error
     carries a path; a field error always does)."""
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
-
-
-@lru_cache(maxsize=256)
-def _operation_count(query: str, max_tokens: int) -> int | None:
-    """How many operations the document defines (None: it does not parse; the schema's own
-    parse reports why). Cached per text, like Strawberry's parser cache."""
-    try:
-        document = parse(query, no_location=True, max_tokens=max_tokens)
-    except (GraphQLError, RecursionError):
-        return None
-    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
 
 def _selection_error(message: str) -> ExecutionResult:
@@ -236,7 +224,7 @@ class CouchtimeGraphQL(GraphQL):
             await asyncio.sleep(min(retry_after, TARPIT_SECONDS))  # see _refuse_spent
             return ExecutionResult(data=None, errors=[budget_spent(retry_after)])
         if request_data.operation_name is None and isinstance(request_data.query, str) \
-                and (_operation_count(request_data.query, self._max_tokens) or 0) > 1:
+                and self._operation_count(request_data.query) > 1:
             # Strawberry would run the first one; the spec (and graphql-js) refuse to guess
             return _selection_error("The document has several operations: name the one to run "
                                     "with `operationName`.")
@@ -258,6 +246,18 @@ class CouchtimeGraphQL(GraphQL):
         if self._budget is not None and result.errors:
             await self._budget.penalise(context, {(e.extensions or {}).get("code") for e in result.errors})
         return result
+
+    def _operation_count(self, query: str) -> int:
+        """How many operations the document defines (0 if it does not parse: the schema says
+        why). Parsed through CouchtimeSchema's parse cache, which the execution then reuses:
+        no second parse (a plain Strawberry schema, in tests, parses here once more)."""
+        parsed = getattr(self.schema, "_parsed", None)
+        try:
+            document = parsed(query)[0] if parsed is not None else parse(
+                query, no_location=True, max_tokens=self._max_tokens)
+        except (GraphQLError, RecursionError):
+            return 0
+        return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
     async def process_result(self, request, result):
         """`application/graphql-response+json` answers omit `data` on a request error (`run`
