@@ -48,6 +48,40 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 _OPERATION = re.compile(r"\b(query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+LEGACY_JSON = "application/json"
+_MAX_ACCEPT_ENTRIES = 32  # a longer Accept header is read up to here
+
+
+def response_media(accept: str) -> str:
+    """The media type of a `/graphql` answer, from the request's Accept header (GraphQL over
+    HTTP): `application/graphql-response+json` when the client lists it (highest q wins; on a
+    tie it is preferred), else `application/json` — also for no Accept, `*/*`, `application/*`
+    or only unsupported types (the spec's rules for legacy clients: never 406)."""
+    best, best_q = LEGACY_JSON, -1.0
+    for entry in accept.split(",", _MAX_ACCEPT_ENTRIES)[:_MAX_ACCEPT_ENTRIES]:
+        media, _, params = entry.partition(";")
+        media = media.strip().lower()
+        if media not in (GRAPHQL_RESPONSE_JSON, LEGACY_JSON):
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if q > 0 and (q > best_q or (q == best_q and media == GRAPHQL_RESPONSE_JSON)):
+            best, best_q = media, q
+    return best
+
+
+def scope_media(scope: Scope) -> str:
+    accept = b",".join(value for name, value in scope.get("headers") or [] if name == b"accept")
+    return response_media(accept.decode("latin-1"))
+
+
 def sha256_hex(document: str) -> str:
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
@@ -348,10 +382,8 @@ class PersistedHttp:
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, refusal: Refusal) -> None:
-        accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
-        wants_spec_media = "application/graphql-response+json" in accept
-        media = "application/graphql-response+json" if wants_spec_media else "application/json"
-        status = 400 if wants_spec_media else refusal.status  # a request error, per the spec
+        media = scope_media(scope)  # the same rules as CouchtimeGraphQL's answers
+        status = 400 if media == GRAPHQL_RESPONSE_JSON else refusal.status  # a request error
         body = json.dumps(_error_body(refusal)).encode()
         scope[OPERATION_SCOPE_KEY] = OTHER_OPERATION
         await send({"type": "http.response.start", "status": status, "headers": [
