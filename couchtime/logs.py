@@ -89,8 +89,21 @@ class _NoWebSocketLines(logging.Filter):
         return not (isinstance(record.msg, str) and '"WebSocket %s"' in record.msg)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a record is emitted, not when logging was
+    configured: a process that swaps stderr (a test runner's capture, a daemon) never leaves a
+    worker thread writing to a closed stream ("--- Logging error ---")."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+
 def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.addFilter(_RequestIdFilter())
     handler.setFormatter(
         JsonFormatter()
