@@ -106,6 +106,9 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         database_max_overflow=5,
         log_format="text",
         log_level="WARNING",
+        # each test app runs an in-process worker whose threads poll every 100 ms; the session
+        # keeps ~90 apps alive, so 8 threads each kept ~800 threads waking the 2 CPUs
+        worker_threads=2,
     )
     return replace(base, **overrides)
 

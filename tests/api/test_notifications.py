@@ -41,14 +41,18 @@ class Collect(logging.Handler):
 def logs():
     handler = Collect()
     root = logging.getLogger()
-    old = root.level
+    names = ("couchtime", "domain", "workers", "adapters", "persistence")
+    old = {name: logging.getLogger(name).level for name in names}
+    old_root = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
-    for name in ("couchtime", "domain", "workers", "adapters", "persistence"):
+    for name in names:
         logging.getLogger(name).setLevel(logging.DEBUG)
     yield handler
     root.removeHandler(handler)
-    root.setLevel(old)
+    root.setLevel(old_root)
+    for name, level in old.items():  # the apps of later tests keep running and logging
+        logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
