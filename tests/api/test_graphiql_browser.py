@@ -215,7 +215,7 @@ def browser(tmp_path: Path) -> Iterator[_CDP]:
     )
     try:
         port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # a loaded CI machine starts it slowly
         while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.flush()
