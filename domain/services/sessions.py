@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from domain import booking, money
 from domain import text as text_rule
+from domain.conflicts import Timed, conflict_diff, conflicts_of
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
 from domain.intervals import Interval
@@ -47,11 +48,6 @@ class SessionResult:
     conflicts: list[Session] = field(default_factory=list)  # all overlaps where it now is
 
 
-def _pair(a: Session, b: Session) -> Pair:
-    first, second = sorted((a, b), key=lambda s: (s.start, str(s.id)))
-    return first.id, second.id
-
-
 def _not_found(field_name: str = "sessionId") -> RuleViolation:
     return RuleViolation.one((field_name,), ErrorCode.NOT_FOUND, "No such session.")
 
@@ -76,19 +72,33 @@ async def _overlaps(uow: UnitOfWork, session: Session, interval: Interval | None
     return await uow.sessions.overlapping(session.therapist_id, interval, exclude=session.id)
 
 
+def _pairs(session: Session, interval: Interval | None, others: list[Session]) -> list[Pair]:
+    """The conflicts `session` forms at `interval` (None: it occupies no time)."""
+    if interval is None:
+        return []
+    return conflicts_of(Timed(session.id, interval), [Timed(o.id, o.interval, o.cancelled) for o in others])
+
+
+async def _conflict_change(
+    uow: UnitOfWork, session: Session, before: Interval | None, after: Interval | None
+) -> SessionResult:
+    """Which overlaps appear or clear when `session` goes from `before` to `after`."""
+    old = await _overlaps(uow, session, before)
+    new = await _overlaps(uow, session, after)
+    appeared, cleared = conflict_diff(_pairs(session, before, old), _pairs(session, after, new))
+    return SessionResult(session, sorted(appeared), sorted(cleared), new)
+
+
 async def _record_change(
     uow: UnitOfWork, session: Session, kind: str, before: Interval | None, after: Interval | None
 ) -> SessionResult:
     """Save, then work out which overlaps appeared or cleared; record both events."""
     await uow.sessions.save(session)
-    old = {s.id: s for s in await _overlaps(uow, session, before)}
-    new = {s.id: s for s in await _overlaps(uow, session, after)}
-    appeared = [_pair(session, new[i]) for i in new.keys() - old.keys()]
-    cleared = [_pair(session, old[i]) for i in old.keys() - new.keys()]
+    result = await _conflict_change(uow, session, before, after)
     uow.record(SessionChanged(session.therapist_id, session.id, kind, _span(before), _span(after)))
-    if appeared or cleared:
-        uow.record(ConflictsChanged(session.therapist_id, tuple(sorted(appeared)), tuple(sorted(cleared))))
-    return SessionResult(session, sorted(appeared), sorted(cleared), list(new.values()))
+    if result.appeared or result.cleared:
+        uow.record(ConflictsChanged(session.therapist_id, tuple(result.appeared), tuple(result.cleared)))
+    return result
 
 
 def _span(interval: Interval | None) -> tuple[datetime, datetime] | None:
@@ -270,15 +280,8 @@ async def preview(
     async with uow:
         plan = await _plan(uow, therapist_id, session_id, view, target)
         session = plan.session
-        old = {s.id: s for s in await _overlaps(uow, session, session.interval)}
         moved = replace(session, start=plan.landing.start, end=plan.landing.end)
-        new = {s.id: s for s in await _overlaps(uow, moved, moved.interval)}
-        return SessionResult(
-            moved,
-            sorted(_pair(moved, new[i]) for i in new.keys() - old.keys()),
-            sorted(_pair(session, old[i]) for i in old.keys() - new.keys()),
-            list(new.values()),
-        )
+        return await _conflict_change(uow, moved, session.interval, moved.interval)
 
 
 async def cancel(
