@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain import accounts, notifications, text, tokens
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.model import Client, Session, SessionStatus
+from domain.model import Client, Session
 from domain.notifications import ClientCancelledSession, PortalInviteCreated
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
@@ -142,15 +142,12 @@ async def cancel_my_session(
         session = await uow.sessions.get(session_id, for_update=True) if session_id else None
         if session is None or session.client_id != client_id:
             raise RuleViolation.one(("sessionId",), ErrorCode.NOT_FOUND, "No such session.")
-        if session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
-        if not may_cancel(clock.now(), session.start):
+        if not session.cancelled and not may_cancel(clock.now(), session.start):
             raise RuleViolation.one(
                 ("sessionId",), ErrorCode.TOO_LATE_TO_CANCEL,
                 "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
         before = session.interval
-        session.status = SessionStatus.CANCELLED
-        session.cancel_reason, session.notify_client = None, False
+        session.cancel()  # "Already cancelled" when it is
         await _record_change(uow, session, "CANCELLED", before, None)
         uow.record(ClientCancelledSession(session.therapist_id, session.id))
         await uow.commit()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from domain import booking, money
+from domain import money
 from domain import text as text_rule
 from domain.conflicts import Timed, conflict_diff, conflicts_of
 from domain.errors import ErrorCode, RuleViolation, UserError
@@ -27,7 +27,6 @@ from domain.model import (
     Session,
     SessionFacts,
     SessionSource,
-    SessionStatus,
     SessionVisit,
 )
 from domain.money import ClaimStatus
@@ -105,10 +104,6 @@ def _span(interval: Interval | None) -> tuple[datetime, datetime] | None:
     return (interval.start, interval.end) if interval else None
 
 
-def _live(session: Session) -> Interval | None:
-    return None if session.cancelled else session.interval
-
-
 async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarView) -> None:
     async with uow:
         therapist = await uow.therapists.get(therapist_id, for_update=True)
@@ -137,16 +132,10 @@ async def create(
                 ("clientId",), ErrorCode.NOT_ACTIVE, "Accept this client from New bookings first."
             )
         event_type = await _event_type(uow, therapist_id, event_type_id)
-        chosen = booking.resolve_visit(event_type, visit)
-        if isinstance(chosen, UserError):
-            raise RuleViolation([chosen])
-        session = Session(
-            id=uuid.uuid4(), therapist_id=therapist_id, client_id=client.id,
-            event_type_id=event_type.id, start=start,
-            end=start + timedelta(minutes=event_type.minutes), visit=chosen,
-            meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+        session = Session.new(
+            therapist_id=therapist_id, client_id=client.id, event_type=event_type, start=start,
+            visit=event_type.visit_for(visit), meeting_url=rooms.new_room_url(),
             source=SessionSource.MANUAL, created_at=clock.now(), client_time_zone=client.time_zone,
-            fee_cents=event_type.price_cents, fee_currency=event_type.currency,
         )
         await uow.sessions.add(session)
         result = await _record_change(uow, session, "CREATED", None, session.interval)
@@ -195,39 +184,26 @@ async def update(
         raise RuleViolation(errors)
     async with uow:
         session = await _owned(uow, therapist_id, session_id)
-        before = _live(session)
-        if edit.start is not None and session.cancelled:
-            raise _cancelled()
+        before = session.live_interval
+        if edit.start is not None:
+            session.check_movable()
         event_type = await uow.event_types.get(session.event_type_id, include_deleted=True)
         if edit.event_type_given:
             new_type = await _event_type(uow, therapist_id, edit.event_type_id)
-            if event_type is not None and session.fee_cents == event_type.price_cents:
-                session.fee_cents, session.fee_currency = new_type.price_cents, new_type.currency
+            session.change_event_type(event_type, new_type)
             event_type = new_type
-            session.event_type_id = new_type.id
         assert event_type is not None
         if edit.visit is not None or edit.event_type_given:
-            chosen = booking.resolve_visit(event_type, edit.visit or session.visit)
-            if isinstance(chosen, UserError):
-                raise RuleViolation([chosen])
-            session.visit = chosen
-        start = edit.start or session.start
-        session.start, session.end = start, start + timedelta(minutes=event_type.minutes)
+            session.change_visit(event_type, edit.visit)
+        session.fit_to(event_type, edit.start)
         if edit.clear_fee:
-            session.fee_cents = session.fee_currency = None
+            session.set_fee(None, None)
         elif edit.fee_cents is not None:
-            session.fee_cents, session.fee_currency = edit.fee_cents, edit.fee_currency
+            session.set_fee(edit.fee_cents, edit.fee_currency)
         kind = "MOVED" if edit.start is not None else "UPDATED"
-        result = await _record_change(uow, session, kind, before, _live(session))
+        result = await _record_change(uow, session, kind, before, session.live_interval)
         await uow.commit()
     return result
-
-
-def _cancelled() -> RuleViolation:
-    return RuleViolation.one(
-        ("sessionId",), ErrorCode.SESSION_CANCELLED,
-        "A cancelled session does not move. Uncancel it first.",
-    )
 
 
 def parse_target(view: CalendarView, raw: str) -> datetime | date:
@@ -254,8 +230,7 @@ async def _plan(
     """Where a drop lands — shared by the preview and the move, so they never disagree."""
     target = parse_target(view, raw)
     session = await _owned(uow, therapist_id, session_id)
-    if session.cancelled:
-        raise _cancelled()
+    session.check_movable()
     therapist = await uow.therapists.get(therapist_id)
     assert therapist is not None
     return MovePlan(session, landing(view.value, target, session.interval, ZoneInfo(therapist.time_zone)))
@@ -267,7 +242,7 @@ async def reschedule(
     async with uow:
         plan = await _plan(uow, therapist_id, session_id, view, target)
         session, before = plan.session, plan.session.interval
-        session.start, session.end = plan.landing.start, plan.landing.end
+        session.move(plan.landing.start, plan.landing.end)
         result = await _record_change(uow, session, "MOVED", before, session.interval)
         await uow.commit()
     return result
@@ -280,7 +255,8 @@ async def preview(
     async with uow:
         plan = await _plan(uow, therapist_id, session_id, view, target)
         session = plan.session
-        moved = replace(session, start=plan.landing.start, end=plan.landing.end)
+        moved = replace(session)  # the move without touching the loaded session
+        moved.move(plan.landing.start, plan.landing.end)
         return await _conflict_change(uow, moved, session.interval, moved.interval)
 
 
@@ -293,12 +269,8 @@ async def cancel(
         raise RuleViolation(errors)
     async with uow:
         session = await _owned(uow, therapist_id, session_id)
-        if session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
         before = session.interval
-        session.status = SessionStatus.CANCELLED
-        session.cancel_reason = (reason or "").strip() or None
-        session.notify_client = notify_client
+        session.cancel(reason, notify_client=notify_client)
         result = await _record_change(uow, session, "CANCELLED", before, None)
         await uow.commit()
     return result
@@ -308,10 +280,7 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None)
     """Back to scheduled; overlaps that come back are flagged again (allowed)."""
     async with uow:
         session = await _owned(uow, therapist_id, session_id)
-        if not session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
-        session.status = SessionStatus.SCHEDULED
-        session.cancel_reason, session.notify_client = None, False
+        session.uncancel()
         result = await _record_change(uow, session, "UNCANCELLED", None, session.interval)
         await uow.commit()
     return result
