@@ -120,7 +120,7 @@ def test_visit_rules() -> None:
 def test_any_sequence_of_actions_keeps_the_session_whole(actions: list[str], shift: int) -> None:
     """Whatever is tried, a refused action changes nothing, the length never changes, and a
     cancelled session blocks no time."""
-    s = session(minutes=50, price=None)
+    s = session(event_type(minutes=50, price=None))
     for action in actions:
         before = (s.status, s.start, s.end, s.cancel_reason)
         try:
