@@ -7,13 +7,11 @@ from datetime import datetime
 
 from domain import booking
 from domain.accounts import is_time_zone, normalize_username
-from domain.model import EventType, SessionVisit, Therapist
-from domain.services import booking as booking_service
+from domain.model import EventType, Therapist
 from persistence import queries
 from resolvers import global_ids
 from resolvers.context import Context
 from resolvers.errors import ApiError, check_text_argument
-from resolvers.outcome import Outcome, attempt
 
 BAD_USER_INPUT, NOT_FOUND = "BAD_USER_INPUT", "NOT_FOUND"
 
@@ -68,22 +66,3 @@ async def free_slots(
     )
     rules = booking.slot_rules(facts, ctx.services.clock.now())
     return rules.free_starts(start, end)
-
-
-async def book(
-    ctx: Context, *, username: str, event_type_id: str, start: datetime,
-    visit: SessionVisit | None, first_name: str, last_name: str, email: str, phone: str | None,
-    time_zone: str, idempotency_key: str,
-) -> Outcome[booking_service.Confirmation]:
-    s = ctx.services
-    request = booking_service.BookingRequest(
-        username=username, event_type_id=global_ids.decode_as(event_type_id, "EventType"),
-        start=start, visit=visit, first_name=first_name, last_name=last_name, email=email,
-        phone=phone, time_zone=time_zone, idempotency_key=idempotency_key,
-    )
-    return await attempt(
-        booking_service.book(
-            s.uow(), s.clock, s.rooms, s.limiter, request, client_address=ctx.client_address,
-            limits=s.config.booking_limits,
-        )
-    )

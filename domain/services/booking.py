@@ -27,7 +27,8 @@ from domain.model import (
     SessionVisit,
     Therapist,
 )
-from domain.ports import Clock, RateLimiter, UnitOfWork, VideoRooms
+from domain.ports.outside_world import Clock, RateLimiter, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 
 MAX_IDEMPOTENCY_KEY = 200
 

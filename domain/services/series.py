@@ -28,7 +28,8 @@ from domain.model import (
     SessionSource,
     Therapist,
 )
-from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.ports.outside_world import Clock, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.session_events import record_deleted, record_many
 from domain.wallclock import local_date, minute_of_day
 
