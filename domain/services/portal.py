@@ -8,8 +8,8 @@ from uuid import UUID
 
 from domain import accounts, notifications, text, tokens
 from domain.errors import ErrorCode, RuleViolation, UserError
+from domain.events import ClientCancelledSession, PortalInviteCreated
 from domain.model import Client, Session
-from domain.notifications import ClientCancelledSession, PortalInviteCreated
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
 from domain.ports.unit_of_work import UnitOfWork
@@ -17,7 +17,7 @@ from domain.reminders import ReminderSettings, settings_errors
 from domain.services.accounts import SignInLimits, check_sign_in_limits, sign_in_password
 from domain.services.notifications import NotificationSetup
 from domain.services.recovery import revoke_tokens
-from domain.services.sessions import _record_change
+from domain.services.session_events import record_change
 
 
 def _repo(setup: NotificationSetup, uow: UnitOfWork):
@@ -149,7 +149,7 @@ async def cancel_my_session(
                 "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
         before = session.interval
         session.cancel()  # "Already cancelled" when it is
-        await _record_change(uow, session, "CANCELLED", before, None)
+        await record_change(uow, session, "CANCELLED", before, None)
         uow.record(ClientCancelledSession(session.therapist_id, session.id))
         await uow.commit()
     return session

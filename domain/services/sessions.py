@@ -7,17 +7,15 @@ Every change records `SessionChanged` and, when overlaps appear or clear, `Confl
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain import money
 from domain import text as text_rule
-from domain.conflicts import Timed, conflict_diff, conflicts_of
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
-from domain.intervals import Interval
+from domain.events import SessionWorkedOn
 from domain.model import (
     CalendarView,
     ClientStatus,
@@ -34,19 +32,10 @@ from domain.ports.outside_world import Clock, VideoRooms
 from domain.ports.unit_of_work import UnitOfWork
 from domain.reschedule import Landing, landing
 from domain.services import series as series_service
+from domain.services.session_events import SessionResult, conflict_change, record_change
 
 MAX_NOTE = 20_000
 MAX_REASON = 500
-Pair = tuple[UUID, UUID]
-
-
-@dataclass
-class SessionResult:
-    session: Session
-    appeared: list[Pair] = field(default_factory=list)
-    cleared: list[Pair] = field(default_factory=list)
-    conflicts: list[Session] = field(default_factory=list)  # all overlaps where it now is
-
 
 @dataclass(frozen=True)
 class CancelSession:
@@ -76,45 +65,6 @@ async def _event_type(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID |
     if found is None or found.therapist_id != therapist_id:
         raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
     return found
-
-
-async def _overlaps(uow: UnitOfWork, session: Session, interval: Interval | None) -> list[Session]:
-    if interval is None:
-        return []
-    return await uow.sessions.overlapping(session.therapist_id, interval, exclude=session.id)
-
-
-def _pairs(session: Session, interval: Interval | None, others: list[Session]) -> list[Pair]:
-    """The conflicts `session` forms at `interval` (None: it occupies no time)."""
-    if interval is None:
-        return []
-    return conflicts_of(Timed(session.id, interval), [Timed(o.id, o.interval, o.cancelled) for o in others])
-
-
-async def _conflict_change(
-    uow: UnitOfWork, session: Session, before: Interval | None, after: Interval | None
-) -> SessionResult:
-    """Which overlaps appear or clear when `session` goes from `before` to `after`."""
-    old = await _overlaps(uow, session, before)
-    new = await _overlaps(uow, session, after)
-    appeared, cleared = conflict_diff(_pairs(session, before, old), _pairs(session, after, new))
-    return SessionResult(session, sorted(appeared), sorted(cleared), new)
-
-
-async def _record_change(
-    uow: UnitOfWork, session: Session, kind: str, before: Interval | None, after: Interval | None
-) -> SessionResult:
-    """Save, then work out which overlaps appeared or cleared; record both events."""
-    await uow.sessions.save(session)
-    result = await _conflict_change(uow, session, before, after)
-    uow.record(SessionChanged(session.therapist_id, session.id, kind, _span(before), _span(after)))
-    if result.appeared or result.cleared:
-        uow.record(ConflictsChanged(session.therapist_id, tuple(result.appeared), tuple(result.cleared)))
-    return result
-
-
-def _span(interval: Interval | None) -> tuple[datetime, datetime] | None:
-    return (interval.start, interval.end) if interval else None
 
 
 async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarView) -> None:
@@ -151,7 +101,7 @@ async def create(
             source=SessionSource.MANUAL, created_at=clock.now(), client_time_zone=client.time_zone,
         )
         await uow.sessions.add(session)
-        result = await _record_change(uow, session, "CREATED", None, session.interval)
+        result = await record_change(uow, session, "CREATED", None, session.interval)
         if repeats is not Repeats.NONE:
             therapist = await uow.therapists.get(therapist_id, for_update=True)
             assert therapist is not None
@@ -214,7 +164,7 @@ async def update(
         elif edit.fee_cents is not None:
             session.set_fee(edit.fee_cents, edit.fee_currency)
         kind = "MOVED" if edit.start is not None else "UPDATED"
-        result = await _record_change(uow, session, kind, before, session.live_interval)
+        result = await record_change(uow, session, kind, before, session.live_interval)
         await uow.commit()
     return result
 
@@ -256,7 +206,7 @@ async def reschedule(
         plan = await _plan(uow, therapist_id, session_id, view, target)
         session, before = plan.session, plan.session.interval
         session.move(plan.landing.start, plan.landing.end)
-        result = await _record_change(uow, session, "MOVED", before, session.interval)
+        result = await record_change(uow, session, "MOVED", before, session.interval)
         await uow.commit()
     return result
 
@@ -270,7 +220,7 @@ async def preview(
         session = plan.session
         moved = replace(session)  # the move without touching the loaded session
         moved.move(plan.landing.start, plan.landing.end)
-        return await _conflict_change(uow, moved, session.interval, moved.interval)
+        return await conflict_change(uow, moved, session.interval, moved.interval)
 
 
 async def cancel(uow: UnitOfWork, therapist_id: UUID, command: CancelSession) -> SessionResult:
@@ -282,7 +232,7 @@ async def cancel(uow: UnitOfWork, therapist_id: UUID, command: CancelSession) ->
         session = await _owned(uow, therapist_id, command.session_id)
         before = session.interval
         session.cancel(reason, notify_client=command.notify_client)
-        result = await _record_change(uow, session, "CANCELLED", before, None)
+        result = await record_change(uow, session, "CANCELLED", before, None)
         await uow.commit()
     return result
 
@@ -292,7 +242,7 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, command: UncancelSession
     async with uow:
         session = await _owned(uow, therapist_id, command.session_id)
         session.uncancel()
-        result = await _record_change(uow, session, "UNCANCELLED", None, session.interval)
+        result = await record_change(uow, session, "UNCANCELLED", None, session.interval)
         await uow.commit()
     return result
 

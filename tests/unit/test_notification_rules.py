@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain import notifications as n
-from domain.events import BookingReceived, SessionChanged
+from domain.events import BookingReceived, ClientCancelledSession, SessionChanged
 from domain.model import SessionVisit
 from domain.portal import may_cancel
 from domain.reminders import ReminderKind, ReminderSettings, due_at, is_due, kinds, settings_errors
@@ -23,7 +23,7 @@ def test_events_become_email_jobs_with_ids_only():
     cancelled = SessionChanged(T, S, "CANCELLED", (START, START), None)
     assert list(n.jobs_for_event(cancelled)) == [(n.CANCELLED_BY_THERAPIST_JOB, {"session_id": str(S)})]
     assert list(n.jobs_for_event(SessionChanged(T, S, "MOVED", None, None))) == []
-    assert list(n.jobs_for_event(n.ClientCancelledSession(T, S))) == [
+    assert list(n.jobs_for_event(ClientCancelledSession(T, S))) == [
         (n.CANCELLED_BY_CLIENT_JOB, {"session_id": str(S)})]
 
 
