@@ -5,12 +5,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.model import Client, Session
-from domain.services import clients
 from persistence import queries
 from resolvers import cursors, global_ids
 from resolvers.context import Context
 from resolvers.errors import check_page_size, check_text_argument
-from resolvers.outcome import Outcome, attempt
 
 TYPE_NAME = "Client"
 MAX_PAGE = 100
@@ -85,31 +83,4 @@ async def page(
     term = (search or "").strip()[:100] or None
     return await queries.active_clients_page(
         ctx.services.db, me.id, first=first, after=key, search=term
-    )
-
-
-async def create(ctx: Context, fields: clients.ClientFields) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(clients.create(ctx.services.uow(), ctx.services.clock, me.id, fields))
-
-
-async def update(ctx: Context, global_id: str, fields: clients.ClientFields) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(clients.update(ctx.services.uow(), me.id, client_id(global_id), fields))
-
-
-async def accept(ctx: Context, global_id: str) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(clients.accept(ctx.services.uow(), me.id, client_id(global_id)))
-
-
-async def reject(ctx: Context, global_id: str) -> Outcome[UUID]:
-    me = await ctx.therapist()
-    return await attempt(clients.reject(ctx.services.uow(), me.id, client_id(global_id)))
-
-
-async def merge(ctx: Context, global_id: str, into_global_id: str) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(
-        clients.merge(ctx.services.uow(), me.id, client_id(global_id), client_id(into_global_id))
     )

@@ -48,6 +48,34 @@ class SessionResult:
 
 
 @dataclass(frozen=True)
+class SetCalendarView:
+    view: CalendarView
+
+
+@dataclass(frozen=True)
+class CreateSession:
+    client_id: UUID | None  # None: the ID given was not a client ID at all
+    event_type_id: UUID | None
+    start: datetime
+    visit: SessionVisit | None
+    repeats: Repeats = Repeats.NONE
+
+
+@dataclass(frozen=True)
+class RescheduleSession:
+    """A drop on the calendar (also what the drag preview is asked)."""
+
+    session_id: UUID | None
+    view: CalendarView
+    target: str
+
+
+@dataclass(frozen=True)
+class PreviewReschedule(RescheduleSession):
+    """The same drop, asked by the drag preview: nothing moves."""
+
+
+@dataclass(frozen=True)
 class CancelSession:
     session_id: UUID | None  # None: the ID given was not a session ID at all
     reason: str | None
@@ -57,6 +85,26 @@ class CancelSession:
 @dataclass(frozen=True)
 class UncancelSession:
     session_id: UUID | None
+
+
+@dataclass(frozen=True)
+class WriteSessionNote:
+    session_id: UUID | None
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordPayment:
+    session_id: UUID | None
+    amount_cents: int
+    currency: str
+    method: str
+
+
+@dataclass(frozen=True)
+class SetClaimStatus:
+    session_id: UUID | None
+    status: ClaimStatus
 
 
 def _pair(a: Session, b: Session) -> Pair:
@@ -111,23 +159,23 @@ def _live(session: Session) -> Interval | None:
     return None if session.cancelled else session.interval
 
 
-async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarView) -> None:
+async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, command: SetCalendarView) -> None:
     async with uow:
         therapist = await uow.therapists.get(therapist_id, for_update=True)
         assert therapist is not None
-        therapist.calendar_view = view
+        therapist.calendar_view = command.view
         await uow.therapists.save(therapist)
         await uow.commit()
 
 
 async def create(
-    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, *,
-    client_id: UUID | None, event_type_id: UUID | None, start: datetime,
-    visit: SessionVisit | None, repeats: Repeats = Repeats.NONE,
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, command: CreateSession,
     policy: series_service.SeriesPolicy | None = None,
 ) -> SessionResult:
     """A session scheduled by hand for an active client; overlaps are allowed and flagged.
     With `repeats`, it is the first occurrence of a new series (day and time from it)."""
+    client_id, event_type_id, start = command.client_id, command.event_type_id, command.start
+    visit, repeats = command.visit, command.repeats
     if start.tzinfo is None:
         raise RuleViolation.one(("start",), ErrorCode.INVALID, "Give the start with a UTC offset.")
     async with uow:
@@ -167,6 +215,7 @@ async def create(
 class SessionEdit:
     """The edit form; None = unchanged."""
 
+    session_id: UUID | None = None  # the session edited (None: not a session ID)
     start: datetime | None = None
     event_type_id: UUID | None = None
     event_type_given: bool = False  # an ID was sent (it may not have decoded)
@@ -187,16 +236,14 @@ def _fee_errors(edit: SessionEdit) -> list[UserError]:
     return errors
 
 
-async def update(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, edit: SessionEdit
-) -> SessionResult:
+async def update(uow: UnitOfWork, therapist_id: UUID, edit: SessionEdit) -> SessionResult:
     errors = _fee_errors(edit)
     if edit.start is not None and edit.start.tzinfo is None:
         errors.append(UserError(("start",), ErrorCode.INVALID, "Give the start with a UTC offset."))
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, edit.session_id)
         before = _live(session)
         if edit.start is not None and session.cancelled:
             raise _cancelled()
@@ -250,12 +297,11 @@ class MovePlan:
     result: SessionResult | None = None
 
 
-async def _plan(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, raw: str
-) -> MovePlan:
+async def _plan(uow: UnitOfWork, therapist_id: UUID, drop: RescheduleSession) -> MovePlan:
     """Where a drop lands — shared by the preview and the move, so they never disagree."""
-    target = parse_target(view, raw)
-    session = await _owned(uow, therapist_id, session_id)
+    view = drop.view
+    target = parse_target(view, drop.target)
+    session = await _owned(uow, therapist_id, drop.session_id)
     if session.cancelled:
         raise _cancelled()
     therapist = await uow.therapists.get(therapist_id)
@@ -263,11 +309,9 @@ async def _plan(
     return MovePlan(session, landing(view.value, target, session.interval, ZoneInfo(therapist.time_zone)))
 
 
-async def reschedule(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
-) -> SessionResult:
+async def reschedule(uow: UnitOfWork, therapist_id: UUID, drop: RescheduleSession) -> SessionResult:
     async with uow:
-        plan = await _plan(uow, therapist_id, session_id, view, target)
+        plan = await _plan(uow, therapist_id, drop)
         session, before = plan.session, plan.session.interval
         session.start, session.end = plan.landing.start, plan.landing.end
         result = await _record_change(uow, session, "MOVED", before, session.interval)
@@ -275,12 +319,10 @@ async def reschedule(
     return result
 
 
-async def preview(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
-) -> SessionResult:
+async def preview(uow: UnitOfWork, therapist_id: UUID, drop: PreviewReschedule) -> SessionResult:
     """The move without the commit: the unit of work rolls back, nothing changes."""
     async with uow:
-        plan = await _plan(uow, therapist_id, session_id, view, target)
+        plan = await _plan(uow, therapist_id, drop)
         session = plan.session
         old = {s.id: s for s in await _overlaps(uow, session, session.interval)}
         moved = replace(session, start=plan.landing.start, end=plan.landing.end)
@@ -324,14 +366,13 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, command: UncancelSession
     return result
 
 
-async def write_note(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, text: str
-) -> Session:
+async def write_note(uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: WriteSessionNote) -> Session:
+    text = command.text
     errors = text_rule.text_errors(text, ("text",), max_length=MAX_NOTE, required=False, multiline=True)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, command.session_id)
         await uow.sessions.write_note(session.id, text, clock.now())
         uow.record(SessionWorkedOn(therapist_id, session.id, "NOTE"))
         await uow.commit()
@@ -339,21 +380,21 @@ async def write_note(
 
 
 async def record_payment(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, *,
-    amount_cents: int, currency: str, method: str,
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, payment: RecordPayment
 ) -> tuple[Session, SessionFacts]:
+    amount_cents, currency = payment.amount_cents, payment.currency
     errors = money.amount_errors(amount_cents, ("amountCents",), allow_zero=False)
     errors += money.currency_errors(currency)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, payment.session_id)
         if session.fee_currency and session.fee_currency != currency:
             raise RuleViolation.one(
                 ("currency",), ErrorCode.CURRENCY_MISMATCH, "Pay in the currency of the session fee."
             )
         await uow.sessions.add_payment(
-            Payment(uuid.uuid4(), session.id, amount_cents, currency, method, clock.now())
+            Payment(uuid.uuid4(), session.id, amount_cents, currency, payment.method, clock.now())
         )
         uow.record(SessionWorkedOn(therapist_id, session.id, "PAYMENT"))
         facts = await uow.sessions.facts(session.id)
@@ -361,12 +402,10 @@ async def record_payment(
     return session, facts
 
 
-async def set_claim_status(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, status: ClaimStatus
-) -> Session:
+async def set_claim_status(uow: UnitOfWork, therapist_id: UUID, command: SetClaimStatus) -> Session:
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
-        session.claim_status = status
+        session = await _owned(uow, therapist_id, command.session_id)
+        session.claim_status = command.status
         await uow.sessions.save(session)
         uow.record(SessionWorkedOn(therapist_id, session.id, "CLAIM"))
         await uow.commit()
