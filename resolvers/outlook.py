@@ -8,7 +8,7 @@ from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.outlook import OutlookIntegration
 from domain.services import outlook
 from persistence.database import Database
-from persistence.outlook import integration_of
+from persistence.repositories.outlook import integration_of
 from resolvers.context import Context, Services
 
 

@@ -30,7 +30,8 @@ from domain.model import (
     SessionVisit,
 )
 from domain.money import ClaimStatus
-from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.ports.outside_world import Clock, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 from domain.reschedule import Landing, landing
 from domain.services import series as series_service
 

@@ -39,7 +39,7 @@ from domain.services import outlook, sessions
 from domain.services.series import SeriesPolicy
 from persistence import migrate
 from persistence.database import Database
-from persistence.tables import OutboxRow
+from persistence.tables.outbox import OutboxRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.conftest import BACKENDS, MutableClock, fresh_database
 from tests.fakes.microsoft import FakeMicrosoft
