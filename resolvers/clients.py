@@ -25,10 +25,6 @@ async def owned(ctx: Context, raw_id: UUID | None) -> Client | None:
     return client if client is not None and client.therapist_id == me.id else None
 
 
-async def sessions_of(ctx: Context, client: Client) -> list[Session]:
-    return await ctx.loaders.sessions_by_client.load(client.id)
-
-
 def encode_session_cursor(session: Session) -> str:
     return cursors.encode(cursors.SESSIONS, session.id)
 
@@ -41,7 +37,7 @@ async def sessions_page(
     The client's sessions are loaded once per request for all clients asked (one query), and
     paged here: the page bounds what is returned and what the query cost counts."""
     check_page_size(first, MAX_PAGE)
-    found = await sessions_of(ctx, client)
+    found = await ctx.loaders.sessions_by_client.load(client.id)
     if after:
         raw_id = cursors.decode(cursors.SESSIONS, after)
         at = next((i for i, s in enumerate(found) if str(s.id) == raw_id), None)
