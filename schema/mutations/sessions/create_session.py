@@ -11,7 +11,7 @@ from domain import model
 from domain.services.sessions import CreateSession
 from resolvers import global_ids
 from resolvers.use_cases import run
-from schema.mutations.sessions.payloads import SessionPayload
+from schema.mutations.sessions.shared import SessionPayload
 from schema.sessions import Repeats, SessionVisit
 
 

@@ -11,7 +11,7 @@ from domain.services.sessions import RecordPayment
 from resolvers import global_ids
 from resolvers.use_cases import run
 from schema.enums import described
-from schema.mutations.sessions.payloads import SessionWorkPayload
+from schema.mutations.sessions.shared import SessionWorkPayload
 
 
 @described(

@@ -10,7 +10,7 @@ from domain.services.sessions import RescheduleSession
 from resolvers import global_ids
 from resolvers.use_cases import run
 from schema.common import CalendarView
-from schema.mutations.sessions.payloads import SessionPayload
+from schema.mutations.sessions.shared import SessionPayload
 
 
 @strawberry.input(description="A drop on the calendar.")

@@ -10,7 +10,7 @@ import strawberry
 from domain.services.sessions import SessionEdit
 from resolvers import global_ids
 from resolvers.use_cases import run
-from schema.mutations.sessions.payloads import SessionPayload
+from schema.mutations.sessions.shared import SessionPayload
 from schema.sessions import SessionVisit
 
 

@@ -9,7 +9,7 @@ import strawberry
 from domain.services.sessions import WriteSessionNote
 from resolvers import global_ids
 from resolvers.use_cases import run
-from schema.mutations.sessions.payloads import SessionWorkPayload
+from schema.mutations.sessions.shared import SessionWorkPayload
 
 
 @strawberry.input(description="The clinical note of a session (replaces the previous text).")
