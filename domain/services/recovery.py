@@ -108,13 +108,13 @@ async def change_password(
         else:
             assert setup.portal is not None
             repo = setup.portal(uow)
-            account = await repo.account(account.subject_id, for_update=True)
-            if account is None or not account.password_hash or not await hasher.verify(
-                account.password_hash, cmd.current_password
+            portal_account = await repo.account(account.subject_id, for_update=True)
+            if portal_account is None or not portal_account.password_hash or not await hasher.verify(
+                portal_account.password_hash, cmd.current_password
             ):
                 raise _wrong_current()
-            account.password_hash = new_hash
-            await repo.save_account(account)
+            portal_account.password_hash = new_hash
+            await repo.save_account(portal_account)
         revoked = await revoke_tokens(uow, account.subject_id, account.kind, now,
                                       announce_as=account.practice_id, keep=account.token_hash)
         await _resets(setup, uow).use_all(account.kind, account.subject_id, now)  # open links die too
