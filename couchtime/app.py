@@ -27,7 +27,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from adapters.connection_slots import MemorySlots
-from couchtime import gc_pauses, graphiql, outlook_routes, persisted, unsubscribe_routes
+from couchtime import gc_pauses, graphiql, outlook_routes, persisted, response_media, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging, request_id_var
 from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
@@ -48,7 +48,7 @@ class _TooLarge(HTTPException):
         super().__init__(413, f"The request body is larger than {limit} bytes.")
 
 
-def error_response(status: int, message: str, code: str, media: str = persisted.LEGACY_JSON,
+def error_response(status: int, message: str, code: str, media: str = response_media.LEGACY_JSON,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     """An HTTP-level refusal in the GraphQL error shape, so clients parse one format. (After a
     413 the connection stays open: uvicorn's C parser skips the rest of the body cheaply, and
@@ -57,7 +57,7 @@ def error_response(status: int, message: str, code: str, media: str = persisted.
                         status_code=status, media_type=media, headers=headers)
 
 
-MEDIA_SCOPE_KEY = "couchtime.media"  # the negotiated response media type (persisted.response_media)
+MEDIA_SCOPE_KEY = "couchtime.media"  # the negotiated response media type (response_media.response_media)
 REQUEST_ERROR_SCOPE_KEY = "couchtime.request-error"
 
 
@@ -95,7 +95,7 @@ class CouchtimeGraphQL(GraphQL):
     websocket handlers re-check the token before every operation (couchtime.socket_auth).
 
     GraphQL over HTTP: every answer, refusals included, is in the media type Accept asks for
-    (`persisted.response_media`). `application/graphql-response+json` answers a request error
+    (`response_media.response_media`). `application/graphql-response+json` answers a request error
     (no parse, no validation, variables that do not coerce, no single operation to run) with
     400 and no `data`; `application/json` keeps 200 with `data: null` (the spec's legacy rule).
     Several operations need an `operationName`; a mutation over GET is 405 with `Allow: POST`.
@@ -127,7 +127,7 @@ class CouchtimeGraphQL(GraphQL):
             return
         address = scope["client"][0] if scope.get("client") else "unknown"
         anonymous = not any(name == b"authorization" for name, _ in scope.get("headers") or [])
-        media = scope[MEDIA_SCOPE_KEY] = persisted.scope_media(scope)
+        media = scope[MEDIA_SCOPE_KEY] = response_media.scope_media(scope)
         refused = True  # an HTTP-level refusal, not a GraphQL result
         try:
             response = await self._refuse_spent(address, media) if anonymous else None
@@ -265,7 +265,7 @@ class CouchtimeGraphQL(GraphQL):
         response = await super().process_result(request, result)
         if is_request_error(result):
             request.scope[REQUEST_ERROR_SCOPE_KEY] = True
-            if request.scope.get(MEDIA_SCOPE_KEY) == persisted.GRAPHQL_RESPONSE_JSON:
+            if request.scope.get(MEDIA_SCOPE_KEY) == response_media.GRAPHQL_RESPONSE_JSON:
                 response.pop("data", None)
         return response
 
@@ -298,8 +298,8 @@ class CouchtimeGraphQL(GraphQL):
         try:
             response = await super().run(request, *args, **kwargs)
             media = request.scope.get(MEDIA_SCOPE_KEY)
-            if media == persisted.GRAPHQL_RESPONSE_JSON and isinstance(response, Response) \
-                    and response.headers.get("content-type", "").startswith(persisted.LEGACY_JSON):
+            if media == response_media.GRAPHQL_RESPONSE_JSON and isinstance(response, Response) \
+                    and response.headers.get("content-type", "").startswith(response_media.LEGACY_JSON):
                 response.headers["content-type"] = media
                 if request.scope.get(REQUEST_ERROR_SCOPE_KEY):
                     response.status_code = 400  # the spec: a request error, no execution
