@@ -37,7 +37,7 @@ from couchtime.persisted import OPERATION_SCOPE_KEY
 from couchtime.trusted_documents import OTHER_OPERATION
 from domain.services.notifications import NotificationSetup
 from persistence.database import Database
-from persistence.tables import OutboxRow
+from persistence.tables.outbox import OutboxRow
 from workers.metrics import JobMetrics
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,47}")

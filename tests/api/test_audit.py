@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from persistence.tables import AuditEntryRow
+from persistence.tables.audit import AuditEntryRow
 from resolvers import global_ids
 from tests.support.app import BACKENDS, break_sqlite_table
 from tests.support.booking import booked

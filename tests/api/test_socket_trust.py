@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from domain import tokens
-from persistence.tables import AuthTokenRow
+from persistence.tables.accounts import AuthTokenRow
 from tests.support.app import BACKENDS
 from tests.support.calendar import create, practice
 from tests.support.live_client import LiveClient

@@ -15,7 +15,7 @@ from domain import audit
 from persistence import audit as audit_store
 from persistence import migrate
 from persistence.database import Database
-from persistence.tables import AuditEntryRow
+from persistence.tables.audit import AuditEntryRow
 from tests.support.app import BACKENDS, PG_URL, need
 from tests.support.databases import create_pg_database
 from tests.support.processes import run_couchtime

@@ -50,7 +50,9 @@ from domain.events import SessionChanged
 from domain.reminders import ReminderKind
 from domain.services.series import EXTEND_JOB, SeriesPolicy, extend_due
 from persistence.database import Database
-from persistence.tables import OutboxRow, SeriesRow, SessionRow
+from persistence.tables.outbox import OutboxRow
+from persistence.tables.series import SeriesRow
+from persistence.tables.sessions import SessionRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.support.app import PG_URL, REDIS_URL, app_settings, need
 from tests.support.databases import create_pg_database

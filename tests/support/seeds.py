@@ -15,15 +15,13 @@ from sqlalchemy import func, insert, select
 from domain import recurrence
 from domain.wallclock import local_date
 from persistence.database import Database
-from persistence.tables import (
-    ClientRow,
-    EventTypeRow,
-    PortalAccountRow,
-    ReminderSettingsRow,
-    SeriesRow,
-    SessionRow,
-    TherapistRow,
-)
+from persistence.tables.accounts import TherapistRow
+from persistence.tables.clients import ClientRow
+from persistence.tables.event_types import EventTypeRow
+from persistence.tables.portal import PortalAccountRow
+from persistence.tables.reminders import ReminderSettingsRow
+from persistence.tables.series import SeriesRow
+from persistence.tables.sessions import SessionRow
 
 ZONES = ("America/New_York", "Europe/Berlin", "Asia/Tokyo", "UTC")
 HORIZON_DAYS = 56
