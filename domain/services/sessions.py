@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from domain import booking, money
 from domain import text as text_rule
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
+from domain.events import AccountChanged, ConflictsChanged, SessionChanged, SessionWorkedOn
 from domain.intervals import Interval
 from domain.model import (
     CalendarView,
@@ -105,6 +105,7 @@ async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarV
         assert therapist is not None
         therapist.calendar_view = view
         await uow.therapists.save(therapist)
+        uow.record(AccountChanged(therapist_id))  # processes holding the viewer drop it
         await uow.commit()
 
 
