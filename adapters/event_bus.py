@@ -179,6 +179,7 @@ class RedisBus(EventHub):
             self._reader = asyncio.create_task(self._read_forever(), name="redis-live-reader")
 
     async def stop(self) -> None:
+        self.ready.clear()  # nothing is heard from here on
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
