@@ -27,7 +27,7 @@ from domain.live import to_message
 from domain.model import Therapist
 from persistence.database import Database
 from persistence.mapping import therapist_from_row
-from persistence.tables import AuthTokenRow, TherapistRow
+from persistence.tables.accounts import AuthTokenRow, TherapistRow
 
 _LIVE_TOKEN = (
     select(TherapistRow.__table__, AuthTokenRow.expires_at.label("token_expires_at"))
