@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from types import SimpleNamespace
+from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import func, literal, or_, select, tuple_, union_all
@@ -37,7 +35,7 @@ from persistence.mapping import (
     time_off_from_row,
 )
 from persistence.repositories.sessions import busy_intervals as _busy_intervals
-from persistence.repositories.sessions import facts_columns, session_facts
+from persistence.repositories.sessions import session_facts
 from persistence.tables.accounts import TherapistRow
 from persistence.tables.availability import AvailabilitySlotRow
 from persistence.tables.clients import ClientRow
@@ -192,61 +190,6 @@ async def active_clients_page(
     async with db.read_session() as session:
         rows = [client_from_row(row) for row in (await session.execute(stmt)).scalars()]
     return rows[:first], len(rows) > first
-
-
-CONFLICT_MARGIN = timedelta(hours=12)  # the longest session (720 min) reaching into a range
-
-
-@dataclass(frozen=True)
-class CalendarRow:
-    session: Session
-    client: Client
-    event_type: EventType
-    facts: SessionFacts
-
-
-async def calendar_rows(
-    db: Database, therapist_id: UUID, start: datetime, end: datetime
-) -> list[CalendarRow]:
-    """Sessions overlapping [start − 12 h, end + 12 h) with client, event type and paperwork
-    facts, in one statement; the margin lets conflicts across the range's edges be seen."""
-    _, has_note, paid, count = facts_columns()
-    clients, event_types = ClientRow.__table__, EventTypeRow.__table__
-    stmt = (
-        select(
-            SessionRow.__table__, *_prefixed(clients, "c_"), *_prefixed(event_types, "e_"),
-            has_note.label("f_note"), paid.label("f_paid"), count.label("f_count"),
-        )
-        .join(ClientRow, ClientRow.id == SessionRow.client_id)
-        .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
-        .where(
-            SessionRow.therapist_id == therapist_id,
-            SessionRow.start_at < end + CONFLICT_MARGIN,
-            SessionRow.end_at > start - CONFLICT_MARGIN,
-        )
-        .order_by(SessionRow.start_at, SessionRow.id)
-    )
-    async with db.read_session() as session:
-        rows = (await session.execute(stmt)).mappings().all()
-    return [
-        CalendarRow(
-            session_from_row(row),  # type: ignore[arg-type]
-            client_from_row(_unprefixed(row, "c_")),  # type: ignore[arg-type]
-            event_type_from_row(_unprefixed(row, "e_")),  # type: ignore[arg-type]
-            SessionFacts(bool(row["f_note"]), int(row["f_paid"] or 0), int(row["f_count"] or 0)),
-        )
-        for row in rows
-    ]
-
-
-def _prefixed(table, prefix: str) -> list:
-    """Columns of a joined table under prefixed labels, so that names do not collide."""
-    return [column.label(prefix + column.name) for column in table.c]
-
-
-def _unprefixed(row, prefix: str) -> SimpleNamespace:
-    """The joined table's columns back under their own names (what the mappers read)."""
-    return SimpleNamespace(**{k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)})
 
 
 async def facts_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, SessionFacts]:
