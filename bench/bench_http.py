@@ -12,6 +12,11 @@ every day, one 50-minute event type, 20 clients and 200 sessions (10 double-book
 month view; the floors serve Couchtime's own answers from memory.
 
     .venv/bin/python -m bench.bench_http [--backend sqlite|postgresql|both] [--seconds 4]
+        [--before DIR]
+
+`--before DIR` (a source tree of another build, e.g. `git archive main | tar -x -C DIR`) also
+starts that build's `couchtime serve` on the same database and loads it right after this one,
+case by case, so before and after come from one run.
 
 PostgreSQL: COUCHTIME_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 Statements are counted by an in-process app on the same database (one request per case). The
@@ -85,7 +90,8 @@ def wrk(url: str, query: str, variables: dict | None, token: str | None, seconds
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines) + "\n")
     try:
-        args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "-s", script.name, f"{url}/graphql"]
+        args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "--timeout", "30s", "-s", script.name,
+                f"{url}/graphql"]
         subprocess.run([*args, "-d1s"], capture_output=True, check=True)  # warm-up
         out = subprocess.run([*args, f"-d{round(seconds)}s"], capture_output=True, text=True, check=True).stdout
     finally:
@@ -102,6 +108,17 @@ def _lua_string(text: str) -> str:
 
 
 # --- processes ---------------------------------------------------------------------------------
+
+
+def start_before(database_url: str, source: str) -> processes.ServeProcess:
+    """`couchtime serve` of the source tree `source` (its modules shadow this checkout's)."""
+    port = processes.free_port()
+    log = tempfile.NamedTemporaryFile("w", prefix="bench-before-", suffix=".log", delete=False)
+    env = {**processes.process_env(database_url, **PRODUCTION), "PYTHONPATH": source}
+    popen = subprocess.Popen([sys.executable, "-m", "couchtime.cli", "serve", "--port", str(port)],
+                             cwd=source, env=env, stdout=log, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+    return processes.ServeProcess(port, popen, Path(log.name))
 
 
 def start_floor(app: str, data_path: str) -> processes.ServeProcess:
@@ -204,9 +221,12 @@ class Case:
 
 
 async def count_for(counter, case: Case) -> int:
-    """SQL statements of one request of `case`, on the in-process app over the same database."""
+    """SQL statements of one request of `case` once warm (the token cache filled), on an
+    in-process app over the same database."""
     headers = {"Authorization": f"Bearer {case.token}"} if case.token else {}
     client, engine = counter
+    await client.post("/graphql", json={"query": case.query, "variables": case.variables or {}},
+                      headers=headers)
     with count_statements(engine) as log:
         response = await client.post("/graphql", json={"query": case.query, "variables": case.variables or {}},
                                      headers=headers)
@@ -236,7 +256,8 @@ async def median_ms(http, base, case: Case, runs: int = 15) -> float:
     return statistics.median(timings[2:])
 
 
-async def run_backend(backend: str, seconds: float, floors: dict | None, data_path: str) -> dict:
+async def run_backend(backend: str, seconds: float, floors: dict | None, data_path: str,
+                      before_src: str | None = None) -> dict:
     """Builds the data on a fresh database, loads each case with wrk; returns the floors it used."""
     if backend == "sqlite":
         folder = tempfile.mkdtemp(prefix="couchtime-bench-http-")
@@ -279,18 +300,29 @@ async def run_backend(backend: str, seconds: float, floors: dict | None, data_pa
                      practice.token, "month"),
             ]
             app, counter = counter_app(url)
+            before = None
+            if before_src:
+                before = start_before(url, before_src)
+                started_floors.append(before)
+                await processes.wait_ready(before)
             try:
                 engine = app.state.runtime.db.engine
-                print(f"{'case':58} {'req/s':>8} {'floor':>8} {'ratio':>6} {'SQL/req':>8}")
+                print(f"{'case':58} {'req/s':>8} {'floor':>8} {'ratio':>6} {'SQL/req':>8}"
+                      + (f" {'before':>8} {'ratio':>6}" if before else ""))
                 for name, load in floors["rows"]:
-                    print(f"{name:58} {load.rps:8.0f} {'':>8} {'':>6} {'':>8}")
+                    print(f"{name:58} {load.rps:8.0f}")
                 for case in cases:
                     statements = await count_for((counter, engine), case)
                     load = wrk(base, case.query, case.variables, case.token, seconds)
                     floor = floors[case.floor]
-                    flag = f"  ({load.bad} bad responses)" if load.bad else ""
-                    print(f"Couchtime {case.name:48} {load.rps:8.0f} {floor:8.0f} "
-                          f"{load.rps / floor:6.2f} {statements:8d}{flag}")
+                    bad = load.bad
+                    line = (f"Couchtime {case.name:48} {load.rps:8.0f} {floor:8.0f} "
+                            f"{load.rps / floor:6.2f} {statements:8d}")
+                    if before:
+                        old = wrk(before.base_url, case.query, case.variables, case.token, seconds)
+                        bad += old.bad
+                        line += f" {old.rps:8.0f} {old.rps / floor:6.2f}"
+                    print(line + (f"  ({bad} bad responses)" if bad else ""))
                 await growth(http, base, (counter, engine), first_day, day0)
             finally:
                 await counter.aclose()
@@ -374,6 +406,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--before", help="source tree of a build to load side by side")
     args = parser.parse_args()
     print(f"bench_http {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs, "
@@ -383,7 +416,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_path = str(Path(tmp) / "floor.json")
         for backend in backends:
-            floors = await run_backend(backend, args.seconds, floors, data_path)
+            floors = await run_backend(backend, args.seconds, floors, data_path, args.before)
 
 
 if __name__ == "__main__":
