@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import func, literal, or_, select, tuple_, union_all
+from sqlalchemy import bindparam, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from domain.intervals import Interval
@@ -102,26 +102,29 @@ async def therapist_by_username(db: Database, username: str) -> Therapist | None
         return therapist_from_row(row) if row else None
 
 
+_PAGE_AND_TYPE = (  # built once (the booking page's first read)
+    select(TherapistRow, EventTypeRow)
+    .join(EventTypeRow, EventTypeRow.therapist_id == TherapistRow.id)
+    .where(TherapistRow.username == bindparam("username"),
+           EventTypeRow.id == bindparam("event_type_id"), EventTypeRow.deleted_at.is_(None))
+)
+
+
 async def therapist_and_event_type(
     db: Database, username: str, event_type_id: UUID
 ) -> tuple[Therapist, EventType] | None:
     """The booking page's therapist and one live event type of theirs: one statement."""
-    stmt = (
-        select(TherapistRow, EventTypeRow)
-        .join(EventTypeRow, EventTypeRow.therapist_id == TherapistRow.id)
-        .where(TherapistRow.username == username, EventTypeRow.id == event_type_id,
-               EventTypeRow.deleted_at.is_(None))
-    )
     async with db.read_session() as session:
-        row = (await session.execute(stmt)).one_or_none()
+        row = (await session.execute(
+            _PAGE_AND_TYPE, {"username": username, "event_type_id": event_type_id})).one_or_none()
         return (therapist_from_row(row[0]), event_type_from_row(row[1])) if row else None
 
 
 async def busy_intervals(
     db: Database, therapist_id: UUID, start: datetime, end: datetime
 ) -> list[Interval]:
-    async with db.read_session() as session:
-        return await _busy_intervals(session, therapist_id, start, end)
+    async with db.engine.connect() as conn:
+        return await _busy_intervals(conn, therapist_id, start, end)
 
 
 async def time_off_by_therapist(
@@ -240,24 +243,28 @@ async def series_by_id(db: Database, series_ids: Sequence[UUID]) -> dict[UUID, S
     return await _by_id(db, SeriesRow, series_ids, series_from_row)
 
 
-async def hours_and_series(
-    db: Database, therapist_id: UUID
-) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan]]:
-    """Weekly hours and active series of a therapist in one statement (a tagged UNION ALL):
-    the booking page needs both, and its statement budget is three."""
-    slots = select(
+_HOURS_AND_SERIES = union_all(  # built once: a tagged UNION ALL of weekly hours and active series
+    select(
         literal("A").label("kind"), AvailabilitySlotRow.weekday.label("a"),
         AvailabilitySlotRow.start_minute.label("b"), AvailabilitySlotRow.end_minute.label("c"),
         literal(None).label("d"), literal(None).label("e"),
-    ).where(AvailabilitySlotRow.therapist_id == therapist_id)
-    series = select(
+    ).where(AvailabilitySlotRow.therapist_id == bindparam("therapist_id")),
+    select(
         literal("S"), SeriesRow.every_weeks, SeriesRow.start_minute, SeriesRow.length_minutes,
         SeriesRow.anchor_date, SeriesRow.materialised_until,
-    ).where(SeriesRow.therapist_id == therapist_id, SeriesRow.active.is_(True))
+    ).where(SeriesRow.therapist_id == bindparam("therapist_id"), SeriesRow.active.is_(True)),
+)
+
+
+async def hours_and_series(
+    db: Database, therapist_id: UUID
+) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan]]:
+    """Weekly hours and active series of a therapist in one statement: the booking page needs
+    both, and its statement budget is three."""
     weekly: dict[int, list[TimeSlot]] = {}
     found: list[SeriesSpan] = []
-    async with db.read_session() as session:
-        rows = (await session.execute(union_all(slots, series))).all()
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(_HOURS_AND_SERIES, {"therapist_id": therapist_id})).all()
     for kind, a, b, c, d, e in rows:
         if kind == "A":
             weekly.setdefault(a, []).append(TimeSlot(b, c))
