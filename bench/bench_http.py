@@ -30,10 +30,7 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -43,17 +40,22 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bench import processes
-from bench.harness import create_pg_database
+from bench.http_load import (
+    CONNECTIONS,
+    HELLO,
+    PRODUCTION,
+    THREADS,
+    start_before,
+    start_floor,
+    wait_port,
+    wrk,
+)
 from persistence.instrumentation import count_statements
+from tests.support import processes
+from tests.support.databases import create_pg_database
 
 ZONE = "America/New_York"
 HOURS = [("09:00", "17:00")]
-THREADS, CONNECTIONS = 2, 16
-ROOT = Path(__file__).resolve().parent.parent
-UVICORN = str(Path(sys.executable).with_name("uvicorn"))
-
-HELLO = "query Hello { hello }"
 LENGTHS = "query Lengths { commonSessionLengths }"
 ME = "query Me { me { displayName } }"
 SLOTS = processes.AVAILABLE_SLOTS
@@ -61,87 +63,6 @@ MONTH = """query Month($from: DateTime!, $to: DateTime!) {
   sessions(from: $from, to: $to) { id start end status paymentStatus conflict recurring visitType
     meetingUrl eventType { title minutes } client { fullName } }
   conflicts(from: $from, to: $to) { first { id } second { id } } }"""
-PRODUCTION = {
-    "COUCHTIME_ENV": "production",
-    "COUCHTIME_SIGNING_KEY": "bench-signing-key-bench-signing-key-0123456789",
-    "COUCHTIME_MAIL_FILES": "true",
-    "COUCHTIME_LOG_LEVEL": "WARNING",
-    "COUCHTIME_COST_BUDGET_PER_TOKEN": "1000000000",
-    "COUCHTIME_COST_BUDGET_PER_ADDRESS": "1000000000",
-    "COUCHTIME_DATABASE_POOL_SIZE": "10",
-}
-
-
-# --- load generation -------------------------------------------------------------------------
-
-
-@dataclass
-class Load:
-    rps: float
-    bad: int  # non-2xx responses and socket errors
-
-
-def wrk(url: str, query: str, variables: dict | None, token: str | None, seconds: float) -> Load:
-    body = json.dumps({"query": query, "variables": variables or {}})
-    lines = ['wrk.method = "POST"', f"wrk.body = {_lua_string(body)}",
-             'wrk.headers["Content-Type"] = "application/json"']
-    if token:
-        lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write("\n".join(lines) + "\n")
-    try:
-        args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "--timeout", "30s", "-s", script.name,
-                f"{url}/graphql"]
-        subprocess.run([*args, "-d1s"], capture_output=True, check=True)  # warm-up
-        out = subprocess.run([*args, f"-d{round(seconds)}s"], capture_output=True, text=True, check=True).stdout
-    finally:
-        os.unlink(script.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    bad += sum(int(n) for n in errors.groups()) if errors else 0
-    return Load(rps, bad)
-
-
-def _lua_string(text: str) -> str:
-    return "[==[" + text + "]==]"
-
-
-# --- processes ---------------------------------------------------------------------------------
-
-
-def start_before(database_url: str, source: str) -> processes.ServeProcess:
-    """`couchtime serve` of the source tree `source` (its modules shadow this checkout's)."""
-    port = processes.free_port()
-    log = tempfile.NamedTemporaryFile("w", prefix="bench-before-", suffix=".log", delete=False)
-    env = {**processes.process_env(database_url, **PRODUCTION), "PYTHONPATH": source}
-    popen = subprocess.Popen([sys.executable, "-m", "couchtime.cli", "serve", "--port", str(port)],
-                             cwd=source, env=env, stdout=log, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL)
-    return processes.ServeProcess(port, popen, Path(log.name))
-
-
-def start_floor(app: str, data_path: str) -> processes.ServeProcess:
-    port = processes.free_port()
-    log = tempfile.NamedTemporaryFile("w", prefix="bench-floor-", suffix=".log", delete=False)
-    env = {**os.environ, "BENCH_FLOOR_DATA": data_path}
-    popen = subprocess.Popen(
-        [UVICORN, f"bench.floors:{app}", "--port", str(port), "--log-level", "warning",
-         "--no-access-log"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    return processes.ServeProcess(port, popen, Path(log.name))
-
-
-async def wait_port(proc: processes.ServeProcess) -> None:
-    async with httpx.AsyncClient(timeout=2) as http:
-        for _ in range(300):
-            try:
-                await http.post(f"{proc.base_url}/graphql", json={"query": HELLO})
-                return
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
-    raise RuntimeError(f"floor not up: {proc.log()}")
 
 
 # --- data through the public API ---------------------------------------------------------------

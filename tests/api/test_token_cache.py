@@ -14,8 +14,7 @@ from domain import tokens
 from persistence.auth import TokenCache
 from persistence.instrumentation import count_statements
 from persistence.tables import AuthTokenRow
-from tests import conftest
-from tests.conftest import REDIS_URL, Api, LiveServer, need
+from tests.support.app import REDIS_URL, Api, LiveServer, app_settings, need
 
 ME = "query Me { me { displayName calendarView } }"
 SIGN_OUT = "mutation { signOut { signedOut } }"
@@ -103,7 +102,7 @@ async def two_processes(start_api, **overrides) -> tuple[Api, Api, LiveServer]:
     settings = {"redis_url": need("redis", REDIS_URL), "live_channel": f"token-cache:{uuid.uuid4().hex}",
                 "token_cache_seconds": 3600, **overrides}
     one = await start_api("postgres", **settings)
-    server = LiveServer(create_app(conftest.test_settings(one.runtime.settings.database_url, **settings), clock=one.clock))
+    server = LiveServer(create_app(app_settings(one.runtime.settings.database_url, **settings), clock=one.clock))
     two = Api(await server.start(), server.app, one.clock, server.server)
     for api in (one, two):  # both readers subscribed before anything is announced
         await asyncio.wait_for(api.runtime.bus.ready.wait(), 10)
