@@ -168,6 +168,33 @@ def counter_app(url: str):
     return app, client
 
 
+async def cpu_per_request(counter, cases: list[Case], data_path: str, runs: int = 20) -> None:
+    """CPU milliseconds per request, in this process: Couchtime's app through ASGI (no socket)
+    against the floor's schema executing the same document (no HTTP at all). CPU time barely
+    moves with the machine's load, where req/s does."""
+    import importlib
+
+    os.environ["BENCH_FLOOR_DATA"] = data_path
+    floors = importlib.reload(importlib.import_module("bench.floors"))
+    print("CPU per request, in-process (ms): Couchtime (ASGI, audit on) / tuned Strawberry floor")
+    for case in cases:
+        headers = {"Authorization": f"Bearer {case.token}"} if case.token else {}
+        body = {"query": case.query, "variables": case.variables or {}}
+        await counter.post("/graphql", json=body, headers=headers)
+        started = time.process_time()
+        for _ in range(runs):
+            await counter.post("/graphql", json=body, headers=headers)
+        ours = (time.process_time() - started) * 1000 / runs
+        floor_query = HELLO if case.floor == "hello" else case.query
+        await floors.schema.execute(floor_query, variable_values=case.variables)
+        started = time.process_time()
+        for _ in range(runs):
+            result = await floors.schema.execute(floor_query, variable_values=case.variables)
+            json.dumps({"data": result.data}, default=str)
+        floor = (time.process_time() - started) * 1000 / runs
+        print(f"  {case.name:58} {ours:7.2f} / {floor:7.2f}  (floor/ours {floor / ours:.2f})")
+
+
 async def median_ms(http, base, case: Case, runs: int = 15) -> float:
     timings = []
     for _ in range(runs + 2):
@@ -244,6 +271,7 @@ async def run_backend(backend: str, seconds: float, floors: dict | None, data_pa
                         bad += old.bad
                         line += f" {old.rps:8.0f} {old.rps / floor:6.2f}"
                     print(line + (f"  ({bad} bad responses)" if bad else ""))
+                await cpu_per_request(counter, cases[1:], data_path)
                 await growth(http, base, (counter, engine), first_day, day0)
             finally:
                 await counter.aclose()
