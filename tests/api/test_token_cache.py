@@ -13,7 +13,7 @@ from sqlalchemy import update
 from domain import tokens
 from persistence.auth import TokenCache
 from persistence.instrumentation import count_statements
-from persistence.tables import AuthTokenRow
+from persistence.tables.accounts import AuthTokenRow
 from tests.support.app import REDIS_URL, Api, LiveServer, app_settings, need
 
 ME = "query Me { me { displayName calendarView } }"
