@@ -23,6 +23,8 @@ from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
 from bench.harness import fresh_database_url
+from couchtime.notifications_wiring import notification_setup
+from couchtime.settings import Settings
 from domain.model import CalendarView, Client, ClientStatus, EventType, SessionVisit, Therapist, VisitType
 from domain.services import outlook, sessions
 from domain.services.series import SeriesPolicy
@@ -84,7 +86,8 @@ async def main() -> None:
     ))
     setup = outlook.OutlookSetup(gateway, FernetBox([Fernet.generate_key().decode()]))
     deps = WorkerDeps(db=db, uow=uow, clock=clock, rooms=VideoRoomUrls("https://meet.example"),
-                      series_policy=SeriesPolicy(), outlook=setup)
+                      series_policy=SeriesPolicy(), outlook=setup,
+                      notifications=notification_setup(Settings(database_url=url), db))
     backend = "postgresql" if "postgresql" in url else "sqlite"
     try:
         print(f"Outlook sync [{backend}], fake Graph latency {LATENCY * 1000:.0f} ms, {SESSIONS} sessions a run")

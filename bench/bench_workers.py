@@ -31,6 +31,8 @@ from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
 from adapters.video import VideoRoomUrls
 from bench.harness import fresh_database_url
+from couchtime.notifications_wiring import notification_setup
+from couchtime.settings import Settings
 from domain import recurrence
 from domain.services.series import SeriesPolicy, extend_due
 from domain.wallclock import local_date
@@ -216,7 +218,8 @@ async def bench_throughput() -> None:
             db = Database(url)
             return WorkerDeps(db=db, uow=UnitOfWorkFactory(db, InProcessBus()), clock=SystemClock(),
                               rooms=VideoRoomUrls("https://meet.jit.si"),
-                              series_policy=SeriesPolicy(horizon_days=HORIZON_DAYS), close=db.dispose)
+                              series_policy=SeriesPolicy(horizon_days=HORIZON_DAYS), close=db.dispose,
+                              notifications=notification_setup(Settings(database_url=url), db))
 
         jobs = {"bench.noop": Job("bench.noop", counted(noop)),
                 "bench.extend": Job("bench.extend", counted(series_actors.extend_all_due))}

@@ -1,88 +1,26 @@
-"""Rows of notifications, reminders and the portal: the email log (idempotency), the
-reminder scheduler's query, the portal's repository and read models."""
+"""Reads for notifications (the facts an email needs, the reminder scheduler's query) and the
+portal's read models for the API."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, or_, select
 
 from domain.model import Client, Session, SessionStatus, SessionVisit
 from domain.notifications import SessionFactsForEmail
-from domain.portal import PortalAccount, PortalInvite
+from domain.portal import PortalInvite
 from domain.reminders import Candidate, ReminderSettings
 from persistence.database import Database
 from persistence.mapping import client_from_row, session_from_row
+from persistence.repositories.portal import invite_from_row
+from persistence.repositories.reminders import settings_from_row
 from persistence.tables.accounts import AuthTokenRow, TherapistRow
 from persistence.tables.clients import ClientRow
-from persistence.tables.email_log import EmailSendRow
 from persistence.tables.portal import PortalAccountRow, PortalInviteRow
 from persistence.tables.reminders import ReminderSettingsRow
 from persistence.tables.sessions import SessionRow
-
-QUEUED, SENDING, SENT, SKIPPED = "queued", "sending", "sent", "skipped"
-
-
-def _insert(session: AsyncSession):
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-
-
-class SqlEmailLog:
-    """EmailLog: every call is its own committed transaction."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def claim(self, kind: str, key: str, now: datetime) -> bool:
-        async with self.db.write_session() as session, session.begin():
-            inserted = await session.execute(
-                _insert(session)(EmailSendRow)
-                .values(kind=kind, key=key, state=SENDING, created_at=now)
-                .on_conflict_do_nothing(index_elements=["kind", "key"])
-                .returning(EmailSendRow.key)
-            )
-            if inserted.first() is not None:
-                return True
-            taken = await session.execute(
-                update(EmailSendRow)
-                .where(EmailSendRow.kind == kind, EmailSendRow.key == key, EmailSendRow.state == QUEUED)
-                .values(state=SENDING)
-                .returning(EmailSendRow.key)
-            )
-            return taken.first() is not None
-
-    async def _set(self, kind: str, key: str, **values) -> None:
-        async with self.db.write_session() as session, session.begin():
-            await session.execute(
-                update(EmailSendRow)
-                .where(EmailSendRow.kind == kind, EmailSendRow.key == key)
-                .values(**values)
-            )
-
-    async def sent(self, kind: str, key: str, now: datetime) -> None:
-        await self._set(kind, key, state=SENT, sent_at=now)
-
-    async def release(self, kind: str, key: str) -> None:
-        await self._set(kind, key, state=QUEUED)
-
-    async def skip(self, kind: str, key: str, now: datetime) -> None:
-        async with self.db.write_session() as session, session.begin():
-            await session.execute(
-                update(EmailSendRow)
-                .where(EmailSendRow.kind == kind, EmailSendRow.key == key, EmailSendRow.state == QUEUED)
-                .values(state=SKIPPED)
-            )
-
-
-def _settings(row: ReminderSettingsRow | None) -> ReminderSettings:
-    if row is None:
-        return ReminderSettings()
-    return ReminderSettings(row.enabled, row.lead_minutes, row.also_day_before)
 
 
 def _address(t: TherapistRow) -> str | None:
@@ -131,7 +69,7 @@ class SqlNotificationReads:
         if found is None:
             return None
         row, email, first_name, therapist_name = found
-        return _invite(row), email, first_name, therapist_name
+        return invite_from_row(row), email, first_name, therapist_name
 
     async def reminder_candidates(self, now: datetime, lookahead: timedelta, day_before: timedelta,
                                   grace: timedelta) -> list[Candidate]:
@@ -163,98 +101,7 @@ class SqlNotificationReads:
 
     async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings:
         async with self.db.read_session() as session:
-            return _settings(await session.get(ReminderSettingsRow, therapist_id))
-
-
-def _invite(row: PortalInviteRow) -> PortalInvite:
-    return PortalInvite(row.id, row.client_id, row.created_at, row.expires_at, row.used_at, row.sent_to)
-
-
-def _account(row: PortalAccountRow) -> PortalAccount:
-    return PortalAccount(row.client_id, row.password_hash, row.invited_at, row.accepted_at,
-                         row.unsubscribed_at)
-
-
-class SqlPortal:
-    """PortalRepository on a unit of work's session."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def account(self, client_id: UUID, *, for_update: bool = False) -> PortalAccount | None:
-        stmt = select(PortalAccountRow).where(PortalAccountRow.client_id == client_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return _account(row) if row else None
-
-    async def save_account(self, account: PortalAccount) -> None:
-        row = await self.session.get(PortalAccountRow, account.client_id)
-        if row is None:
-            row = PortalAccountRow(client_id=account.client_id)
-            self.session.add(row)
-        row.password_hash, row.invited_at = account.password_hash, account.invited_at
-        row.accepted_at, row.unsubscribed_at = account.accepted_at, account.unsubscribed_at
-        await self.session.flush()
-
-    async def active_accounts_by_email(self, email: str) -> list[PortalAccount]:
-        from sqlalchemy import func
-
-        stmt = (
-            select(PortalAccountRow)
-            .join(ClientRow, ClientRow.id == PortalAccountRow.client_id)
-            .where(func.lower(ClientRow.email) == email.lower(), PortalAccountRow.accepted_at.is_not(None))
-            .order_by(PortalAccountRow.accepted_at.desc())
-        )
-        return [_account(r) for r in (await self.session.execute(stmt)).scalars()]
-
-    async def add_invite(self, invite: PortalInvite) -> None:
-        self.session.add(PortalInviteRow(id=invite.id, client_id=invite.client_id,
-                                         created_at=invite.created_at, expires_at=invite.expires_at,
-                                         sent_to=invite.sent_to))
-        await self.session.flush()
-
-    async def invite(self, invite_id: UUID, *, for_update: bool = False) -> PortalInvite | None:
-        stmt = select(PortalInviteRow).where(PortalInviteRow.id == invite_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return _invite(row) if row else None
-
-    async def use_invites(self, client_id: UUID, at: datetime) -> None:
-        await self.session.execute(
-            update(PortalInviteRow)
-            .where(PortalInviteRow.client_id == client_id, PortalInviteRow.used_at.is_(None))
-            .values(used_at=at)
-        )
-
-    async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings:
-        return _settings(await self.session.get(ReminderSettingsRow, therapist_id))
-
-    async def save_reminder_settings(self, therapist_id: UUID, settings: ReminderSettings) -> None:
-        values = {"enabled": settings.enabled, "lead_minutes": settings.lead_minutes,
-                  "also_day_before": settings.also_day_before}
-        await self.session.execute(
-            _insert(self.session)(ReminderSettingsRow)
-            .values(therapist_id=therapist_id, **values)
-            .on_conflict_do_update(index_elements=["therapist_id"], set_=values)
-        )
-
-    async def reserve_emails(self, items: Sequence[tuple[str, str]], now: datetime) -> set[tuple[str, str]]:
-        if not items:
-            return set()
-        result = await self.session.execute(  # executemany with RETURNING ("insertmanyvalues")
-            _insert(self.session)(EmailSendRow)
-            .on_conflict_do_nothing(index_elements=["kind", "key"])
-            .returning(EmailSendRow.kind, EmailSendRow.key),
-            [{"kind": k, "key": key, "state": QUEUED, "created_at": now} for k, key in items],
-        )
-        return {(k, key) for k, key in result.all()}
-
-
-def portal_of(uow) -> SqlPortal:
-    """The PortalRepository of a SQL unit of work (same transaction)."""
-    return SqlPortal(uow.session)
+            return settings_from_row(await session.get(ReminderSettingsRow, therapist_id))
 
 
 # --- read models for the API ---------------------------------------------------------------
@@ -291,8 +138,3 @@ async def therapist_name(db: Database, therapist_id: UUID) -> str | None:
     async with db.read_session() as session:
         row = await session.get(TherapistRow, therapist_id)
         return row.display_name if row else None
-
-
-async def forget_email_log(db: Database) -> None:  # tests and benches only
-    async with db.write_session() as session, session.begin():
-        await session.execute(delete(EmailSendRow))

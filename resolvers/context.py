@@ -53,9 +53,9 @@ class Services:
     clock: Clock
     rooms: VideoRooms
     config: ApiConfig
+    notifications: NotificationSetup  # email, reminders, the client portal's links
     live: LiveEvents | None = None  # the event bus live subscriptions listen on
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync (not offered until configured)
-    notifications: NotificationSetup = NotificationSetup()  # email, reminders, the client portal
 
 
 def bearer_token(header: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The client portal and reminder settings: who is asking, input → domain call → result."""
+"""The client portal: who is asking, input → domain call → result."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from uuid import UUID
 
 from domain.audit import CLIENT, Actor
 from domain.model import Client, Session
-from domain.reminders import ReminderSettings
 from domain.services import portal
 from persistence import notifications as reads
 from resolvers import audit as audit_log
@@ -19,7 +18,7 @@ from resolvers.sessions import session_id
 async def invite(ctx: Context, global_client_id: str) -> Outcome[Client]:
     me = await ctx.therapist()
     s = ctx.services
-    return await attempt(portal.invite(s.uow(), s.notifications, s.clock, me.id, client_id(global_client_id)))
+    return await attempt(portal.invite(s.uow(), s.clock, me.id, client_id(global_client_id)))
 
 
 async def accept(ctx: Context, token: str, password: str) -> Outcome[tuple[Client, str]]:
@@ -33,7 +32,7 @@ async def accept(ctx: Context, token: str, password: str) -> Outcome[tuple[Clien
 async def sign_in(ctx: Context, email: str, password: str) -> Outcome[tuple[Client, str]]:
     s = ctx.services
     outcome = await attempt(portal.sign_in(
-        s.uow(), s.notifications, s.hasher, s.limiter, s.clock, email=email, password=password,
+        s.uow(), s.hasher, s.limiter, s.clock, email=email, password=password,
         client_address=ctx.client_address, limits=s.config.signin_limits, token_ttl=s.config.token_ttl,
     ))
     if outcome.value is not None:
@@ -60,19 +59,3 @@ async def cancel_my_session(ctx: Context, global_session_id: str) -> Outcome[Ses
     me = await ctx.portal_client()
     s = ctx.services
     return await attempt(portal.cancel_my_session(s.uow(), s.clock, me.id, session_id(global_session_id)))
-
-
-async def reminder_settings(ctx: Context, therapist_id: UUID) -> ReminderSettings:
-    s = ctx.services
-    return await portal.reminder_settings(s.uow(), s.notifications, therapist_id)
-
-
-async def update_reminder_settings(
-    ctx: Context, *, enabled: bool, lead_minutes: int, also_day_before: bool
-) -> Outcome[ReminderSettings]:
-    me = await ctx.therapist()
-    s = ctx.services
-    return await attempt(portal.update_reminder_settings(
-        s.uow(), s.notifications, me.id, enabled=enabled, lead_minutes=lead_minutes,
-        also_day_before=also_day_before,
-    ))

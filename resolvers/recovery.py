@@ -24,14 +24,14 @@ async def change_password(ctx: Context, current: str, new: str) -> Outcome[int]:
         cmd = recovery.PasswordChange(tokens.THERAPIST, me.id, me.id, tokens.hash_token(token),
                                       current, new)
     return await attempt(recovery.change_password(
-        s.uow(), s.notifications, s.hasher, s.limiter, s.clock, cmd, limits=s.config.signin_limits,
+        s.uow(), s.hasher, s.limiter, s.clock, cmd, limits=s.config.signin_limits,
         policy=s.config.password_policy))
 
 
 async def request_reset(ctx: Context, email: str, kind: str) -> Outcome[None]:
     s = ctx.services
     return await attempt(recovery.request_reset(
-        s.uow(), s.notifications, s.limiter, s.clock, email=email, kind=kind,
+        s.uow(), s.limiter, s.clock, email=email, kind=kind,
         client_address=ctx.client_address, limits=s.config.signin_limits))
 
 

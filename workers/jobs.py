@@ -28,10 +28,10 @@ class WorkerDeps:
     clock: Clock
     rooms: VideoRooms
     series_policy: SeriesPolicy
+    notifications: NotificationSetup  # mailer, email log, notification reads, link signing
     extend_batch: int = 500
     close: Callable[[], Awaitable[None]] | None = None
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync's gateway, secret box, options
-    notifications: NotificationSetup = NotificationSetup()  # mailer, email log, portal rows
     audit_retention_days: int = 6 * 365 + 2  # COUCHTIME_AUDIT_RETENTION_DAYS; 0 = kept for ever
 
 

@@ -19,7 +19,6 @@ class Clock(Protocol):
         ...
 
 
-
 class PasswordHasher(Protocol):
     """Slow by design (Argon2id): adapters run it off the event loop."""
 
@@ -33,17 +32,14 @@ class PasswordHasher(Protocol):
         ...
 
 
-
 class RateLimiter(Protocol):
     async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
         """Count one attempt; None when allowed, else seconds until the window frees."""
         ...
 
 
-
 class EventPublisher(Protocol):
     async def publish(self, events: Sequence[DomainEvent]) -> None: ...
-
 
 
 class JobRelay(Protocol):
@@ -53,12 +49,10 @@ class JobRelay(Protocol):
         ...
 
 
-
 class VideoRooms(Protocol):
     def new_room_url(self) -> str:
         """An unguessable meeting URL for one session."""
         ...
-
 
 
 class SecretBox(Protocol):
@@ -72,7 +66,6 @@ class SecretBox(Protocol):
         """Decrypt with any configured key; `domain.errors.SecretUnreadable` when none fits or
         the text was tampered with."""
         ...
-
 
 
 class OutlookGateway(Protocol):
@@ -105,7 +98,6 @@ class OutlookGateway(Protocol):
     async def delete_event(self, access_token: str, event_id: str) -> None:
         """Idempotent: an event already gone (404) is success."""
         ...
-
 
 
 class Mailer(Protocol):

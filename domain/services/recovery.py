@@ -16,7 +16,6 @@ from domain import accounts, notifications, tokens
 from domain.errors import ErrorCode, RateLimited, RuleViolation
 from domain.events import SignedOut
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
-from domain.ports.repositories import PasswordResetRepository
 from domain.ports.unit_of_work import UnitOfWork
 from domain.recovery import (
     PASSWORD_RESET_EMAIL,
@@ -62,7 +61,7 @@ def _wrong_current() -> RuleViolation:
 
 
 async def change_password(
-    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, limiter: RateLimiter,
+    uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter,
     clock: Clock, cmd: PasswordChange, *, limits: SignInLimits,
     policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> int:
@@ -88,18 +87,16 @@ async def change_password(
             therapist.password_hash = new_hash
             await uow.therapists.save(therapist)
         else:
-            assert setup.portal is not None
-            repo = setup.portal(uow)
-            account = await repo.account(cmd.subject_id, for_update=True)
+            account = await uow.portal.account(cmd.subject_id, for_update=True)
             if account is None or not account.password_hash or not await hasher.verify(
                 account.password_hash, cmd.current_password
             ):
                 raise _wrong_current()
             account.password_hash = new_hash
-            await repo.save_account(account)
+            await uow.portal.save_account(account)
         revoked = await revoke_tokens(uow, cmd.subject_id, cmd.kind, now,
                                       announce_as=cmd.practice_id, keep=cmd.token_hash)
-        await _resets(setup, uow).use_all(cmd.kind, cmd.subject_id, now)  # open links die too
+        await uow.password_resets.use_all(cmd.kind, cmd.subject_id, now)  # open links die too
         await uow.commit()
     return revoked
 
@@ -107,13 +104,8 @@ async def change_password(
 # --- reset by email ----------------------------------------------------------------------------
 
 
-def _resets(setup: NotificationSetup, uow: UnitOfWork) -> PasswordResetRepository:
-    assert setup.resets is not None
-    return setup.resets(uow)
-
-
 async def request_reset(
-    uow: UnitOfWork, setup: NotificationSetup, limiter: RateLimiter, clock: Clock, *,
+    uow: UnitOfWork, limiter: RateLimiter, clock: Clock, *,
     email: str, kind: str, client_address: str, limits: SignInLimits,
 ) -> None:
     """Emails a reset link to the account with this email, if there is one. The answer is the
@@ -134,11 +126,10 @@ async def request_reset(
             therapist = await uow.therapists.by_email(email)
             subjects = [therapist.id if therapist else None]
         else:
-            assert setup.portal is not None
-            found = await setup.portal(uow).active_accounts_by_email(email)
+            found = await uow.portal.active_accounts_by_email(email)
             subjects = [a.client_id for a in found] or [None]  # one per portal account
         now = clock.now()
-        repo = _resets(setup, uow)
+        repo = uow.password_resets
         for subject in subjects:
             reset = PasswordReset(uuid.uuid4(), kind, subject, now, now + RESET_TTL)
             await repo.add(reset)
@@ -166,7 +157,7 @@ async def reset_password(
         raise _invalid_link()
     new_hash = await hasher.hash(new_password)
     async with uow:
-        repo = _resets(setup, uow)
+        repo = uow.password_resets
         reset = await repo.get(reset_id, for_update=True)
         now = clock.now()
         if reset is None or not reset.usable(now) or reset.subject_id is None:
@@ -180,14 +171,12 @@ async def reset_password(
             await uow.therapists.save(therapist)
             practice = therapist.id
         else:
-            assert setup.portal is not None
             client = await uow.clients.get(subject)
-            portal = setup.portal(uow)
-            account = await portal.account(subject, for_update=True)
+            account = await uow.portal.account(subject, for_update=True)
             if client is None or account is None or not account.active:
                 raise _invalid_link()
             account.password_hash = new_hash
-            await portal.save_account(account)
+            await uow.portal.save_account(account)
             practice = client.therapist_id
         await repo.use_all(reset.kind, subject, now)
         await revoke_tokens(uow, subject, reset.kind, now, announce_as=practice)
@@ -203,7 +192,7 @@ async def send_reset_email(
 ) -> bool:
     """The job: one email per reset (the email log), only while the link still works."""
     async with uow:
-        facts = await _resets(setup, uow).facts(reset_id)
+        facts = await uow.password_resets.facts(reset_id)
     if facts is None or not facts.reset.usable(clock.now()):
         return False
     token = notifications.sign(setup.signing_key, RESET, reset_id)

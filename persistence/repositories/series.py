@@ -7,11 +7,10 @@ from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import Series, Session
+from persistence.database import upsert_for
 from persistence.mapping import series_from_row, series_to_row, session_from_row, session_to_row
 from persistence.tables.accounts import TherapistRow
 from persistence.tables.series import SeriesRow
@@ -61,8 +60,7 @@ class SqlSeries:
         """INSERT … ON CONFLICT (series_id, occurrence_date) DO NOTHING RETURNING id."""
         if not sessions:
             return []
-        dialect = self.session.bind.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = upsert_for(self.session)
         table = SessionRow.__table__
         inserted: set[UUID] = set()
         for chunk in _chunks(list(sessions), 500):

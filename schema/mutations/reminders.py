@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import portal as resolve
+from resolvers import reminders as resolve
 from schema.common import UserError, user_errors
 from schema.portal import ReminderSettings
 

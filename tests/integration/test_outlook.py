@@ -24,6 +24,8 @@ from adapters.event_bus import InProcessBus
 from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
+from couchtime.notifications_wiring import notification_setup
+from couchtime.settings import Settings
 from domain.errors import SecretUnreadable
 from domain.model import (
     CalendarView,
@@ -329,7 +331,8 @@ async def test_a_session_change_becomes_an_outbox_job_whose_actor_syncs(env):
     payload = json.loads(row.payload)
     assert payload == {"session_id": str(session_id), "therapist_id": str(env.therapist_id)}  # IDs only
     deps = WorkerDeps(db=env.db, uow=env.uow, clock=env.clock, rooms=VideoRoomUrls("https://meet.example"),
-                      series_policy=SeriesPolicy(), outlook=env.setup)
+                      series_policy=SeriesPolicy(), outlook=env.setup,
+                      notifications=notification_setup(Settings(database_url=env.url), env.db))
     assert await outlook_jobs.sync_session(deps, **payload) == "CREATED"
     assert await outlook_jobs.sync_session(deps, **payload) == "UNCHANGED"
     no_outlook = replace(deps, outlook=outlook.OutlookSetup())
