@@ -23,18 +23,17 @@ from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
 from bench.harness import fresh_database_url
-from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
+from couchtime.wiring import dependencies
+from domain.dependencies import Dependencies
 from domain.model import CalendarView, Client, ClientStatus, EventType, SessionVisit, Therapist, VisitType
 from domain.services import outlook, sessions
-from domain.services.series import SeriesPolicy
 from persistence import migrate
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.conftest import MutableClock
 from tests.fakes.microsoft import FakeMicrosoft
 from workers import outlook as outlook_jobs
-from workers.jobs import WorkerDeps
 
 LATENCY = 0.020
 SESSIONS = int(__import__("os").environ.get("BENCH_OUTLOOK_SESSIONS", "240"))
@@ -58,7 +57,7 @@ async def seed(uow, clock, count: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
     return therapist, ids
 
 
-async def run(deps: WorkerDeps, therapist: uuid.UUID, ids: list[uuid.UUID], concurrency: int) -> tuple[float, dict]:
+async def run(deps: Dependencies[Database], therapist: uuid.UUID, ids: list[uuid.UUID], concurrency: int) -> tuple[float, dict]:
     gate = asyncio.Semaphore(concurrency)
     results: dict[str, int] = {}
 
@@ -85,9 +84,8 @@ async def main() -> None:
         graph_base_url=fake.graph_base_url, retry=RetryPolicy(base_delay=0.05),
     ))
     setup = outlook.OutlookSetup(gateway, FernetBox([Fernet.generate_key().decode()]))
-    deps = WorkerDeps(db=db, uow=uow, clock=clock, rooms=VideoRoomUrls("https://meet.example"),
-                      series_policy=SeriesPolicy(), outlook=setup,
-                      notifications=notification_setup(Settings(database_url=url), db))
+    deps = dependencies(Settings(database_url=url, video_base_url="https://meet.example"), db, uow,
+                        clock=clock, outlook=setup)
     backend = "postgresql" if "postgresql" in url else "sqlite"
     try:
         print(f"Outlook sync [{backend}], fake Graph latency {LATENCY * 1000:.0f} ms, {SESSIONS} sessions a run")

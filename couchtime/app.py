@@ -34,9 +34,11 @@ from couchtime.settings import Settings
 from couchtime.socket_auth import GuardedTransportWSHandler, GuardedWSHandler, SocketGuard
 from couchtime.wiring import Runtime, build_runtime
 from domain import audit, tokens
+from domain.dependencies import Dependencies
 from domain.ports.outside_world import Clock
 from persistence import migrate
-from resolvers.context import Context, Services, bearer_token
+from persistence.database import Database
+from resolvers.context import Context, bearer_token
 from schema.budget import CostBudget
 from schema.schema import SchemaLimits, budget_spent, build_schema
 
@@ -105,7 +107,7 @@ class CouchtimeGraphQL(GraphQL):
     graphql_ws_handler_class = GuardedWSHandler
 
     def __init__(
-        self, schema, services: Services, *, ide_html: str | None, slots=None,
+        self, schema, services: Dependencies[Database], *, ide_html: str | None, slots=None,
         max_connections_per_token: int = 10, max_public_connections_per_address: int = 50,
         guard: SocketGuard | None = None, max_body_bytes: int = 65_536,
         budget: CostBudget | None = None, max_tokens: int = 2000, **kwargs,

@@ -21,15 +21,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from couchtime.settings import OUTLOOK_APP_PATH
+from domain.dependencies import Dependencies
 from domain.services import outlook
-from resolvers.context import Services
+from persistence.database import Database
 
 CALLBACK_PATH = "/integrations/outlook/callback"
 FORWARDED = ("code", "state", "error")
 log = logging.getLogger("couchtime.outlook")
 
 
-def callback_route(services: Services) -> Route:
+def callback_route(services: Dependencies[Database]) -> Route:
     async def callback(request: Request) -> Response:
         query = {k: request.query_params[k] for k in FORWARDED if request.query_params.get(k)}
         target = f"{services.config.public_app_url.rstrip('/')}{OUTLOOK_APP_PATH}"

@@ -25,6 +25,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain.events import BookingReceived, DomainEvent, SessionChanged
+from domain.job_names import (
+    BOOKING_JOB,
+    CANCELLED_BY_CLIENT_JOB,
+    CANCELLED_BY_THERAPIST_JOB,
+    PORTAL_INVITE_JOB,
+)
 from domain.model import SessionVisit
 
 
@@ -38,14 +44,6 @@ class EmailKind(StrEnum):
     PORTAL_INVITE = "portal_invite.client"
     REMINDER_LEAD = "reminder.lead"
     REMINDER_DAY_BEFORE = "reminder.day_before"
-
-
-BOOKING_JOB = "email.booking"
-CANCELLED_BY_THERAPIST_JOB = "email.cancelled_by_therapist"
-CANCELLED_BY_CLIENT_JOB = "email.cancelled_by_client"
-PORTAL_INVITE_JOB = "email.portal_invite"
-REMINDER_JOB = "email.reminder"
-REMINDERS_DUE_JOB = "reminders.enqueue_due"
 
 
 @dataclass(frozen=True, slots=True)

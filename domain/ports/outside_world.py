@@ -3,9 +3,9 @@ and the job broker, video rooms, secrets, Outlook, mail. Adapters implement them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.events import DomainEvent
@@ -40,6 +40,13 @@ class RateLimiter(Protocol):
 
 class EventPublisher(Protocol):
     async def publish(self, events: Sequence[DomainEvent]) -> None: ...
+
+
+class LiveEvents(Protocol):
+    """What subscriptions need from the event bus (adapters.event_bus): a queue of the live
+    messages `match` accepts."""
+
+    def listen(self, match: Callable[[dict], bool], maxsize: int = ...) -> Any: ...
 
 
 class JobRelay(Protocol):

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from domain import notifications as n
 from domain import reminders
+from domain.job_names import REMINDER_JOB
 from domain.ports.outside_world import Clock, Mailer
 from domain.ports.repositories import EmailLog, NotificationReads
 from domain.ports.unit_of_work import UnitOfWork
@@ -129,7 +130,7 @@ async def enqueue_due_reminders(
         for item in wanted:
             if item in reserved:
                 c, kind = wanted[item]
-                uow.enqueue(n.REMINDER_JOB, {"session_id": str(c.session_id), "kind": kind.value,
+                uow.enqueue(REMINDER_JOB, {"session_id": str(c.session_id), "kind": kind.value,
                                              "start": c.start.isoformat()})
         await uow.commit()
     return len(reserved)

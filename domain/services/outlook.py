@@ -20,10 +20,10 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.errors import ErrorCode, RuleViolation, SecretUnreadable
+from domain.job_names import RESYNC_JOB
 from domain.outlook import (
     LEASE,
     REJECTED,
-    RESYNC_JOB,
     REVOKED,
     STATE_TTL,
     UNAVAILABLE,

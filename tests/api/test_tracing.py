@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from couchtime.app import create_app
-from domain.notifications import BOOKING_JOB
+from domain.job_names import BOOKING_JOB
 from tests import conftest
 from tests.api.booking_helpers import book, slots, therapist_with_hours
 from tests.api.calendar_helpers import CREATE_CLIENT, create

@@ -24,9 +24,9 @@ from adapters.event_bus import InProcessBus
 from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
-from couchtime.notifications_wiring import notification_setup
-from couchtime.settings import Settings
+from couchtime.wiring import dependencies
 from domain.errors import SecretUnreadable
+from domain.job_names import SYNC_JOB
 from domain.model import (
     CalendarView,
     Client,
@@ -36,17 +36,16 @@ from domain.model import (
     Therapist,
     VisitType,
 )
-from domain.outlook import SYNC_JOB, UNAVAILABLE, UNREADABLE, OutlookUnavailable, event_for
+from domain.outlook import UNAVAILABLE, UNREADABLE, OutlookUnavailable, event_for
 from domain.services import outlook, sessions
-from domain.services.series import SeriesPolicy
 from persistence import migrate
 from persistence.database import Database
 from persistence.tables.outbox import OutboxRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.conftest import BACKENDS, MutableClock, fresh_database
+from tests.conftest import test_settings as settings_for
 from tests.fakes.microsoft import FakeMicrosoft
 from workers import outlook as outlook_jobs
-from workers.jobs import WorkerDeps
 
 KEY = Fernet.generate_key().decode()
 REDIRECT = "http://localhost:8000/integrations/outlook/callback"
@@ -330,9 +329,8 @@ async def test_a_session_change_becomes_an_outbox_job_whose_actor_syncs(env):
     [row] = [r for r in rows if json.loads(r.payload)["session_id"] == str(session_id)]
     payload = json.loads(row.payload)
     assert payload == {"session_id": str(session_id), "therapist_id": str(env.therapist_id)}  # IDs only
-    deps = WorkerDeps(db=env.db, uow=env.uow, clock=env.clock, rooms=VideoRoomUrls("https://meet.example"),
-                      series_policy=SeriesPolicy(), outlook=env.setup,
-                      notifications=notification_setup(Settings(database_url=env.url), env.db))
+    deps = dependencies(settings_for(env.url, video_base_url="https://meet.example"), env.db, env.uow,
+                        clock=env.clock, outlook=env.setup)
     assert await outlook_jobs.sync_session(deps, **payload) == "CREATED"
     assert await outlook_jobs.sync_session(deps, **payload) == "UNCHANGED"
     no_outlook = replace(deps, outlook=outlook.OutlookSetup())

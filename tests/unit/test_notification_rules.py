@@ -9,6 +9,7 @@ import pytest
 
 from domain import notifications as n
 from domain.events import BookingReceived, SessionChanged
+from domain.job_names import BOOKING_JOB, CANCELLED_BY_CLIENT_JOB, CANCELLED_BY_THERAPIST_JOB
 from domain.model import SessionVisit
 from domain.portal import may_cancel
 from domain.reminders import ReminderKind, ReminderSettings, due_at, is_due, kinds, settings_errors
@@ -19,12 +20,12 @@ START = datetime(2030, 3, 5, 14, 0, tzinfo=UTC)
 
 def test_events_become_email_jobs_with_ids_only():
     booking = BookingReceived(T, S, C, uuid.uuid4(), START, START + timedelta(minutes=50))
-    assert list(n.jobs_for_event(booking)) == [(n.BOOKING_JOB, {"session_id": str(S)})]
+    assert list(n.jobs_for_event(booking)) == [(BOOKING_JOB, {"session_id": str(S)})]
     cancelled = SessionChanged(T, S, "CANCELLED", (START, START), None)
-    assert list(n.jobs_for_event(cancelled)) == [(n.CANCELLED_BY_THERAPIST_JOB, {"session_id": str(S)})]
+    assert list(n.jobs_for_event(cancelled)) == [(CANCELLED_BY_THERAPIST_JOB, {"session_id": str(S)})]
     assert list(n.jobs_for_event(SessionChanged(T, S, "MOVED", None, None))) == []
     assert list(n.jobs_for_event(n.ClientCancelledSession(T, S))) == [
-        (n.CANCELLED_BY_CLIENT_JOB, {"session_id": str(S)})]
+        (CANCELLED_BY_CLIENT_JOB, {"session_id": str(S)})]
 
 
 @pytest.mark.parametrize("lead", [15, 30, 45])
