@@ -31,8 +31,8 @@ from domain.services import outlook, sessions
 from persistence import migrate
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
-from tests.conftest import MutableClock
 from tests.fakes.microsoft import FakeMicrosoft
+from tests.support.clock import MutableClock
 from workers import outlook as outlook_jobs
 
 LATENCY = 0.020
@@ -51,8 +51,8 @@ async def seed(uow, clock, count: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
     rooms, ids = VideoRoomUrls("https://meet.example"), []
     first = (now + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
     for i in range(count):
-        made = await sessions.create(uow(), clock, rooms, therapist, client_id=client, event_type_id=event_type,
-                                     start=first + timedelta(hours=i), visit=SessionVisit.TELEHEALTH)
+        made = await sessions.create(uow(), clock, rooms, therapist, sessions.CreateSession(
+                                         client, event_type, first + timedelta(hours=i), SessionVisit.TELEHEALTH))
         ids.append(made.session.id)
     return therapist, ids
 
@@ -101,8 +101,8 @@ async def main() -> None:
             assert counts == {"CREATED": SESSIONS}, counts
             later = datetime.now(UTC) + timedelta(days=30)
             for i, session_id in enumerate(ids):
-                await sessions.update(uow(), therapist, session_id,
-                                      sessions.SessionEdit(start=later + timedelta(hours=i)))
+                await sessions.update(uow(), therapist,
+                                      sessions.SessionEdit(session_id, start=later + timedelta(hours=i)))
             patched, counts = await run(deps, therapist, ids, concurrency)
             assert counts == {"PATCHED": SESSIONS}, counts
             unchanged, _ = await run(deps, therapist, ids, concurrency)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
 from domain import accounts, notifications, text, tokens
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.model import Client, Session, SessionStatus
-from domain.notifications import ClientCancelledSession, PortalInviteCreated
+from domain.events import ClientCancelledSession, PortalInviteCreated
+from domain.model import Client, Session
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.accounts import SignInLimits, check_sign_in_limits, sign_in_password
 from domain.services.notifications import NotificationSetup
 from domain.services.recovery import revoke_tokens
-from domain.services.sessions import _record_change
+from domain.services.session_events import record_change
 
 
 async def _issue_token(uow: UnitOfWork, clock: Clock, client_id: UUID, ttl: timedelta) -> str:
@@ -27,13 +28,36 @@ async def _issue_token(uow: UnitOfWork, clock: Clock, client_id: UUID, ttl: time
     return plain
 
 
+@dataclass(frozen=True)
+class InviteToPortal:
+    client_id: UUID | None  # None: the ID given was not a client ID at all
+
+
+@dataclass(frozen=True)
+class AcceptInvite:
+    token: str  # from the invite link
+    password: str  # the portal password the client chooses
+
+
+@dataclass(frozen=True)
+class ClientSignIn:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class CancelMySession:
+    session_id: UUID | None
+
+
 async def invite(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, client_id: UUID | None
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: InviteToPortal
 ) -> Client:
     """A single-use invite link (7 days) is emailed to the client. Inviting again sends a new
     link and voids the earlier ones (a link sent to a wrong address stops working); it also
     lets a client who forgot their password set a new one. The invite is bound to the address
     it was sent to: correcting the client's email voids it."""
+    client_id = command.client_id
     async with uow:
         client = await uow.clients.get(client_id, for_update=True) if client_id else None
         if client is None or client.therapist_id != therapist_id:
@@ -58,10 +82,11 @@ def _invalid_invite() -> RuleViolation:
 
 
 async def accept_invite(
-    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock, *,
-    token: str, password: str, token_ttl: timedelta,
+    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock,
+    command: AcceptInvite, *, token_ttl: timedelta,
     policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> tuple[Client, str]:
+    token, password = command.token, command.password
     invite_id = notifications.verify(setup.signing_key, notifications.INVITE, token)
     if invite_id is None:  # a forged or mangled link: nothing else to say
         raise _invalid_invite()
@@ -91,7 +116,7 @@ async def accept_invite(
 
 async def sign_in(
     uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter,
-    clock: Clock, *, email: str, password: str, client_address: str, limits: SignInLimits,
+    clock: Clock, command: ClientSignIn, *, client_address: str, limits: SignInLimits,
     token_ttl: timedelta,
 ) -> tuple[Client, str]:
     """Wrong password and unknown email fail alike and in the same time, as for therapists
@@ -99,7 +124,7 @@ async def sign_in(
     stand-in hash when there is none or the password cannot match. A person who is a client of
     two therapists has two portal accounts; the password picks the account (and a wrong one
     costs two verifies: the one case whose timing differs, and it says only "several")."""
-    email = accounts.normalize_email(email)
+    email, password = accounts.normalize_email(command.email), command.password
     await check_sign_in_limits(limiter, limits, scope="portal-signin", email=email,
                                client_address=client_address)
     candidate = sign_in_password(password)
@@ -130,23 +155,21 @@ def _bad_credentials() -> RuleViolation:
 
 
 async def cancel_my_session(
-    uow: UnitOfWork, clock: Clock, client_id: UUID, session_id: UUID | None
+    uow: UnitOfWork, clock: Clock, client_id: UUID, command: CancelMySession
 ) -> Session:
     """At least 24 hours before the start; the therapist is emailed; the slot frees."""
+    session_id = command.session_id
     async with uow:
         session = await uow.sessions.get(session_id, for_update=True) if session_id else None
         if session is None or session.client_id != client_id:
             raise RuleViolation.one(("sessionId",), ErrorCode.NOT_FOUND, "No such session.")
-        if session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
-        if not may_cancel(clock.now(), session.start):
+        if not session.cancelled and not may_cancel(clock.now(), session.start):
             raise RuleViolation.one(
                 ("sessionId",), ErrorCode.TOO_LATE_TO_CANCEL,
                 "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
         before = session.interval
-        session.status = SessionStatus.CANCELLED
-        session.cancel_reason, session.notify_client = None, False
-        await _record_change(uow, session, "CANCELLED", before, None)
+        session.cancel()  # "Already cancelled" when it is
+        await record_change(uow, session, "CANCELLED", before, None)
         uow.record(ClientCancelledSession(session.therapist_id, session.id))
         await uow.commit()
     return session

@@ -15,13 +15,12 @@ async def reminder_settings(uow: UnitOfWork, therapist_id: UUID) -> ReminderSett
 
 
 async def update_reminder_settings(
-    uow: UnitOfWork, therapist_id: UUID, *, enabled: bool,
-    lead_minutes: int, also_day_before: bool,
+    uow: UnitOfWork, therapist_id: UUID, settings: ReminderSettings
 ) -> ReminderSettings:
-    errors = settings_errors(lead_minutes)
+    """The settings are their own command: saved as given once the lead time is allowed."""
+    errors = settings_errors(settings.lead_minutes)
     if errors:
         raise RuleViolation(errors)
-    settings = ReminderSettings(enabled, lead_minutes, also_day_before)
     async with uow:
         await uow.reminder_settings.save(therapist_id, settings)
         await uow.commit()

@@ -25,10 +25,8 @@ from domain.model import (
     EventType,
     Repeats,
     Series,
-    SeriesSpan,
     Session,
     SessionSource,
-    SessionStatus,
     Therapist,
 )
 from domain.ports.outside_world import Clock, VideoRooms
@@ -42,39 +40,14 @@ class SeriesPolicy:
     horizon_days: int = 56  # occurrences exist as sessions this far ahead (8 weeks)
 
 
-def rule_of(series: Series | SeriesSpan, zone_name: str) -> recurrence.SeriesRule:
-    return recurrence.SeriesRule(
-        anchor_date=series.anchor_date, start_minute=series.start_minute,
-        length_minutes=series.length_minutes, every_weeks=series.every_weeks, zone_name=zone_name,
-    )
-
-
-def future_busy(
-    series: Sequence[Series | SeriesSpan], zone_name: str, start: datetime, end: datetime
-) -> list[Interval]:
-    """Occurrences active series will create beyond what is materialised, within [start, end):
-    the booking page must not offer them even though no session row exists yet."""
-    busy: list[Interval] = []
-    for s in series:
-        if not s.active:
-            continue
-        for day, interval in recurrence.occurrences_between(rule_of(s, zone_name), start, end):
-            if day > s.materialised_until:
-                busy.append(interval)
-    return busy
-
-
 def _occurrence(series: Series, day: date, zone_name: str, rooms: VideoRooms, now: datetime,
                 client: Client, event_type: EventType) -> Session:
-    start = recurrence.occurrence_start(rule_of(series, zone_name), day)
-    return Session(
-        id=uuid.uuid4(), therapist_id=series.therapist_id, client_id=series.client_id,
-        event_type_id=series.event_type_id, start=start,
-        end=start + timedelta(minutes=series.length_minutes), visit=series.visit,
-        meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
-        source=SessionSource.SERIES, created_at=now, client_time_zone=client.time_zone,
-        fee_cents=event_type.price_cents, fee_currency=event_type.currency,
-        series_id=series.id, occurrence_date=day,
+    start = recurrence.occurrence_start(recurrence.rule_of(series, zone_name), day)
+    return Session.new(
+        therapist_id=series.therapist_id, client_id=series.client_id, event_type=event_type,
+        start=start, minutes=series.length_minutes, visit=series.visit,
+        meeting_url=rooms.new_room_url(), source=SessionSource.SERIES, created_at=now,
+        client_time_zone=client.time_zone, series_id=series.id, occurrence_date=day,
     )
 
 
@@ -93,7 +66,7 @@ async def _materialise(
         if until <= series.materialised_until:
             continue
         days = recurrence.occurrence_dates(
-            rule_of(series, zone_name), series.materialised_until + timedelta(days=1), until
+            recurrence.rule_of(series, zone_name), series.materialised_until + timedelta(days=1), until
         )
         client, event_type = clients[series.client_id], event_types[series.event_type_id]
         fresh += [_occurrence(series, d, zone_name, rooms, now, client, event_type) for d in days]
@@ -137,8 +110,7 @@ async def begin(
         materialised_until=max(local.date(), yesterday), created_at=now,
     )
     await uow.series.add(series)
-    session.series_id, session.occurrence_date = series.id, local.date()
-    session.source = SessionSource.SERIES
+    session.join_series(series.id, local.date())
     await uow.sessions.save(session)
     created = await _materialise(uow, [(series, therapist.time_zone)], rooms, now, policy)
     appeared = await _record_created(uow, created)
@@ -157,16 +129,28 @@ async def _end(uow: UnitOfWork, series: Series, now: datetime, *, after: datetim
     return removed
 
 
+@dataclass(frozen=True)
+class StartRepeating:
+    session_id: UUID | None  # None: the ID given was not a session ID at all
+    repeats: Repeats
+
+
+@dataclass(frozen=True)
+class StopRepeating:
+    session_id: UUID | None
+
+
 def _not_found() -> RuleViolation:
     return RuleViolation.one(("sessionId",), ErrorCode.NOT_FOUND, "No such session.")
 
 
 async def start_repeating(
-    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID,
-    session_id: UUID | None, repeats: Repeats, policy: SeriesPolicy,
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, command: StartRepeating,
+    policy: SeriesPolicy,
 ) -> tuple[Session, Series, list[tuple[UUID, UUID]]]:
     """Repeat a session from here on; on a session already in a series, change the cadence
     from this session on (the old series ends here, as `stop_repeating` would end it)."""
+    session_id, repeats = command.session_id, command.repeats
     if repeats is Repeats.NONE:
         raise RuleViolation.one(("repeats",), ErrorCode.INVALID, "Choose how often it repeats.")
     async with uow:
@@ -193,10 +177,11 @@ async def start_repeating(
 
 
 async def stop_repeating(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: StopRepeating
 ) -> tuple[Series, list[Session]]:
     """End the session's series: upcoming occurrences are deleted unless worked on (a note, a
     payment or a claim); past ones stay; the series is never extended again."""
+    session_id = command.session_id
     async with uow:
         session = await uow.sessions.get(session_id) if session_id else None
         if session is None or session.therapist_id != therapist_id:

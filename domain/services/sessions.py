@@ -7,16 +7,15 @@ Every change records `SessionChanged` and, when overlaps appear or clear, `Confl
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from domain import booking, money
+from domain import money
 from domain import text as text_rule
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
-from domain.intervals import Interval
+from domain.events import SessionWorkedOn
 from domain.model import (
     CalendarView,
     ClientStatus,
@@ -26,7 +25,6 @@ from domain.model import (
     Session,
     SessionFacts,
     SessionSource,
-    SessionStatus,
     SessionVisit,
 )
 from domain.money import ClaimStatus
@@ -34,23 +32,70 @@ from domain.ports.outside_world import Clock, VideoRooms
 from domain.ports.unit_of_work import UnitOfWork
 from domain.reschedule import Landing, landing
 from domain.services import series as series_service
+from domain.services.session_events import SessionResult, conflict_change, record_change
 
 MAX_NOTE = 20_000
 MAX_REASON = 500
-Pair = tuple[UUID, UUID]
 
 
-@dataclass
-class SessionResult:
-    session: Session
-    appeared: list[Pair] = field(default_factory=list)
-    cleared: list[Pair] = field(default_factory=list)
-    conflicts: list[Session] = field(default_factory=list)  # all overlaps where it now is
+@dataclass(frozen=True)
+class SetCalendarView:
+    view: CalendarView
 
 
-def _pair(a: Session, b: Session) -> Pair:
-    first, second = sorted((a, b), key=lambda s: (s.start, str(s.id)))
-    return first.id, second.id
+@dataclass(frozen=True)
+class CreateSession:
+    client_id: UUID | None  # None: the ID given was not a client ID at all
+    event_type_id: UUID | None
+    start: datetime
+    visit: SessionVisit | None
+    repeats: Repeats = Repeats.NONE
+
+
+@dataclass(frozen=True)
+class RescheduleSession:
+    """A drop on the calendar (also what the drag preview is asked)."""
+
+    session_id: UUID | None
+    view: CalendarView
+    target: str
+
+
+@dataclass(frozen=True)
+class PreviewReschedule(RescheduleSession):
+    """The same drop, asked by the drag preview: nothing moves."""
+
+
+@dataclass(frozen=True)
+class CancelSession:
+    session_id: UUID | None  # None: the ID given was not a session ID at all
+    reason: str | None
+    notify_client: bool
+
+
+@dataclass(frozen=True)
+class UncancelSession:
+    session_id: UUID | None
+
+
+@dataclass(frozen=True)
+class WriteSessionNote:
+    session_id: UUID | None
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordPayment:
+    session_id: UUID | None
+    amount_cents: int
+    currency: str
+    method: str
+
+
+@dataclass(frozen=True)
+class SetClaimStatus:
+    session_id: UUID | None
+    status: ClaimStatus
 
 
 def _not_found(field_name: str = "sessionId") -> RuleViolation:
@@ -71,52 +116,23 @@ async def _event_type(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID |
     return found
 
 
-async def _overlaps(uow: UnitOfWork, session: Session, interval: Interval | None) -> list[Session]:
-    if interval is None:
-        return []
-    return await uow.sessions.overlapping(session.therapist_id, interval, exclude=session.id)
-
-
-async def _record_change(
-    uow: UnitOfWork, session: Session, kind: str, before: Interval | None, after: Interval | None
-) -> SessionResult:
-    """Save, then work out which overlaps appeared or cleared; record both events."""
-    await uow.sessions.save(session)
-    old = {s.id: s for s in await _overlaps(uow, session, before)}
-    new = {s.id: s for s in await _overlaps(uow, session, after)}
-    appeared = [_pair(session, new[i]) for i in new.keys() - old.keys()]
-    cleared = [_pair(session, old[i]) for i in old.keys() - new.keys()]
-    uow.record(SessionChanged(session.therapist_id, session.id, kind, _span(before), _span(after)))
-    if appeared or cleared:
-        uow.record(ConflictsChanged(session.therapist_id, tuple(sorted(appeared)), tuple(sorted(cleared))))
-    return SessionResult(session, sorted(appeared), sorted(cleared), list(new.values()))
-
-
-def _span(interval: Interval | None) -> tuple[datetime, datetime] | None:
-    return (interval.start, interval.end) if interval else None
-
-
-def _live(session: Session) -> Interval | None:
-    return None if session.cancelled else session.interval
-
-
-async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarView) -> None:
+async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, command: SetCalendarView) -> None:
     async with uow:
         therapist = await uow.therapists.get(therapist_id, for_update=True)
         assert therapist is not None
-        therapist.calendar_view = view
+        therapist.calendar_view = command.view
         await uow.therapists.save(therapist)
         await uow.commit()
 
 
 async def create(
-    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, *,
-    client_id: UUID | None, event_type_id: UUID | None, start: datetime,
-    visit: SessionVisit | None, repeats: Repeats = Repeats.NONE,
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, command: CreateSession,
     policy: series_service.SeriesPolicy | None = None,
 ) -> SessionResult:
     """A session scheduled by hand for an active client; overlaps are allowed and flagged.
     With `repeats`, it is the first occurrence of a new series (day and time from it)."""
+    client_id, event_type_id, start = command.client_id, command.event_type_id, command.start
+    visit, repeats = command.visit, command.repeats
     if start.tzinfo is None:
         raise RuleViolation.one(("start",), ErrorCode.INVALID, "Give the start with a UTC offset.")
     async with uow:
@@ -128,19 +144,13 @@ async def create(
                 ("clientId",), ErrorCode.NOT_ACTIVE, "Accept this client from New bookings first."
             )
         event_type = await _event_type(uow, therapist_id, event_type_id)
-        chosen = booking.resolve_visit(event_type, visit)
-        if isinstance(chosen, UserError):
-            raise RuleViolation([chosen])
-        session = Session(
-            id=uuid.uuid4(), therapist_id=therapist_id, client_id=client.id,
-            event_type_id=event_type.id, start=start,
-            end=start + timedelta(minutes=event_type.minutes), visit=chosen,
-            meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+        session = Session.new(
+            therapist_id=therapist_id, client_id=client.id, event_type=event_type, start=start,
+            visit=event_type.visit_for(visit), meeting_url=rooms.new_room_url(),
             source=SessionSource.MANUAL, created_at=clock.now(), client_time_zone=client.time_zone,
-            fee_cents=event_type.price_cents, fee_currency=event_type.currency,
         )
         await uow.sessions.add(session)
-        result = await _record_change(uow, session, "CREATED", None, session.interval)
+        result = await record_change(uow, session, "CREATED", None, session.interval)
         if repeats is not Repeats.NONE:
             therapist = await uow.therapists.get(therapist_id, for_update=True)
             assert therapist is not None
@@ -156,6 +166,7 @@ async def create(
 class SessionEdit:
     """The edit form; None = unchanged."""
 
+    session_id: UUID | None = None  # the session edited (None: not a session ID)
     start: datetime | None = None
     event_type_id: UUID | None = None
     event_type_given: bool = False  # an ID was sent (it may not have decoded)
@@ -176,49 +187,34 @@ def _fee_errors(edit: SessionEdit) -> list[UserError]:
     return errors
 
 
-async def update(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, edit: SessionEdit
-) -> SessionResult:
+async def update(uow: UnitOfWork, therapist_id: UUID, edit: SessionEdit) -> SessionResult:
     errors = _fee_errors(edit)
     if edit.start is not None and edit.start.tzinfo is None:
         errors.append(UserError(("start",), ErrorCode.INVALID, "Give the start with a UTC offset."))
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
-        before = _live(session)
-        if edit.start is not None and session.cancelled:
-            raise _cancelled()
+        session = await _owned(uow, therapist_id, edit.session_id)
+        before = session.live_interval
+        if edit.start is not None:
+            session.check_movable()
         event_type = await uow.event_types.get(session.event_type_id, include_deleted=True)
         if edit.event_type_given:
             new_type = await _event_type(uow, therapist_id, edit.event_type_id)
-            if event_type is not None and session.fee_cents == event_type.price_cents:
-                session.fee_cents, session.fee_currency = new_type.price_cents, new_type.currency
+            session.change_event_type(event_type, new_type)
             event_type = new_type
-            session.event_type_id = new_type.id
         assert event_type is not None
         if edit.visit is not None or edit.event_type_given:
-            chosen = booking.resolve_visit(event_type, edit.visit or session.visit)
-            if isinstance(chosen, UserError):
-                raise RuleViolation([chosen])
-            session.visit = chosen
-        start = edit.start or session.start
-        session.start, session.end = start, start + timedelta(minutes=event_type.minutes)
+            session.change_visit(event_type, edit.visit)
+        session.fit_to(event_type, edit.start)
         if edit.clear_fee:
-            session.fee_cents = session.fee_currency = None
+            session.set_fee(None, None)
         elif edit.fee_cents is not None:
-            session.fee_cents, session.fee_currency = edit.fee_cents, edit.fee_currency
+            session.set_fee(edit.fee_cents, edit.fee_currency)
         kind = "MOVED" if edit.start is not None else "UPDATED"
-        result = await _record_change(uow, session, kind, before, _live(session))
+        result = await record_change(uow, session, kind, before, session.live_interval)
         await uow.commit()
     return result
-
-
-def _cancelled() -> RuleViolation:
-    return RuleViolation.one(
-        ("sessionId",), ErrorCode.SESSION_CANCELLED,
-        "A cancelled session does not move. Uncancel it first.",
-    )
 
 
 def parse_target(view: CalendarView, raw: str) -> datetime | date:
@@ -239,90 +235,68 @@ class MovePlan:
     result: SessionResult | None = None
 
 
-async def _plan(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, raw: str
-) -> MovePlan:
+async def _plan(uow: UnitOfWork, therapist_id: UUID, drop: RescheduleSession) -> MovePlan:
     """Where a drop lands — shared by the preview and the move, so they never disagree."""
-    target = parse_target(view, raw)
-    session = await _owned(uow, therapist_id, session_id)
-    if session.cancelled:
-        raise _cancelled()
+    view = drop.view
+    target = parse_target(view, drop.target)
+    session = await _owned(uow, therapist_id, drop.session_id)
+    session.check_movable()
     therapist = await uow.therapists.get(therapist_id)
     assert therapist is not None
     return MovePlan(session, landing(view.value, target, session.interval, ZoneInfo(therapist.time_zone)))
 
 
-async def reschedule(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
-) -> SessionResult:
+async def reschedule(uow: UnitOfWork, therapist_id: UUID, drop: RescheduleSession) -> SessionResult:
     async with uow:
-        plan = await _plan(uow, therapist_id, session_id, view, target)
+        plan = await _plan(uow, therapist_id, drop)
         session, before = plan.session, plan.session.interval
-        session.start, session.end = plan.landing.start, plan.landing.end
-        result = await _record_change(uow, session, "MOVED", before, session.interval)
+        session.move(plan.landing.start, plan.landing.end)
+        result = await record_change(uow, session, "MOVED", before, session.interval)
         await uow.commit()
     return result
 
 
-async def preview(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
-) -> SessionResult:
+async def preview(uow: UnitOfWork, therapist_id: UUID, drop: PreviewReschedule) -> SessionResult:
     """The move without the commit: the unit of work rolls back, nothing changes."""
     async with uow:
-        plan = await _plan(uow, therapist_id, session_id, view, target)
+        plan = await _plan(uow, therapist_id, drop)
         session = plan.session
-        old = {s.id: s for s in await _overlaps(uow, session, session.interval)}
-        moved = replace(session, start=plan.landing.start, end=plan.landing.end)
-        new = {s.id: s for s in await _overlaps(uow, moved, moved.interval)}
-        return SessionResult(
-            moved,
-            sorted(_pair(moved, new[i]) for i in new.keys() - old.keys()),
-            sorted(_pair(session, old[i]) for i in old.keys() - new.keys()),
-            list(new.values()),
-        )
+        moved = replace(session)  # the move without touching the loaded session
+        moved.move(plan.landing.start, plan.landing.end)
+        return await conflict_change(uow, moved, session.interval, moved.interval)
 
 
-async def cancel(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, *, reason: str | None,
-    notify_client: bool,
-) -> SessionResult:
+async def cancel(uow: UnitOfWork, therapist_id: UUID, command: CancelSession) -> SessionResult:
+    reason = command.reason
     errors = text_rule.optional_text_errors(reason, ("reason",), max_length=MAX_REASON, multiline=True)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
-        if session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
+        session = await _owned(uow, therapist_id, command.session_id)
         before = session.interval
-        session.status = SessionStatus.CANCELLED
-        session.cancel_reason = (reason or "").strip() or None
-        session.notify_client = notify_client
-        result = await _record_change(uow, session, "CANCELLED", before, None)
+        session.cancel(reason, notify_client=command.notify_client)
+        result = await record_change(uow, session, "CANCELLED", before, None)
         await uow.commit()
     return result
 
 
-async def uncancel(uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None) -> SessionResult:
+async def uncancel(uow: UnitOfWork, therapist_id: UUID, command: UncancelSession) -> SessionResult:
     """Back to scheduled; overlaps that come back are flagged again (allowed)."""
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
-        if not session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
-        session.status = SessionStatus.SCHEDULED
-        session.cancel_reason, session.notify_client = None, False
-        result = await _record_change(uow, session, "UNCANCELLED", None, session.interval)
+        session = await _owned(uow, therapist_id, command.session_id)
+        session.uncancel()
+        result = await record_change(uow, session, "UNCANCELLED", None, session.interval)
         await uow.commit()
     return result
 
 
-async def write_note(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, text: str
-) -> Session:
+async def write_note(uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: WriteSessionNote) -> Session:
+    text = command.text
     errors = text_rule.text_errors(text, ("text",), max_length=MAX_NOTE, required=False, multiline=True)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, command.session_id)
         await uow.sessions.write_note(session.id, text, clock.now())
         uow.record(SessionWorkedOn(therapist_id, session.id, "NOTE"))
         await uow.commit()
@@ -330,21 +304,21 @@ async def write_note(
 
 
 async def record_payment(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, *,
-    amount_cents: int, currency: str, method: str,
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, payment: RecordPayment
 ) -> tuple[Session, SessionFacts]:
+    amount_cents, currency = payment.amount_cents, payment.currency
     errors = money.amount_errors(amount_cents, ("amountCents",), allow_zero=False)
     errors += money.currency_errors(currency)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, payment.session_id)
         if session.fee_currency and session.fee_currency != currency:
             raise RuleViolation.one(
                 ("currency",), ErrorCode.CURRENCY_MISMATCH, "Pay in the currency of the session fee."
             )
         await uow.sessions.add_payment(
-            Payment(uuid.uuid4(), session.id, amount_cents, currency, method, clock.now())
+            Payment(uuid.uuid4(), session.id, amount_cents, currency, payment.method, clock.now())
         )
         uow.record(SessionWorkedOn(therapist_id, session.id, "PAYMENT"))
         facts = await uow.sessions.facts(session.id)
@@ -352,12 +326,10 @@ async def record_payment(
     return session, facts
 
 
-async def set_claim_status(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, status: ClaimStatus
-) -> Session:
+async def set_claim_status(uow: UnitOfWork, therapist_id: UUID, command: SetClaimStatus) -> Session:
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
-        session.claim_status = status
+        session = await _owned(uow, therapist_id, command.session_id)
+        session.claim_status = command.status
         await uow.sessions.save(session)
         uow.record(SessionWorkedOn(therapist_id, session.id, "CLAIM"))
         await uow.commit()

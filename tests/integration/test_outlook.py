@@ -42,9 +42,9 @@ from persistence import migrate
 from persistence.database import Database
 from persistence.tables.outbox import OutboxRow
 from persistence.unit_of_work import UnitOfWorkFactory
-from tests.conftest import BACKENDS, MutableClock, fresh_database
-from tests.conftest import test_settings as settings_for
 from tests.fakes.microsoft import FakeMicrosoft
+from tests.support.app import BACKENDS, app_settings, fresh_database
+from tests.support.clock import MutableClock
 from workers import outlook as outlook_jobs
 
 KEY = Fernet.generate_key().decode()
@@ -75,8 +75,8 @@ class Env:
     async def session(self, days: int = 3, visit: SessionVisit = SessionVisit.TELEHEALTH) -> uuid.UUID:
         start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
         made = await sessions.create(self.uow(), self.clock, VideoRoomUrls("https://meet.example"),
-                                     self.therapist_id, client_id=self.client_id,
-                                     event_type_id=self.event_type_id, start=start, visit=visit)
+                                     self.therapist_id,
+                                     sessions.CreateSession(self.client_id, self.event_type_id, start, visit))
         return made.session.id
 
     async def sync(self, session_id: uuid.UUID, setup: outlook.OutlookSetup | None = None) -> outlook.SyncResult:
@@ -286,7 +286,7 @@ async def test_delete_is_idempotent_and_clears_the_stored_id(env):
     event_id = (await env.link(session_id)).graph_event_id
     token = await outlook.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, event_id)  # deleted in Outlook meanwhile
-    await sessions.cancel(env.uow(), env.therapist_id, session_id, reason=None, notify_client=False)
+    await sessions.cancel(env.uow(), env.therapist_id, sessions.CancelSession(session_id, None, False))
     env.microsoft.reset_log()
     assert await env.sync(session_id) is outlook.SyncResult.DELETED
     assert [r.status for r in env.microsoft.requests("DELETE")] == [404]  # 404 is success
@@ -301,8 +301,8 @@ async def test_an_event_deleted_in_outlook_comes_back_on_the_next_change(env):
     first = (await env.link(session_id)).graph_event_id
     token = await outlook.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, first)
-    await sessions.update(env.uow(), env.therapist_id, session_id,
-                          sessions.SessionEdit(start=datetime.now(UTC) + timedelta(days=5)))
+    await sessions.update(env.uow(), env.therapist_id,
+                          sessions.SessionEdit(session_id, start=datetime.now(UTC) + timedelta(days=5)))
     assert await env.sync(session_id) is outlook.SyncResult.CREATED
     assert (await env.link(session_id)).graph_event_id not in (None, first)
     assert env.event(session_id) is not None
@@ -329,7 +329,7 @@ async def test_a_session_change_becomes_an_outbox_job_whose_actor_syncs(env):
     [row] = [r for r in rows if json.loads(r.payload)["session_id"] == str(session_id)]
     payload = json.loads(row.payload)
     assert payload == {"session_id": str(session_id), "therapist_id": str(env.therapist_id)}  # IDs only
-    deps = dependencies(settings_for(env.url, video_base_url="https://meet.example"), env.db, env.uow,
+    deps = dependencies(app_settings(env.url, video_base_url="https://meet.example"), env.db, env.uow,
                         clock=env.clock, outlook=env.setup)
     assert await outlook_jobs.sync_session(deps, **payload) == "CREATED"
     assert await outlook_jobs.sync_session(deps, **payload) == "UNCHANGED"

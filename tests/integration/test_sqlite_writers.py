@@ -11,7 +11,7 @@ from domain.services import accounts, availability
 from persistence import migrate
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
-from tests.conftest import MutableClock
+from tests.support.clock import MutableClock
 
 
 async def test_concurrent_writes_all_succeed(tmp_path):
@@ -30,7 +30,7 @@ async def test_concurrent_writes_all_succeed(tmp_path):
 
     async def save(i: int) -> None:
         start = f"{i % 24:02d}:00"
-        await availability.set_day(uow(), therapist.id, day="MONDAY", slots=[(start, "24:00")])
+        await availability.set_day(uow(), therapist.id, availability.SetDay("MONDAY", [(start, "24:00")]))
 
     await asyncio.gather(*(save(i) for i in range(40)))
     async with uow() as unit:
