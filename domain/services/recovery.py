@@ -15,11 +15,11 @@ from uuid import UUID
 from domain import accounts, notifications, tokens
 from domain.errors import ErrorCode, RateLimited, RuleViolation
 from domain.events import SignedOut
+from domain.job_names import PASSWORD_RESET_JOB
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
 from domain.ports.unit_of_work import UnitOfWork
 from domain.recovery import (
     PASSWORD_RESET_EMAIL,
-    PASSWORD_RESET_JOB,
     RESET,
     RESET_TTL,
     PasswordReset,
