@@ -2,7 +2,7 @@
 Graph (tests/fakes/microsoft.py, its own thread and loop) answering after 20 ms.
 
 One worker = one actor loop (workers.broker.ActorHost) fed by COUCHTIME_WORKER_THREADS (8)
-Dramatiq threads: the bench runs the `outlook.sync_session` actor code on one loop, one job at
+Dramatiq threads: the bench runs the `outlook_sync.sync_session` actor code on one loop, one job at
 a time and 8 at a time, for creates (POST) and then patches (PATCH after a reschedule).
 
     .venv/bin/python -m bench.bench_outlook
@@ -27,7 +27,7 @@ from couchtime.settings import Settings
 from couchtime.wiring import dependencies
 from domain.dependencies import Dependencies
 from domain.model import CalendarView, Client, ClientStatus, EventType, SessionVisit, Therapist, VisitType
-from domain.services import outlook, sessions
+from domain.services import outlook_connection, sessions
 from persistence import migrate
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
@@ -83,7 +83,7 @@ async def main() -> None:
         redirect_url="http://localhost:8000/integrations/outlook/callback",
         graph_base_url=fake.graph_base_url, retry=RetryPolicy(base_delay=0.05),
     ))
-    setup = outlook.OutlookSetup(gateway, FernetBox([Fernet.generate_key().decode()]))
+    setup = outlook_connection.OutlookSetup(gateway, FernetBox([Fernet.generate_key().decode()]))
     deps = dependencies(Settings(database_url=url, video_base_url="https://meet.example"), db, uow,
                         clock=clock, outlook=setup)
     backend = "postgresql" if "postgresql" in url else "sqlite"
@@ -91,10 +91,10 @@ async def main() -> None:
         print(f"Outlook sync [{backend}], fake Graph latency {LATENCY * 1000:.0f} ms, {SESSIONS} sessions a run")
         for concurrency in (1, 8):
             therapist, ids = await seed(uow, clock, SESSIONS)
-            start = await outlook.start_connect(uow(), clock, setup, therapist)
+            start = await outlook_connection.start_connect(uow(), clock, setup, therapist)
             async with httpx.AsyncClient() as browser:
                 back = httpx.URL((await browser.get(start.authorize_url)).headers["location"]).params
-            await outlook.complete_connect(uow, clock, setup, therapist_id=therapist, state=back["state"],
+            await outlook_connection.complete_connect(uow, clock, setup, therapist_id=therapist, state=back["state"],
                                            code=back["code"], error=None)
             await gateway.account(await _token(uow, clock, setup, therapist))  # warm the SDK's imports
             created, counts = await run(deps, therapist, ids, concurrency)
@@ -121,7 +121,7 @@ async def main() -> None:
 async def _token(uow, clock, setup, therapist) -> str:
     async with uow() as u:
         integration = await u.outlook.integration(therapist)
-    return await outlook.access_token(uow, clock, setup, integration)
+    return await outlook_connection.access_token(uow, clock, setup, integration)
 
 
 if __name__ == "__main__":

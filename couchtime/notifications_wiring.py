@@ -14,7 +14,7 @@ from couchtime.settings import Settings
 from domain.notifications import Links
 from domain.services.notifications import NotificationSetup
 from persistence.database import Database
-from persistence.notifications import SqlNotificationReads
+from persistence.read_models.notifications import SqlNotificationReads
 from persistence.repositories.email_log import SqlEmailLog
 
 log = logging.getLogger("couchtime.mail")

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from couchtime.settings import OUTLOOK_APP_PATH
 from domain.dependencies import Dependencies
-from domain.services import outlook
+from domain.services import outlook_connection
 from persistence.database import Database
 
 CALLBACK_PATH = "/integrations/outlook/callback"
@@ -53,7 +53,7 @@ async def reencrypt_secrets(settings) -> tuple[int, int]:
 
     db = Database(settings.database_url)
     try:
-        return await outlook.reencrypt_tokens(UnitOfWorkFactory(db, InProcessBus()),
+        return await outlook_connection.reencrypt_tokens(UnitOfWorkFactory(db, InProcessBus()),
                                               FernetBox(settings.secret_keys))
     finally:
         await db.dispose()

@@ -32,7 +32,7 @@ from domain.ports.outside_world import (
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
-from domain.services.outlook import OutlookSetup
+from domain.services.outlook_connection import OutlookSetup
 from domain.services.series import SeriesPolicy
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory

@@ -19,7 +19,7 @@ from domain.ports.unit_of_work import UnitOfWork
 from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
 from domain.services.notifications import NotificationSetup
-from domain.services.outlook import OutlookSetup
+from domain.services.outlook_connection import OutlookSetup
 from domain.services.series import SeriesPolicy
 
 Db = TypeVar("Db")

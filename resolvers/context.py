@@ -9,9 +9,9 @@ from datetime import datetime
 from domain import audit, tokens
 from domain.dependencies import Dependencies
 from domain.model import Client, Therapist
-from persistence import auth as auth_queries
-from persistence import notifications as portal_queries
 from persistence.database import Database
+from persistence.read_models import auth as auth_queries
+from persistence.read_models import portal as portal_queries
 from resolvers.errors import unauthenticated
 from resolvers.loaders import Loaders
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.model import Client, Session
-from persistence import notifications as reads
+from persistence.read_models import portal as reads
 from resolvers.context import Context
 
 

@@ -24,7 +24,7 @@ from domain.services import (
     booking,
     clients,
     event_types,
-    outlook,
+    outlook_connection,
     portal,
     recovery,
     reminders,
@@ -34,7 +34,7 @@ from domain.services import (
 )
 from persistence.database import Database
 from resolvers import audit as audit_log
-from resolvers import outlook as outlook_connection
+from resolvers import outlook as outlook_resolver
 from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
 
@@ -115,11 +115,13 @@ USE_CASES: dict[type, Binding] = {
         limits=s.config.signin_limits, token_ttl=s.config.token_ttl), after=audit_log.client_sign_in),
     portal.CancelMySession: client(lambda s, me, c: portal.cancel_my_session(s.uow(), s.clock, me.id, c)),
     ReminderSettings: therapist(lambda s, me, c: reminders.update_reminder_settings(s.uow(), me.id, c)),
-    # Outlook (domain/services/outlook.py)
-    outlook.ConnectOutlook: therapist(lambda s, me, _: outlook.start_connect(
+    # Outlook (domain/services/outlook_connection.py)
+    outlook_connection.ConnectOutlook: therapist(lambda s, me, _: outlook_connection.start_connect(
         s.uow(), s.clock, s.outlook, me.id)),
-    outlook.CompleteOutlookConnection: therapist(lambda s, me, c: outlook_connection.complete(s, me.id, c)),
-    outlook.DisconnectOutlook: therapist(lambda s, me, _: outlook.disconnect(s.uow(), me.id)),
+    outlook_connection.CompleteOutlookConnection: therapist(
+        lambda s, me, c: outlook_resolver.complete(s, me.id, c)),
+    outlook_connection.DisconnectOutlook: therapist(
+        lambda s, me, _: outlook_connection.disconnect(s.uow(), me.id)),
     # weekly hours and time off (domain/services/availability.py, time_off.py)
     availability.SetDay: therapist(lambda s, me, c: availability.set_day(s.uow(), me.id, c)),
     availability.CopyDay: therapist(lambda s, me, c: availability.copy_day(s.uow(), me.id, c)),

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import SessionStatus
 from domain.outlook import EventLink, OutlookIntegration, PendingConnect
-from persistence.database import Database, upsert_for
+from persistence.database import upsert_for
 from persistence.tables.outlook import OutlookConnectStateRow, OutlookEventRow, OutlookIntegrationRow
 from persistence.tables.sessions import SessionRow
 
@@ -203,10 +203,3 @@ class SqlOutlook:
             .order_by(SessionRow.start_at, SessionRow.id)
         )
         return list(stale.scalars()) + list(upcoming.scalars())
-
-
-async def integration_of(db: Database, therapist_id: UUID) -> OutlookIntegration | None:
-    """Read model for `me { integrations { outlook } }`."""
-    async with db.read_session() as session:
-        row = await session.get(OutlookIntegrationRow, therapist_id)
-        return integration_from_row(row) if row else None
