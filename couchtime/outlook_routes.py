@@ -21,15 +21,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from couchtime.settings import OUTLOOK_APP_PATH
-from domain.services import outlook
-from resolvers.context import Services
+from domain.dependencies import Dependencies
+from domain.services import outlook_connection
+from persistence.database import Database
 
 CALLBACK_PATH = "/integrations/outlook/callback"
 FORWARDED = ("code", "state", "error")
 log = logging.getLogger("couchtime.outlook")
 
 
-def callback_route(services: Services) -> Route:
+def callback_route(services: Dependencies[Database]) -> Route:
     async def callback(request: Request) -> Response:
         query = {k: request.query_params[k] for k in FORWARDED if request.query_params.get(k)}
         target = f"{services.config.public_app_url.rstrip('/')}{OUTLOOK_APP_PATH}"
@@ -52,7 +53,7 @@ async def reencrypt_secrets(settings) -> tuple[int, int]:
 
     db = Database(settings.database_url)
     try:
-        return await outlook.reencrypt_tokens(UnitOfWorkFactory(db, InProcessBus()),
+        return await outlook_connection.reencrypt_tokens(UnitOfWorkFactory(db, InProcessBus()),
                                               FernetBox(settings.secret_keys))
     finally:
         await db.dispose()

@@ -10,8 +10,12 @@ from domain.ports.repositories import (
     AvailabilityRepository,
     BookingRequestRepository,
     ClientRepository,
+    EmailLogRepository,
     EventTypeRepository,
     OutlookRepository,
+    PasswordResetRepository,
+    PortalRepository,
+    ReminderSettingsRepository,
     SeriesRepository,
     SessionRepository,
     TherapistRepository,
@@ -28,7 +32,6 @@ class AuditTrail(Protocol):
     def record(self, entry: Entry) -> None: ...
 
 
-
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless `commit()` is called; events after commit."""
 
@@ -42,6 +45,10 @@ class UnitOfWork(Protocol):
     booking_requests: BookingRequestRepository
     series: SeriesRepository
     outlook: OutlookRepository
+    portal: PortalRepository
+    reminder_settings: ReminderSettingsRepository
+    password_resets: PasswordResetRepository
+    email_log: EmailLogRepository
     audit: AuditTrail
 
     async def __aenter__(self) -> Self: ...
