@@ -25,9 +25,11 @@ from resolvers.loaders import Loaders
 
 
 class LiveEvents(Protocol):
-    """What subscriptions need from the event bus (adapters.event_bus)."""
+    """What subscriptions need from the event bus (adapters.event_bus): a mailbox of one
+    therapist's events that `match` accepts (typed domain events, see domain.live)."""
 
-    def listen(self, match: Callable[[dict], bool], maxsize: int = ...) -> Any: ...
+    def listen(self, match: Callable[[Any], bool] | None = ..., maxsize: int = ..., *,
+               therapist: Any = ...) -> Any: ...
 
 
 @dataclass(frozen=True)
