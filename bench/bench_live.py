@@ -189,7 +189,9 @@ async def main(therapists: int, calendars: int, mutations: int, extra: dict[str,
     consumers: list[asyncio.Task] = []
     try:
         await asyncio.to_thread(migrate, url)
-        async with serve_processes(url, 2, **settings) as procs, httpx.AsyncClient(timeout=30) as http:
+        async with serve_processes(url, 2, **settings) as procs, httpx.AsyncClient(
+                timeout=30, limits=httpx.Limits(keepalive_expiry=2.0)) as http:  # the server drops
+            # idle keep-alive connections after 5 s (opening 5,000 sockets takes longer)
             try:
                 await run(http, procs, therapists, calendars, mutations, consumers, profile)
             except Exception:
@@ -264,7 +266,8 @@ async def run(http, procs, therapists: int, calendars: int, mutations: int, cons
     expected = mutations * calendars
     missed = receipts.outstanding()
     print(f"live fan-out [postgresql + redis, 2 serve processes]: {len(clients)} subscriptions "
-          f"({therapists} therapists x {calendars} calendars), {mutations} mutations (rounds)")
+          f"({therapists} therapists x {calendars} calendars), {mutations} mutations (rounds); "
+          f"load average at the end {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"  receipts: {len(latencies)} of {expected} expected; {late} late (after their "
           f"round's {ROUND_WAIT:.0f} s; counted with their latency); {missed} missed")
     print(f"  delivery latency after the mutation's response, late ones included: "

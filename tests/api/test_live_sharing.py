@@ -1,6 +1,6 @@
 """Live fan-out resolves what subscribers share once (issue #16): sockets of one therapist with
 the same document and variables cost the database one resolution per event, not one each — yet
-every socket's delivery is still audited, and a therapist never receives what was resolved for
+every socket's delivery is still audited (one entry each, written together), and a therapist never receives what was resolved for
 another, even for the very same document and variables."""
 
 from __future__ import annotations
@@ -9,7 +9,10 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
+
 from persistence.instrumentation import count_statements
+from persistence.tables import AuditEntryRow
 from tests.api.calendar_helpers import create, practice
 from tests.live_client import LiveClient
 
@@ -41,13 +44,21 @@ async def _listening(api, count: int) -> None:
     raise AssertionError("subscriptions not listening")
 
 
-async def _deliver(api, token, client, event_type, start, sockets) -> tuple[list[str], list[dict]]:
-    """Statements from the mutation until every socket has its delivery (and the deliveries)."""
+async def _audit_entries(api) -> int:
+    async with api.runtime.db.engine.connect() as conn:
+        return (await conn.execute(select(func.count()).select_from(AuditEntryRow).where(
+            AuditEntryRow.operation == "subscription calendarChanged"))).scalar_one()
+
+
+async def _deliver(api, token, client, event_type, start, sockets) -> tuple[list[str], int, list[dict]]:
+    """Statements and new audit entries of deliveries from the mutation until every socket has
+    its delivery (and the deliveries)."""
+    entries = await _audit_entries(api)
     with count_statements(api.runtime.db.engine) as log:
         made = await create(api, token, client, event_type, start.isoformat())
         assert made["userErrors"] == [], made
         received = [(await live.data(op))["calendarChanged"] for live, op in sockets]
-    return list(log.statements), received
+    return list(log.statements), await _audit_entries(api) - entries, received
 
 
 async def test_sockets_with_the_same_document_share_one_resolution_and_each_is_audited(api):
@@ -57,13 +68,15 @@ async def test_sockets_with_the_same_document_share_one_resolution_and_each_is_a
         already = api.runtime.bus.subscriber_count
         one = [(lives[0], await lives[0].subscribe(CALENDAR, MARCH))]
         await _listening(api, already + 1)
-        alone, got = await _deliver(api, token, client, event_type, FIRST, one)
+        alone, alone_entries, got = await _deliver(api, token, client, event_type, FIRST, one)
         four = one + [(live, await live.subscribe(CALENDAR, MARCH)) for live in lives[1:]]
         await _listening(api, already + 4)
-        together, got = await _deliver(api, token, client, event_type, FIRST + timedelta(hours=2), four)
+        together, together_entries, got = await _deliver(api, token, client, event_type,
+                                                          FIRST + timedelta(hours=2), four)
     assert all(g == got[0] for g in got) and got[0]["session"]["client"] == {"firstName": "Ann"}
     assert len(reads(together)) == len(reads(alone)) > 0, "\n".join(s[:90].replace("\n", " ") for s in ["ALONE", *reads(alone), "TOGETHER", *reads(together)])
-    assert len(audit_writes(together)) == len(audit_writes(alone)) + 3  # one entry per socket
+    assert (alone_entries, together_entries) == (1, 4)  # one entry per socket…
+    assert len(audit_writes(together)) == len(audit_writes(alone))  # …written in one INSERT
 
 
 async def test_the_same_document_for_two_therapists_is_resolved_for_each_alone(api):
