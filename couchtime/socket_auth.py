@@ -36,7 +36,7 @@ from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from domain import tokens
 from domain.events import DomainEvent, SignedOut
-from domain.ports import Clock
+from domain.ports.outside_world import Clock
 from resolvers.context import Context
 
 log = logging.getLogger("couchtime.socket_auth")

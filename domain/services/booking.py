@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import UUID
 
 from domain import booking, text, tokens
@@ -24,12 +24,11 @@ from domain.model import (
     EventType,
     Session,
     SessionSource,
-    SessionStatus,
     SessionVisit,
     Therapist,
 )
-from domain.ports import Clock, RateLimiter, UnitOfWork, VideoRooms
-from domain.services import series
+from domain.ports.outside_world import Clock, RateLimiter, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -150,24 +149,20 @@ async def book(
         event_type = await uow.event_types.get(req.event_type_id) if req.event_type_id else None
         if event_type is None or event_type.therapist_id != therapist.id:
             raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
-        visit = booking.resolve_visit(event_type, req.visit)
-        if isinstance(visit, UserError):
-            raise RuleViolation([visit])
-        session = Session(
-            id=uuid.uuid4(), therapist_id=therapist.id, client_id=uuid.uuid4(),
-            event_type_id=event_type.id, start=req.start,
-            end=req.start + timedelta(minutes=event_type.minutes),
-            visit=visit, meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+        session = Session.new(
+            therapist_id=therapist.id, client_id=uuid.uuid4(), event_type=event_type,
+            start=req.start, visit=event_type.visit_for(req.visit), meeting_url=rooms.new_room_url(),
             source=SessionSource.BOOKING, created_at=clock.now(), client_time_zone=time_zone,
+            priced=False,
         )
-        weekly = await uow.availability.week(therapist.id)
-        busy = await uow.sessions.busy(therapist.id, session.start, session.end)
-        busy += series.future_busy(
-            await uow.series.active_of(therapist.id), therapist.time_zone, session.start, session.end
+        window = booking.facts_window(event_type, req.start, req.start)
+        facts = booking.SlotFacts(
+            therapist=therapist, event_type=event_type,
+            weekly=await uow.availability.week(therapist.id),
+            busy=await uow.sessions.busy(therapist.id, window.start, window.end),
+            active_series=await uow.series.active_of(therapist.id), window=window,
         )
-        rules = booking.rules_for(
-            therapist=therapist, event_type=event_type, weekly=weekly, busy=busy, now=clock.now()
-        )
+        rules = booking.slot_rules(facts, clock.now())
         if not rules.is_bookable(req.start):
             raise RuleViolation.one(
                 ("start",), ErrorCode.SLOT_UNAVAILABLE, "This time is not available. Pick another."

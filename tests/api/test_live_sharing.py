@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from persistence.instrumentation import count_statements
 from persistence.tables import AuditEntryRow
-from tests.api.calendar_helpers import create, practice
-from tests.live_client import LiveClient
+from tests.support.calendar import create, practice
+from tests.support.live_client import LiveClient
 
 CALENDAR = """subscription($from: DateTime!, $to: DateTime!) { calendarChanged(from: $from, to: $to) {
   kind sessionId session { id start client { firstName } eventType { title } } } }"""

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import domain.notifications  # noqa: F401 - defines events of its own
 from domain import live
 from domain.events import DomainEvent, SessionChanged
 
