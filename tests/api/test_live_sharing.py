@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from persistence.instrumentation import count_statements
-from persistence.tables import AuditEntryRow
+from persistence.tables.audit import AuditEntryRow
 from tests.support.calendar import create, practice
 from tests.support.live_client import LiveClient
 
