@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import random
 import resource
@@ -40,7 +41,7 @@ import redis
 
 from tests.support.databases import create_pg_database
 from tests.support.live_client import LiveClient
-from tests.support.processes import migrate, serve_processes
+from tests.support.processes import migrate, start_serve, wait_ready
 
 PG = os.environ.get("COUCHTIME_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("COUCHTIME_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -126,6 +127,21 @@ async def consume(live: LiveClient, op: str, receipts: Receipts) -> None:
 
 async def gc_report(http, bases) -> list[dict]:
     return [(await http.get(f"{base}/healthz")).json().get("gc", {}) for base in bases]
+
+
+@contextlib.asynccontextmanager
+async def serve_processes(url: str, count: int, **settings: str):
+    """As tests.support.processes.serve_processes, with 3 minutes to get ready: on this shared
+    machine at load average 100+ importing the app alone takes over 30 s."""
+    procs = []
+    try:
+        for _ in range(count):
+            procs.append(start_serve(url, **settings))
+        await asyncio.gather(*(wait_ready(p, timeout=180) for p in procs))
+        yield procs
+    finally:
+        for proc in procs:
+            proc.stop()
 
 
 def raise_open_files_limit(wanted: int) -> None:
