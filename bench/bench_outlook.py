@@ -50,8 +50,8 @@ async def seed(uow, clock, count: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
     rooms, ids = VideoRoomUrls("https://meet.example"), []
     first = (now + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
     for i in range(count):
-        made = await sessions.create(uow(), clock, rooms, therapist, client_id=client, event_type_id=event_type,
-                                     start=first + timedelta(hours=i), visit=SessionVisit.TELEHEALTH)
+        made = await sessions.create(uow(), clock, rooms, therapist, sessions.CreateSession(
+                                         client, event_type, first + timedelta(hours=i), SessionVisit.TELEHEALTH))
         ids.append(made.session.id)
     return therapist, ids
 
@@ -100,8 +100,8 @@ async def main() -> None:
             assert counts == {"CREATED": SESSIONS}, counts
             later = datetime.now(UTC) + timedelta(days=30)
             for i, session_id in enumerate(ids):
-                await sessions.update(uow(), therapist, session_id,
-                                      sessions.SessionEdit(start=later + timedelta(hours=i)))
+                await sessions.update(uow(), therapist,
+                                      sessions.SessionEdit(session_id, start=later + timedelta(hours=i)))
             patched, counts = await run(deps, therapist, ids, concurrency)
             assert counts == {"PATCHED": SESSIONS}, counts
             unchanged, _ = await run(deps, therapist, ids, concurrency)

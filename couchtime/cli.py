@@ -95,7 +95,7 @@ def _check_tracing(settings: Settings) -> None:
 
 def _check_trusted_documents(settings: Settings) -> None:
     if settings.trusted_documents:
-        from couchtime.persisted import Manifest, ManifestError
+        from couchtime.trusted_documents import Manifest, ManifestError
 
         try:
             Manifest.load(settings.trusted_documents)
@@ -213,7 +213,7 @@ def cmd_trusted_documents(args: argparse.Namespace) -> None:
     and merges them into the file COUCHTIME_TRUSTED_DOCUMENTS names (servers read it at start)."""
     from graphql import GraphQLError, parse, validate
 
-    from couchtime.persisted import Manifest, ManifestError
+    from couchtime.trusted_documents import Manifest, ManifestError
     from schema.schema import SchemaLimits, build_schema
 
     settings = _settings()

@@ -14,6 +14,7 @@ Integrity hashes are used for both.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -188,6 +189,12 @@ def _js_string(value: str) -> str:
     )
 
 
+@functools.cache
+def _template() -> str:
+    """The page, beside this module (a `str.format` template: its literal braces are doubled)."""
+    return (Path(__file__).with_name("graphiql.html")).read_text(encoding="utf-8")
+
+
 def graphiql_html(*, endpoint: str = "/graphql", asset_base: str | None) -> str:
     """The GraphiQL page (explorer plugin, headers editor, subscriptions).
 
@@ -196,7 +203,7 @@ def graphiql_html(*, endpoint: str = "/graphql", asset_base: str | None) -> str:
     ``endpoint`` is resolved against the page URL; subscriptions use the
     ``graphql-transport-ws`` protocol on the same URL with ``ws:``/``wss:``.
     """
-    return _TEMPLATE.format(
+    return _template().format(
         react=_script_tag(_REACT, asset_base),
         react_dom=_script_tag(_REACT_DOM, asset_base),
         graphiql_css=_link_tag(_GRAPHIQL_CSS, asset_base),
@@ -206,211 +213,3 @@ def graphiql_html(*, endpoint: str = "/graphql", asset_base: str | None) -> str:
         endpoint=_js_string(endpoint),
         install_command=html.escape(INSTALL_COMMAND),
     )
-
-
-# str.format template: literal braces are doubled.
-_TEMPLATE = """<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Couchtime GraphiQL</title>
-    <link
-      rel="icon"
-      href="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22 viewBox=%220 0 100 100%22><text y=%22.9em%22 font-size=%2280%22>&#x1f6cb;</text></svg>"
-    />
-    <style>
-      body {{
-        height: 100%;
-        margin: 0;
-        width: 100%;
-        overflow: hidden;
-      }}
-
-      #graphiql {{
-        height: 100vh;
-        display: flex;
-      }}
-
-      .docExplorerHide {{
-        display: none;
-      }}
-
-      .doc-explorer-contents {{
-        overflow-y: hidden !important;
-      }}
-
-      .docExplorerWrap {{
-        width: unset !important;
-        min-width: unset !important;
-      }}
-
-      .graphiql-explorer-actions select {{
-        margin-left: 4px;
-      }}
-
-      .couchtime-graphiql-error {{
-        font-family: sans-serif;
-        margin: 2em;
-      }}
-    </style>
-
-    {react}
-    {react_dom}
-    {graphiql_css}
-    {explorer_css}
-  </head>
-
-  <body>
-    <div id="graphiql" class="graphiql-container">Loading...</div>
-    {graphiql_js}
-    {explorer_js}
-    <script>
-      (function () {{
-        "use strict";
-
-        if (
-          typeof React === "undefined" ||
-          typeof ReactDOM === "undefined" ||
-          typeof GraphiQL === "undefined" ||
-          typeof GraphiQLPluginExplorer === "undefined"
-        ) {{
-          document.getElementById("graphiql").innerHTML =
-            '<p class="couchtime-graphiql-error">GraphiQL could not load its ' +
-            "JavaScript assets. If this server should serve them itself, run " +
-            "<code>{install_command}</code> in the project root.</p>";
-          return;
-        }}
-
-        const EXAMPLE_QUERY = `# Welcome to Couchtime GraphiQL
-#
-# GraphiQL is an in-browser tool for writing, validating, and
-# testing GraphQL queries.
-#
-# Type queries into this side of the screen, and you will see intelligent
-# typeaheads aware of the current GraphQL type schema and live syntax and
-# validation errors highlighted within the text.
-#
-# Keyboard shortcuts:
-#
-#       Run Query:  Ctrl-Enter (or press the play button)
-#
-#   Auto Complete:  Ctrl-Space (or just start typing)
-#
-`;
-
-        // Parse URL parameters for sharing queries
-        const parameters = {{}};
-
-        for (const entry of window.location.search.slice(1).split("&")) {{
-          const eq = entry.indexOf("=");
-          if (eq >= 0) {{
-            parameters[decodeURIComponent(entry.slice(0, eq))] =
-              decodeURIComponent(entry.slice(eq + 1));
-          }}
-        }}
-
-        function updateURL(data) {{
-          Object.assign(parameters, data);
-
-          const newSearch =
-            "?" +
-            Object.keys(parameters)
-              .filter(function (key) {{
-                return Boolean(parameters[key]);
-              }})
-              .map(function (key) {{
-                return (
-                  encodeURIComponent(key) +
-                  "=" +
-                  encodeURIComponent(parameters[key])
-                );
-              }})
-              .join("&");
-          history.replaceState(null, null, newSearch);
-        }}
-
-        function readCookie(name) {{
-          for (const part of document.cookie.split(";")) {{
-            const eq = part.indexOf("=");
-            if (eq >= 0 && part.slice(0, eq).trim() === name) {{
-              return decodeURIComponent(part.slice(eq + 1).trim());
-            }}
-          }}
-          return undefined;
-        }}
-
-        const fetchURL = new URL({endpoint}, window.location.href);
-        fetchURL.search = "";
-        fetchURL.hash = "";
-
-        function httpUrlToWebSocketUrl(url) {{
-          const parsedURL = new URL(url);
-          parsedURL.protocol = parsedURL.protocol === "https:" ? "wss:" : "ws:";
-          parsedURL.hash = "";
-          return parsedURL.toString();
-        }}
-
-        const defaultHeaders = {{}};
-        const csrfToken = readCookie("csrftoken");
-
-        if (csrfToken) {{
-          defaultHeaders["x-csrftoken"] = csrfToken;
-        }}
-
-        // Subscriptions go over graphql-transport-ws (graphql-ws client
-        // bundled in GraphiQL.createFetcher).
-        const fetcher = GraphiQL.createFetcher({{
-          url: fetchURL.toString(),
-          headers: defaultHeaders,
-          subscriptionUrl: httpUrlToWebSocketUrl(fetchURL),
-        }});
-
-        function GraphiQLWithExplorer() {{
-          const [query, setQuery] = React.useState(
-            parameters.q || EXAMPLE_QUERY,
-          );
-          const [variables, setVariables] = React.useState(
-            parameters.variables,
-          );
-          const [headers, setHeaders] = React.useState(parameters.headers);
-
-          function onEditQuery(newQuery) {{
-            setQuery(newQuery);
-            updateURL({{ q: newQuery }});
-          }}
-
-          function onEditVariables(newVariables) {{
-            setVariables(newVariables);
-            updateURL({{ variables: newVariables }});
-          }}
-
-          function onEditHeaders(newHeaders) {{
-            setHeaders(newHeaders);
-          }}
-
-          const explorerPlugin = GraphiQLPluginExplorer.explorerPlugin();
-
-          return React.createElement(GraphiQL, {{
-            fetcher: fetcher,
-            defaultEditorToolsVisibility: true,
-            plugins: [explorerPlugin],
-            query: query,
-            variables: variables,
-            headers: headers,
-            onEditQuery: onEditQuery,
-            onEditVariables: onEditVariables,
-            onEditHeaders: onEditHeaders,
-            inputValueDeprecation: true,
-            isHeadersEditorEnabled: true,
-            shouldPersistHeaders: true,
-          }});
-        }}
-
-        const root = ReactDOM.createRoot(document.getElementById("graphiql"));
-        root.render(React.createElement(GraphiQLWithExplorer));
-      }})();
-    </script>
-  </body>
-</html>
-"""

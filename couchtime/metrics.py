@@ -33,7 +33,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from couchtime.persisted import OPERATION_SCOPE_KEY, OTHER_OPERATION
+from couchtime.persisted import OPERATION_SCOPE_KEY
+from couchtime.trusted_documents import OTHER_OPERATION
 from domain.services.notifications import NotificationSetup
 from persistence.database import Database
 from persistence.tables.outbox import OutboxRow

@@ -23,6 +23,7 @@ from persistence import audit as audit_store
 from resolvers import cursors
 from resolvers.context import Context
 from resolvers.errors import ApiError, check_page_size
+from resolvers.outcome import Outcome
 
 MAX_PAGE = 100
 
@@ -147,6 +148,24 @@ async def sign_in_failed(ctx: Context, email: str, *, therapist: bool) -> None:
         practice = await audit_store.practice_of_email(ctx.services.db, email)
     entry = audit.entry(practice, audit.SIGN_IN_FAILED, (), datetime.now(UTC), actor=audit.ANONYMOUS_ACTOR)
     await audit_store.append(ctx.services.db, [audit_store.row_of(entry)])
+
+
+async def therapist_sign_in(ctx: Context, command: object, outcome: Outcome) -> None:
+    """After a therapist's sign-in: the success, or the refusal (rate limits record nothing)."""
+    if outcome.value is not None:
+        therapist = outcome.value[0]
+        await signed_in(ctx, audit.Actor(audit.THERAPIST, therapist.id), therapist.id)
+    else:
+        await sign_in_failed(ctx, command.email, therapist=True)  # type: ignore[attr-defined]
+
+
+async def client_sign_in(ctx: Context, command: object, outcome: Outcome) -> None:
+    """After a portal sign-in: the success, in the therapist's log, or the refusal."""
+    if outcome.value is not None:
+        client = outcome.value[0]
+        await signed_in(ctx, audit.Actor(audit.CLIENT, client.id), client.therapist_id)
+    else:
+        await sign_in_failed(ctx, command.email, therapist=False)  # type: ignore[attr-defined]
 
 
 # --- auditEvents ------------------------------------------------------------------------------

@@ -5,12 +5,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.model import Client, Session
-from domain.services import clients
 from persistence import queries
 from resolvers import cursors, global_ids
 from resolvers.context import Context
 from resolvers.errors import check_page_size, check_text_argument
-from resolvers.outcome import Outcome, attempt
 
 TYPE_NAME = "Client"
 MAX_PAGE = 100
@@ -27,10 +25,6 @@ async def owned(ctx: Context, raw_id: UUID | None) -> Client | None:
     return client if client is not None and client.therapist_id == me.id else None
 
 
-async def sessions_of(ctx: Context, client: Client) -> list[Session]:
-    return await ctx.loaders.sessions_by_client.load(client.id)
-
-
 def encode_session_cursor(session: Session) -> str:
     return cursors.encode(cursors.SESSIONS, session.id)
 
@@ -43,7 +37,7 @@ async def sessions_page(
     The client's sessions are loaded once per request for all clients asked (one query), and
     paged here: the page bounds what is returned and what the query cost counts."""
     check_page_size(first, MAX_PAGE)
-    found = await sessions_of(ctx, client)
+    found = await ctx.loaders.sessions_by_client.load(client.id)
     if after:
         raw_id = cursors.decode(cursors.SESSIONS, after)
         at = next((i for i, s in enumerate(found) if str(s.id) == raw_id), None)
@@ -85,31 +79,4 @@ async def page(
     term = (search or "").strip()[:100] or None
     return await queries.active_clients_page(
         ctx.services.db, me.id, first=first, after=key, search=term
-    )
-
-
-async def create(ctx: Context, fields: clients.ClientFields) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(clients.create(ctx.services.uow(), ctx.services.clock, me.id, fields))
-
-
-async def update(ctx: Context, global_id: str, fields: clients.ClientFields) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(clients.update(ctx.services.uow(), me.id, client_id(global_id), fields))
-
-
-async def accept(ctx: Context, global_id: str) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(clients.accept(ctx.services.uow(), me.id, client_id(global_id)))
-
-
-async def reject(ctx: Context, global_id: str) -> Outcome[UUID]:
-    me = await ctx.therapist()
-    return await attempt(clients.reject(ctx.services.uow(), me.id, client_id(global_id)))
-
-
-async def merge(ctx: Context, global_id: str, into_global_id: str) -> Outcome[Client]:
-    me = await ctx.therapist()
-    return await attempt(
-        clients.merge(ctx.services.uow(), me.id, client_id(global_id), client_id(into_global_id))
     )

@@ -7,14 +7,13 @@ from graphql import GraphQLError
 from domain import text
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
-FORBIDDEN = "FORBIDDEN"
 RATE_LIMITED = "RATE_LIMITED"
 BAD_REQUEST = "BAD_REQUEST"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 class ApiError(GraphQLError):
-    """An error we mean to show; anything else is masked (see couchtime.errors)."""
+    """An error we mean to show; anything else is masked (schema/errors.py, `mask_unexpected`)."""
 
     def __init__(self, message: str, code: str, **extensions: object) -> None:
         super().__init__(message, extensions={"code": code, **extensions})
@@ -22,10 +21,6 @@ class ApiError(GraphQLError):
 
 def unauthenticated() -> ApiError:
     return ApiError("Sign in to do this.", UNAUTHENTICATED)
-
-
-def forbidden() -> ApiError:
-    return ApiError("You are not allowed to do this.", FORBIDDEN)
 
 
 def rate_limited(retry_after: int) -> ApiError:

@@ -4,32 +4,25 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.errors import ErrorCode, UserError
+from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.outlook import OutlookIntegration
 from domain.services import outlook
+from persistence.database import Database
 from persistence.repositories.outlook import integration_of
-from resolvers.context import Context
-from resolvers.outcome import Outcome, attempt
+from resolvers.context import Context, Services
 
 
 async def status(ctx: Context, therapist_id: UUID) -> OutlookIntegration:
-    found = await integration_of(ctx.services.db, therapist_id)
-    return found or OutlookIntegration(therapist_id)
+    return await _integration(ctx.services.db, therapist_id)
+
+
+async def _integration(db: Database, therapist_id: UUID) -> OutlookIntegration:
+    """The stored integration, or a never-connected one."""
+    return await integration_of(db, therapist_id) or OutlookIntegration(therapist_id)
 
 
 def available(ctx: Context) -> bool:
     return ctx.services.outlook.ready
-
-
-async def connect(ctx: Context) -> Outcome[outlook.ConnectStart]:
-    me = await ctx.therapist()
-    s = ctx.services
-    return await attempt(outlook.start_connect(s.uow(), s.clock, s.outlook, me.id))
-
-
-async def disconnect(ctx: Context) -> Outcome[OutlookIntegration]:
-    me = await ctx.therapist()
-    return await attempt(outlook.disconnect(ctx.services.uow(), me.id))
 
 
 _REFUSALS = {
@@ -46,14 +39,17 @@ _REFUSALS = {
 }
 
 
-async def complete(ctx: Context, code: str | None, state: str | None, error: str | None
-                   ) -> Outcome[OutlookIntegration]:
-    """The web app's Outlook page, back from Microsoft, under the therapist's token."""
-    me = await ctx.therapist()
-    s = ctx.services
-    result, _ = await outlook.complete_connect(s.uow, s.clock, s.outlook, therapist_id=me.id,
-                                               state=state, code=code, error=error)
-    if result is outlook.ConnectResult.CONNECTED:
-        return Outcome(value=await status(ctx, me.id))
-    field, code_, message = _REFUSALS[result]
-    return Outcome(errors=[UserError(field, code_, message)])
+async def complete(
+    services: Services, therapist_id: UUID, command: outlook.CompleteOutlookConnection
+) -> OutlookIntegration:
+    """completeOutlookConnection's use case: the web app's Outlook page, back from Microsoft,
+    under the therapist's token. A refusal is a RuleViolation (userErrors) naming its field."""
+    s = services
+    result, _ = await outlook.complete_connect(
+        s.uow, s.clock, s.outlook, therapist_id=therapist_id, state=command.state, code=command.code,
+        error=command.error,
+    )
+    if result is not outlook.ConnectResult.CONNECTED:
+        field, code, message = _REFUSALS[result]
+        raise RuleViolation([UserError(field, code, message)])
+    return await _integration(s.db, therapist_id)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from domain.model import TimeOff
-from domain.services import time_off
-from resolvers import global_ids
 from resolvers.context import Context
-from resolvers.outcome import Outcome, attempt
 
 TYPE_NAME = "TimeOff"
 
@@ -19,18 +16,3 @@ async def listing(ctx: Context, therapist_id) -> list[TimeOff]:
     past = sorted((e for e in entries if e.interval.end <= now), key=lambda e: e.interval.start,
                   reverse=True)
     return upcoming + past
-
-
-async def add(ctx: Context, **fields) -> Outcome[TimeOff]:
-    me = await ctx.therapist()
-    return await attempt(time_off.add(ctx.services.uow(), ctx.services.clock, me.id, **fields))
-
-
-async def remove(ctx: Context, global_id: str) -> Outcome[str]:
-    me = await ctx.therapist()
-
-    async def run() -> str:
-        await time_off.remove(ctx.services.uow(), me.id, global_ids.decode_as(global_id, TYPE_NAME))
-        return global_id
-
-    return await attempt(run())

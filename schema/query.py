@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from domain.event_types import COMMON_LENGTHS
-from resolvers import booking, calendar, clients, nodes
-from resolvers import sessions as sessions_resolver
+from domain.services.sessions import PreviewReschedule
+from resolvers import booking, calendar, clients, global_ids, nodes
+from resolvers.use_cases import run
 from schema import audit as audit_schema
 from schema import portal as portal_schema
 from schema.audit import AuditEventConnection
@@ -194,7 +195,8 @@ class Query:
         view: Annotated[CalendarView, strawberry.argument(  # type: ignore[valid-type]
             description="WEEK or MONTH.")],
     ) -> ReschedulePreviewResult:
-        outcome = await sessions_resolver.preview(info.context, session_id, target, view)
+        drop = PreviewReschedule(global_ids.decode_as(session_id, "Session"), view, target)
+        outcome = await run(info.context, drop)
         if outcome.value is None:
             return ReschedulePreviewResult(preview=None, user_errors=user_errors(outcome.errors))
         result = outcome.value

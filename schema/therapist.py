@@ -9,7 +9,7 @@ import strawberry
 from domain import model
 from domain.availability import MAX_SLOTS_PER_DAY, format_minute
 from domain.event_types import MAX_EVENT_TYPES
-from resolvers import accounts, availability, event_types, global_ids, portal, time_off
+from resolvers import accounts, global_ids, portal, time_off
 from schema.common import CalendarView, Node, Weekday
 from schema.cost import bound
 from schema.event_types import EventType
@@ -93,7 +93,7 @@ class Therapist(Node):
     @strawberry.field(description="Availability for each weekday, Monday first. Cost: 7, times what "
                       "each day selects.", metadata=bound(items=7))
     async def weekly_availability(self, info: strawberry.Info) -> list[DayAvailability]:
-        return week_of(await availability.weekly_hours(info.context, self.therapist_id))
+        return week_of(await info.context.loaders.weekly_hours_by_therapist.load(self.therapist_id))
 
     @strawberry.field(description="Time off: upcoming first (soonest first), then past entries. Cost: "
                       "counted as 50.", metadata=bound(items=50))
@@ -103,7 +103,7 @@ class Therapist(Node):
     @strawberry.field(description="Event types in the order they were created (at most 15). Cost: "
                       "counted as 15, times what each selects.", metadata=bound(items=MAX_EVENT_TYPES))
     async def event_types(self, info: strawberry.Info) -> list[EventType]:
-        found = await event_types.of_therapist(info.context, self.therapist_id)
+        found = await info.context.loaders.event_types_by_therapist.load(self.therapist_id)
         return [EventType.from_domain(e) for e in found]
 
     @strawberry.field(description="Connected calendars and services (My Profile > Integrations).")

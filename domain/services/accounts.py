@@ -144,15 +144,26 @@ async def sign_up(
     return therapist, token
 
 
+@dataclass(frozen=True)
+class SignIn:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class SignOut:
+    """Revoke the token the request carries (the caller's): nothing else to say."""
+
+
 async def sign_in(
-    uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock, *,
-    email: str, password: str, client_address: str, limits: SignInLimits, token_ttl: timedelta,
+    uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock, command: SignIn, *,
+    client_address: str, limits: SignInLimits, token_ttl: timedelta,
 ) -> tuple[Therapist, str]:
     """Wrong password and unknown email fail alike and in the same time (no enumeration): each
     sign-in does exactly one Argon2 verify — against the account's hash, or against a stand-in
     hash made once when there is no account or the password cannot match (over 1,024
     characters, or not text; decided before any lookup)."""
-    email = accounts.normalize_email(email)
+    email, password = accounts.normalize_email(command.email), command.password
     await check_sign_in_limits(limiter, limits, scope="signin", email=email, client_address=client_address)
     candidate = sign_in_password(password)
     if candidate is None:
@@ -179,7 +190,10 @@ def _bad_credentials() -> RuleViolation:
     )
 
 
-async def sign_out(uow: UnitOfWork, clock: Clock, *, token: str) -> bool:
+async def sign_out(uow: UnitOfWork, clock: Clock, token: str | None) -> bool:
+    """Signing out twice, or without a token, is harmless: False, nothing written."""
+    if not token:
+        return False
     digest = tokens.hash_token(token)
     async with uow:
         subject = await uow.tokens.revoke(digest, clock.now())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 from domain.availability import day_errors, parse_day, parse_slots
@@ -11,10 +12,21 @@ from domain.events import AvailabilityChanged
 from domain.ports.unit_of_work import UnitOfWork
 
 
-async def set_day(
-    uow: UnitOfWork, therapist_id: UUID, *, day: str, slots: Sequence[tuple[str, str]]
-) -> None:
+@dataclass(frozen=True)
+class SetDay:
+    day: str  # MONDAY … SUNDAY, as typed: a typo is a user error
+    slots: Sequence[tuple[str, str]]  # ("HH:MM", "HH:MM") pairs, as typed
+
+
+@dataclass(frozen=True)
+class CopyDay:
+    from_day: str
+    to_days: Sequence[str]
+
+
+async def set_day(uow: UnitOfWork, therapist_id: UUID, command: SetDay) -> None:
     """Replace one weekday's slots atomically (the Save button); empty = unavailable."""
+    day, slots = command.day, command.slots
     errors = day_errors(day, ("day",))
     parsed, slot_errors = parse_slots(slots)
     errors += slot_errors
@@ -29,10 +41,9 @@ async def set_day(
         await uow.commit()
 
 
-async def copy_day(
-    uow: UnitOfWork, therapist_id: UUID, *, from_day: str, to_days: Sequence[str]
-) -> None:
+async def copy_day(uow: UnitOfWork, therapist_id: UUID, command: CopyDay) -> None:
     """Copy one day's slots onto the ticked days, all or nothing (the copy icon and Apply)."""
+    from_day, to_days = command.from_day, command.to_days
     errors: list[UserError] = day_errors(from_day, ("fromDay",))
     for i, day in enumerate(to_days):
         errors += day_errors(day, ("toDays", str(i)))

@@ -31,6 +31,27 @@ class ClientFields:
     time_zone: str | None = None
 
 
+@dataclass(frozen=True)
+class ClientEdit(ClientFields):
+    client_id: UUID | None = None  # None: the ID given was not a client ID at all
+
+
+@dataclass(frozen=True)
+class AcceptIntake:
+    client_id: UUID | None
+
+
+@dataclass(frozen=True)
+class RejectIntake:
+    client_id: UUID | None
+
+
+@dataclass(frozen=True)
+class MergeIntake:
+    client_id: UUID | None  # the intake client
+    into_client_id: UUID | None  # the active client that keeps the sessions
+
+
 def _not_found(field: str = "clientId") -> RuleViolation:
     return RuleViolation.one((field,), ErrorCode.NOT_FOUND, "No such client.")
 
@@ -73,10 +94,10 @@ async def create(uow: UnitOfWork, clock: Clock, therapist_id: UUID, fields: Clie
     return client
 
 
-async def update(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, fields: ClientFields) -> Client:
+async def update(uow: UnitOfWork, therapist_id: UUID, fields: ClientEdit) -> Client:
     _check(fields, creating=False)
     async with uow:
-        client = await _owned(uow, therapist_id, client_id)
+        client = await _owned(uow, therapist_id, fields.client_id)
         if fields.first_name is not None:
             client.first_name = fields.first_name.strip()
         if fields.last_name is not None:
@@ -102,9 +123,9 @@ async def _intake(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) -
     return client
 
 
-async def accept(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) -> Client:
+async def accept(uow: UnitOfWork, therapist_id: UUID, command: AcceptIntake) -> Client:
     async with uow:
-        client = await _intake(uow, therapist_id, client_id)
+        client = await _intake(uow, therapist_id, command.client_id)
         client.status = ClientStatus.ACTIVE
         await uow.clients.save(client)
         uow.record(IntakeResolved(therapist_id, client.id, "ACCEPTED"))
@@ -113,10 +134,10 @@ async def accept(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) ->
     return client
 
 
-async def reject(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) -> UUID:
+async def reject(uow: UnitOfWork, therapist_id: UUID, command: RejectIntake) -> UUID:
     """Removes the intake client and their booked sessions; the slots are free again."""
     async with uow:
-        client = await _intake(uow, therapist_id, client_id)
+        client = await _intake(uow, therapist_id, command.client_id)
         removed = await uow.sessions.delete_of_client(client.id)
         await uow.clients.delete(client.id)
         uow.record(
@@ -130,13 +151,11 @@ async def reject(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) ->
     return client.id
 
 
-async def merge(
-    uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, into_client_id: UUID | None
-) -> Client:
+async def merge(uow: UnitOfWork, therapist_id: UUID, command: MergeIntake) -> Client:
     """The intake's sessions move to an existing active client; the intake record goes."""
     async with uow:
-        intake = await _intake(uow, therapist_id, client_id)
-        target = await _owned(uow, therapist_id, into_client_id, "intoClientId")
+        intake = await _intake(uow, therapist_id, command.client_id)
+        target = await _owned(uow, therapist_id, command.into_client_id, "intoClientId")
         if target.status is not ClientStatus.ACTIVE:
             raise RuleViolation.one(
                 ("intoClientId",), ErrorCode.NOT_ACTIVE, "Merge into an active client."

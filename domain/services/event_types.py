@@ -31,6 +31,16 @@ class EventTypeFields:
     clear_price: bool = False
 
 
+@dataclass(frozen=True)
+class EventTypeEdit(EventTypeFields):
+    event_type_id: UUID | None = None  # None: the ID given was not an event type ID at all
+
+
+@dataclass(frozen=True)
+class DeleteEventType:
+    event_type_id: UUID | None
+
+
 def _errors(fields: EventTypeFields) -> list:
     errors = []
     if fields.title is not None:
@@ -79,21 +89,19 @@ async def create(
     return event_type
 
 
-async def _owned(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID) -> EventType:
-    event_type = await uow.event_types.get(event_type_id)
+async def _owned(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID | None) -> EventType:
+    event_type = await uow.event_types.get(event_type_id) if event_type_id else None
     if event_type is None or event_type.therapist_id != therapist_id:
         raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
     return event_type
 
 
-async def update(
-    uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID, fields: EventTypeFields
-) -> EventType:
+async def update(uow: UnitOfWork, therapist_id: UUID, fields: EventTypeEdit) -> EventType:
     errors = _errors(fields)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        event_type = await _owned(uow, therapist_id, event_type_id)
+        event_type = await _owned(uow, therapist_id, fields.event_type_id)
         if fields.title is not None:
             event_type.title = fields.title.strip()
         if fields.minutes is not None:
@@ -116,10 +124,11 @@ async def update(
     return event_type
 
 
-async def delete(uow: UnitOfWork, clock: Clock, therapist_id: UUID, event_type_id: UUID) -> None:
+async def delete(uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: DeleteEventType) -> UUID:
     """Retire an event type; sessions already booked with it keep it (a soft delete)."""
     async with uow:
-        await _owned(uow, therapist_id, event_type_id)
+        event_type_id = (await _owned(uow, therapist_id, command.event_type_id)).id
         await uow.event_types.delete(event_type_id, clock.now())
         uow.record(EventTypeChanged(therapist_id, event_type_id, deleted=True))
         await uow.commit()
+    return event_type_id

@@ -72,6 +72,25 @@ class OutlookSetup:
 
 
 @dataclass(frozen=True)
+class ConnectOutlook:
+    """Start connecting: nothing to say but who asks."""
+
+
+@dataclass(frozen=True)
+class CompleteOutlookConnection:
+    """What Microsoft put in the URL it sent the browser back to."""
+
+    state: str | None
+    code: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class DisconnectOutlook:
+    """Forget the tokens: nothing to say but who asks."""
+
+
+@dataclass(frozen=True)
 class ConnectStart:
     authorize_url: str
     expires_at: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
@@ -33,13 +34,36 @@ async def _issue_token(uow: UnitOfWork, clock: Clock, client_id: UUID, ttl: time
     return plain
 
 
+@dataclass(frozen=True)
+class InviteToPortal:
+    client_id: UUID | None  # None: the ID given was not a client ID at all
+
+
+@dataclass(frozen=True)
+class AcceptInvite:
+    token: str  # from the invite link
+    password: str  # the portal password the client chooses
+
+
+@dataclass(frozen=True)
+class ClientSignIn:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class CancelMySession:
+    session_id: UUID | None
+
+
 async def invite(
-    uow: UnitOfWork, setup: NotificationSetup, clock: Clock, therapist_id: UUID, client_id: UUID | None
+    uow: UnitOfWork, setup: NotificationSetup, clock: Clock, therapist_id: UUID, command: InviteToPortal
 ) -> Client:
     """A single-use invite link (7 days) is emailed to the client. Inviting again sends a new
     link and voids the earlier ones (a link sent to a wrong address stops working); it also
     lets a client who forgot their password set a new one. The invite is bound to the address
     it was sent to: correcting the client's email voids it."""
+    client_id = command.client_id
     async with uow:
         client = await uow.clients.get(client_id, for_update=True) if client_id else None
         if client is None or client.therapist_id != therapist_id:
@@ -64,10 +88,11 @@ def _invalid_invite() -> RuleViolation:
 
 
 async def accept_invite(
-    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock, *,
-    token: str, password: str, token_ttl: timedelta,
+    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock,
+    command: AcceptInvite, *, token_ttl: timedelta,
     policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> tuple[Client, str]:
+    token, password = command.token, command.password
     invite_id = notifications.verify(setup.signing_key, notifications.INVITE, token)
     if invite_id is None:  # a forged or mangled link: nothing else to say
         raise _invalid_invite()
@@ -97,7 +122,7 @@ async def accept_invite(
 
 async def sign_in(
     uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, limiter: RateLimiter,
-    clock: Clock, *, email: str, password: str, client_address: str, limits: SignInLimits,
+    clock: Clock, command: ClientSignIn, *, client_address: str, limits: SignInLimits,
     token_ttl: timedelta,
 ) -> tuple[Client, str]:
     """Wrong password and unknown email fail alike and in the same time, as for therapists
@@ -105,7 +130,7 @@ async def sign_in(
     stand-in hash when there is none or the password cannot match. A person who is a client of
     two therapists has two portal accounts; the password picks the account (and a wrong one
     costs two verifies: the one case whose timing differs, and it says only "several")."""
-    email = accounts.normalize_email(email)
+    email, password = accounts.normalize_email(command.email), command.password
     await check_sign_in_limits(limiter, limits, scope="portal-signin", email=email,
                                client_address=client_address)
     candidate = sign_in_password(password)
@@ -136,9 +161,10 @@ def _bad_credentials() -> RuleViolation:
 
 
 async def cancel_my_session(
-    uow: UnitOfWork, clock: Clock, client_id: UUID, session_id: UUID | None
+    uow: UnitOfWork, clock: Clock, client_id: UUID, command: CancelMySession
 ) -> Session:
     """At least 24 hours before the start; the therapist is emailed; the slot frees."""
+    session_id = command.session_id
     async with uow:
         session = await uow.sessions.get(session_id, for_update=True) if session_id else None
         if session is None or session.client_id != client_id:
@@ -184,13 +210,12 @@ async def reminder_settings(
 
 
 async def update_reminder_settings(
-    uow: UnitOfWork, setup: NotificationSetup, therapist_id: UUID, *, enabled: bool,
-    lead_minutes: int, also_day_before: bool,
+    uow: UnitOfWork, setup: NotificationSetup, therapist_id: UUID, settings: ReminderSettings
 ) -> ReminderSettings:
-    errors = settings_errors(lead_minutes)
+    """The settings are their own command: saved as given once the lead time is allowed."""
+    errors = settings_errors(settings.lead_minutes)
     if errors:
         raise RuleViolation(errors)
-    settings = ReminderSettings(enabled, lead_minutes, also_day_before)
     async with uow:
         await _repo(setup, uow).save_reminder_settings(therapist_id, settings)
         await uow.commit()

@@ -47,12 +47,30 @@ async def revoke_tokens(
 
 
 @dataclass(frozen=True)
-class PasswordChange:
+class Account:
+    """The account whose token asks: its password is the one changed."""
+
     kind: str  # tokens.THERAPIST | tokens.CLIENT: whose token asked
     subject_id: UUID  # the therapist, or the portal client
     practice_id: UUID  # the therapist (of the client): whose live streams hear the revocations
     token_hash: str  # the token that asked: it stays signed in
+
+
+@dataclass(frozen=True)
+class ChangePassword:
     current_password: str
+    new_password: str
+
+
+@dataclass(frozen=True)
+class RequestReset:
+    email: str
+    kind: str  # tokens.THERAPIST | tokens.CLIENT: which kind of account the email is for
+
+
+@dataclass(frozen=True)
+class ResetPassword:
+    token: str  # from the reset link
     new_password: str
 
 
@@ -63,7 +81,7 @@ def _wrong_current() -> RuleViolation:
 
 async def change_password(
     uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, limiter: RateLimiter,
-    clock: Clock, cmd: PasswordChange, *, limits: SignInLimits,
+    clock: Clock, account: Account, cmd: ChangePassword, *, limits: SignInLimits,
     policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> int:
     """The current password is required (and guessing it is rate-limited like signIn); the new
@@ -72,7 +90,7 @@ async def change_password(
     errors = accounts.password_errors(cmd.new_password, ("newPassword",), policy=policy)
     if errors:
         raise RuleViolation(errors)
-    retry_after = await limiter.hit(tokens.rate_key("change-password", str(cmd.subject_id)),
+    retry_after = await limiter.hit(tokens.rate_key("change-password", str(account.subject_id)),
                                     limits.per_email_and_address, limits.window_seconds)
     if retry_after is not None:
         raise RateLimited(retry_after)
@@ -81,8 +99,8 @@ async def change_password(
     new_hash = await hasher.hash(cmd.new_password)
     async with uow:
         now = clock.now()
-        if cmd.kind == tokens.THERAPIST:
-            therapist = await uow.therapists.get(cmd.subject_id, for_update=True)
+        if account.kind == tokens.THERAPIST:
+            therapist = await uow.therapists.get(account.subject_id, for_update=True)
             if therapist is None or not await hasher.verify(therapist.password_hash, cmd.current_password):
                 raise _wrong_current()
             therapist.password_hash = new_hash
@@ -90,16 +108,16 @@ async def change_password(
         else:
             assert setup.portal is not None
             repo = setup.portal(uow)
-            account = await repo.account(cmd.subject_id, for_update=True)
-            if account is None or not account.password_hash or not await hasher.verify(
-                account.password_hash, cmd.current_password
+            portal_account = await repo.account(account.subject_id, for_update=True)
+            if portal_account is None or not portal_account.password_hash or not await hasher.verify(
+                portal_account.password_hash, cmd.current_password
             ):
                 raise _wrong_current()
-            account.password_hash = new_hash
-            await repo.save_account(account)
-        revoked = await revoke_tokens(uow, cmd.subject_id, cmd.kind, now,
-                                      announce_as=cmd.practice_id, keep=cmd.token_hash)
-        await _resets(setup, uow).use_all(cmd.kind, cmd.subject_id, now)  # open links die too
+            portal_account.password_hash = new_hash
+            await repo.save_account(portal_account)
+        revoked = await revoke_tokens(uow, account.subject_id, account.kind, now,
+                                      announce_as=account.practice_id, keep=account.token_hash)
+        await _resets(setup, uow).use_all(account.kind, account.subject_id, now)  # open links die too
         await uow.commit()
     return revoked
 
@@ -113,14 +131,14 @@ def _resets(setup: NotificationSetup, uow: UnitOfWork) -> PasswordResetRepositor
 
 
 async def request_reset(
-    uow: UnitOfWork, setup: NotificationSetup, limiter: RateLimiter, clock: Clock, *,
-    email: str, kind: str, client_address: str, limits: SignInLimits,
+    uow: UnitOfWork, setup: NotificationSetup, limiter: RateLimiter, clock: Clock,
+    command: RequestReset, *, client_address: str, limits: SignInLimits,
 ) -> None:
     """Emails a reset link to the account with this email, if there is one. The answer is the
     same either way, and so is the work: one lookup, one reset row (that opens nothing when
     nobody had the email), one outbox job, one commit; the email itself goes out from a job.
     Rate-limited per email (whether or not it exists) and per client address."""
-    email = accounts.normalize_email(email)
+    email, kind = accounts.normalize_email(command.email), command.kind
     for key, limit in ((tokens.rate_key("reset-email", kind, email), limits.per_email_and_address),
                        (tokens.rate_key("reset-address", client_address), limits.per_address)):
         retry_after = await limiter.hit(key, limit, limits.window_seconds)
@@ -152,12 +170,13 @@ def _invalid_link() -> RuleViolation:
 
 
 async def reset_password(
-    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock, *,
-    token: str, new_password: str, token_ttl: timedelta,
+    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, clock: Clock,
+    command: ResetPassword, *, token_ttl: timedelta,
     policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> tuple[str, str]:
     """Sets the new password, uses up every open reset link of the account and revokes all of
     its tokens (every device is signed out, open sockets close); returns (kind, a new token)."""
+    token, new_password = command.token, command.new_password
     errors = accounts.password_errors(new_password, ("newPassword",), policy=policy)
     if errors:
         raise RuleViolation(errors)

@@ -130,16 +130,28 @@ async def _end(uow: UnitOfWork, series: Series, now: datetime, *, after: datetim
     return removed
 
 
+@dataclass(frozen=True)
+class StartRepeating:
+    session_id: UUID | None  # None: the ID given was not a session ID at all
+    repeats: Repeats
+
+
+@dataclass(frozen=True)
+class StopRepeating:
+    session_id: UUID | None
+
+
 def _not_found() -> RuleViolation:
     return RuleViolation.one(("sessionId",), ErrorCode.NOT_FOUND, "No such session.")
 
 
 async def start_repeating(
-    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID,
-    session_id: UUID | None, repeats: Repeats, policy: SeriesPolicy,
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, command: StartRepeating,
+    policy: SeriesPolicy,
 ) -> tuple[Session, Series, list[tuple[UUID, UUID]]]:
     """Repeat a session from here on; on a session already in a series, change the cadence
     from this session on (the old series ends here, as `stop_repeating` would end it)."""
+    session_id, repeats = command.session_id, command.repeats
     if repeats is Repeats.NONE:
         raise RuleViolation.one(("repeats",), ErrorCode.INVALID, "Choose how often it repeats.")
     async with uow:
@@ -166,10 +178,11 @@ async def start_repeating(
 
 
 async def stop_repeating(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: StopRepeating
 ) -> tuple[Series, list[Session]]:
     """End the session's series: upcoming occurrences are deleted unless worked on (a note, a
     payment or a claim); past ones stay; the series is never extended again."""
+    session_id = command.session_id
     async with uow:
         session = await uow.sessions.get(session_id) if session_id else None
         if session is None or session.therapist_id != therapist_id:

@@ -37,6 +37,35 @@ from domain.services.session_events import SessionResult, conflict_change, recor
 MAX_NOTE = 20_000
 MAX_REASON = 500
 
+
+@dataclass(frozen=True)
+class SetCalendarView:
+    view: CalendarView
+
+
+@dataclass(frozen=True)
+class CreateSession:
+    client_id: UUID | None  # None: the ID given was not a client ID at all
+    event_type_id: UUID | None
+    start: datetime
+    visit: SessionVisit | None
+    repeats: Repeats = Repeats.NONE
+
+
+@dataclass(frozen=True)
+class RescheduleSession:
+    """A drop on the calendar (also what the drag preview is asked)."""
+
+    session_id: UUID | None
+    view: CalendarView
+    target: str
+
+
+@dataclass(frozen=True)
+class PreviewReschedule(RescheduleSession):
+    """The same drop, asked by the drag preview: nothing moves."""
+
+
 @dataclass(frozen=True)
 class CancelSession:
     session_id: UUID | None  # None: the ID given was not a session ID at all
@@ -47,6 +76,26 @@ class CancelSession:
 @dataclass(frozen=True)
 class UncancelSession:
     session_id: UUID | None
+
+
+@dataclass(frozen=True)
+class WriteSessionNote:
+    session_id: UUID | None
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordPayment:
+    session_id: UUID | None
+    amount_cents: int
+    currency: str
+    method: str
+
+
+@dataclass(frozen=True)
+class SetClaimStatus:
+    session_id: UUID | None
+    status: ClaimStatus
 
 
 def _not_found(field_name: str = "sessionId") -> RuleViolation:
@@ -67,23 +116,23 @@ async def _event_type(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID |
     return found
 
 
-async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarView) -> None:
+async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, command: SetCalendarView) -> None:
     async with uow:
         therapist = await uow.therapists.get(therapist_id, for_update=True)
         assert therapist is not None
-        therapist.calendar_view = view
+        therapist.calendar_view = command.view
         await uow.therapists.save(therapist)
         await uow.commit()
 
 
 async def create(
-    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, *,
-    client_id: UUID | None, event_type_id: UUID | None, start: datetime,
-    visit: SessionVisit | None, repeats: Repeats = Repeats.NONE,
+    uow: UnitOfWork, clock: Clock, rooms: VideoRooms, therapist_id: UUID, command: CreateSession,
     policy: series_service.SeriesPolicy | None = None,
 ) -> SessionResult:
     """A session scheduled by hand for an active client; overlaps are allowed and flagged.
     With `repeats`, it is the first occurrence of a new series (day and time from it)."""
+    client_id, event_type_id, start = command.client_id, command.event_type_id, command.start
+    visit, repeats = command.visit, command.repeats
     if start.tzinfo is None:
         raise RuleViolation.one(("start",), ErrorCode.INVALID, "Give the start with a UTC offset.")
     async with uow:
@@ -117,6 +166,7 @@ async def create(
 class SessionEdit:
     """The edit form; None = unchanged."""
 
+    session_id: UUID | None = None  # the session edited (None: not a session ID)
     start: datetime | None = None
     event_type_id: UUID | None = None
     event_type_given: bool = False  # an ID was sent (it may not have decoded)
@@ -137,16 +187,14 @@ def _fee_errors(edit: SessionEdit) -> list[UserError]:
     return errors
 
 
-async def update(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, edit: SessionEdit
-) -> SessionResult:
+async def update(uow: UnitOfWork, therapist_id: UUID, edit: SessionEdit) -> SessionResult:
     errors = _fee_errors(edit)
     if edit.start is not None and edit.start.tzinfo is None:
         errors.append(UserError(("start",), ErrorCode.INVALID, "Give the start with a UTC offset."))
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, edit.session_id)
         before = session.live_interval
         if edit.start is not None:
             session.check_movable()
@@ -187,23 +235,20 @@ class MovePlan:
     result: SessionResult | None = None
 
 
-async def _plan(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, raw: str
-) -> MovePlan:
+async def _plan(uow: UnitOfWork, therapist_id: UUID, drop: RescheduleSession) -> MovePlan:
     """Where a drop lands — shared by the preview and the move, so they never disagree."""
-    target = parse_target(view, raw)
-    session = await _owned(uow, therapist_id, session_id)
+    view = drop.view
+    target = parse_target(view, drop.target)
+    session = await _owned(uow, therapist_id, drop.session_id)
     session.check_movable()
     therapist = await uow.therapists.get(therapist_id)
     assert therapist is not None
     return MovePlan(session, landing(view.value, target, session.interval, ZoneInfo(therapist.time_zone)))
 
 
-async def reschedule(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
-) -> SessionResult:
+async def reschedule(uow: UnitOfWork, therapist_id: UUID, drop: RescheduleSession) -> SessionResult:
     async with uow:
-        plan = await _plan(uow, therapist_id, session_id, view, target)
+        plan = await _plan(uow, therapist_id, drop)
         session, before = plan.session, plan.session.interval
         session.move(plan.landing.start, plan.landing.end)
         result = await record_change(uow, session, "MOVED", before, session.interval)
@@ -211,12 +256,10 @@ async def reschedule(
     return result
 
 
-async def preview(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, view: CalendarView, target: str
-) -> SessionResult:
+async def preview(uow: UnitOfWork, therapist_id: UUID, drop: PreviewReschedule) -> SessionResult:
     """The move without the commit: the unit of work rolls back, nothing changes."""
     async with uow:
-        plan = await _plan(uow, therapist_id, session_id, view, target)
+        plan = await _plan(uow, therapist_id, drop)
         session = plan.session
         moved = replace(session)  # the move without touching the loaded session
         moved.move(plan.landing.start, plan.landing.end)
@@ -247,14 +290,13 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, command: UncancelSession
     return result
 
 
-async def write_note(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, text: str
-) -> Session:
+async def write_note(uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: WriteSessionNote) -> Session:
+    text = command.text
     errors = text_rule.text_errors(text, ("text",), max_length=MAX_NOTE, required=False, multiline=True)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, command.session_id)
         await uow.sessions.write_note(session.id, text, clock.now())
         uow.record(SessionWorkedOn(therapist_id, session.id, "NOTE"))
         await uow.commit()
@@ -262,21 +304,21 @@ async def write_note(
 
 
 async def record_payment(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, session_id: UUID | None, *,
-    amount_cents: int, currency: str, method: str,
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, payment: RecordPayment
 ) -> tuple[Session, SessionFacts]:
+    amount_cents, currency = payment.amount_cents, payment.currency
     errors = money.amount_errors(amount_cents, ("amountCents",), allow_zero=False)
     errors += money.currency_errors(currency)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, payment.session_id)
         if session.fee_currency and session.fee_currency != currency:
             raise RuleViolation.one(
                 ("currency",), ErrorCode.CURRENCY_MISMATCH, "Pay in the currency of the session fee."
             )
         await uow.sessions.add_payment(
-            Payment(uuid.uuid4(), session.id, amount_cents, currency, method, clock.now())
+            Payment(uuid.uuid4(), session.id, amount_cents, currency, payment.method, clock.now())
         )
         uow.record(SessionWorkedOn(therapist_id, session.id, "PAYMENT"))
         facts = await uow.sessions.facts(session.id)
@@ -284,12 +326,10 @@ async def record_payment(
     return session, facts
 
 
-async def set_claim_status(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, status: ClaimStatus
-) -> Session:
+async def set_claim_status(uow: UnitOfWork, therapist_id: UUID, command: SetClaimStatus) -> Session:
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
-        session.claim_status = status
+        session = await _owned(uow, therapist_id, command.session_id)
+        session.claim_status = command.status
         await uow.sessions.save(session)
         uow.record(SessionWorkedOn(therapist_id, session.id, "CLAIM"))
         await uow.commit()

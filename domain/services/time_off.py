@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -47,10 +48,26 @@ def _minute(value: str | None, field: str, errors: list[UserError]) -> int | Non
     return minute
 
 
-async def add(
-    uow: UnitOfWork, clock: Clock, therapist_id: UUID, *, start_date: str, end_date: str,
-    all_day: bool, start_time: str | None, end_time: str | None, reason: str | None,
-) -> TimeOff:
+@dataclass(frozen=True)
+class AddTimeOff:
+    """The form as typed: dates YYYY-MM-DD, times HH:MM (ignored when all day)."""
+
+    start_date: str
+    end_date: str
+    all_day: bool
+    start_time: str | None = None
+    end_time: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoveTimeOff:
+    time_off_id: UUID | None  # None: the ID given was not a time-off ID at all
+
+
+async def add(uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: AddTimeOff) -> TimeOff:
+    start_date, end_date, all_day = command.start_date, command.end_date, command.all_day
+    start_time, end_time, reason = command.start_time, command.end_time, command.reason
     errors: list[UserError] = []
     first, last = _date(start_date, "startDate", errors), _date(end_date, "endDate", errors)
     start_minute = None if all_day else _minute(start_time, "startTime", errors)
@@ -84,7 +101,8 @@ async def add(
     return time_off
 
 
-async def remove(uow: UnitOfWork, therapist_id: UUID, time_off_id: UUID | None) -> None:
+async def remove(uow: UnitOfWork, therapist_id: UUID, command: RemoveTimeOff) -> UUID:
+    time_off_id = command.time_off_id
     async with uow:
         found = await uow.time_off.get(time_off_id) if time_off_id else None
         if found is None or found.therapist_id != therapist_id:
@@ -93,6 +111,7 @@ async def remove(uow: UnitOfWork, therapist_id: UUID, time_off_id: UUID | None) 
         await uow.time_off.delete(found.id)
         uow.record(TimeOffChanged(therapist_id, found.interval.start, found.interval.end))
         await uow.commit()
+    return found.id
 
 
 async def rezone(uow: UnitOfWork, therapist_id: UUID, zone: ZoneInfo) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from couchtime.persisted import response_media
+from couchtime.response_media import response_media
 
 GRJ = "application/graphql-response+json"
 JSON = "application/json"

@@ -75,8 +75,8 @@ class Env:
     async def session(self, days: int = 3, visit: SessionVisit = SessionVisit.TELEHEALTH) -> uuid.UUID:
         start = (datetime.now(UTC) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
         made = await sessions.create(self.uow(), self.clock, VideoRoomUrls("https://meet.example"),
-                                     self.therapist_id, client_id=self.client_id,
-                                     event_type_id=self.event_type_id, start=start, visit=visit)
+                                     self.therapist_id,
+                                     sessions.CreateSession(self.client_id, self.event_type_id, start, visit))
         return made.session.id
 
     async def sync(self, session_id: uuid.UUID, setup: outlook.OutlookSetup | None = None) -> outlook.SyncResult:
@@ -301,8 +301,8 @@ async def test_an_event_deleted_in_outlook_comes_back_on_the_next_change(env):
     first = (await env.link(session_id)).graph_event_id
     token = await outlook.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, first)
-    await sessions.update(env.uow(), env.therapist_id, session_id,
-                          sessions.SessionEdit(start=datetime.now(UTC) + timedelta(days=5)))
+    await sessions.update(env.uow(), env.therapist_id,
+                          sessions.SessionEdit(session_id, start=datetime.now(UTC) + timedelta(days=5)))
     assert await env.sync(session_id) is outlook.SyncResult.CREATED
     assert (await env.link(session_id)).graph_event_id not in (None, first)
     assert env.event(session_id) is not None

@@ -30,7 +30,7 @@ async def test_concurrent_writes_all_succeed(tmp_path):
 
     async def save(i: int) -> None:
         start = f"{i % 24:02d}:00"
-        await availability.set_day(uow(), therapist.id, day="MONDAY", slots=[(start, "24:00")])
+        await availability.set_day(uow(), therapist.id, availability.SetDay("MONDAY", [(start, "24:00")]))
 
     await asyncio.gather(*(save(i) for i in range(40)))
     async with uow() as unit:

@@ -9,7 +9,7 @@ import strawberry
 from domain.services.sessions import CancelSession
 from resolvers import global_ids
 from resolvers.use_cases import run
-from schema.mutations.sessions.payloads import SessionPayload
+from schema.mutations.sessions.shared import SessionPayload
 
 
 @strawberry.input(description="Cancel a session; it stays on the calendar, marked.")

@@ -9,7 +9,7 @@ import strawberry
 from domain.services.sessions import UncancelSession
 from resolvers import global_ids
 from resolvers.use_cases import run
-from schema.mutations.sessions.payloads import SessionPayload
+from schema.mutations.sessions.shared import SessionPayload
 
 
 @strawberry.input(description="A session by ID.")

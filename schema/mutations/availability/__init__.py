@@ -1,0 +1,12 @@
+"""Weekly-hours mutations, one module each: save a day, copy a day."""
+
+import strawberry
+
+from schema.mutations.availability.copy_day_availability import copy_day_availability
+from schema.mutations.availability.set_day_availability import set_day_availability
+
+
+@strawberry.type
+class AvailabilityMutations:
+    set_day_availability = set_day_availability
+    copy_day_availability = copy_day_availability

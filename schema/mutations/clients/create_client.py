@@ -1,0 +1,38 @@
+"""createClient: a client added by hand (returning client, referral); starts active."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from domain.services.clients import ClientFields
+from resolvers.use_cases import run
+from schema.mutations.clients.shared import ClientPayload
+
+
+@strawberry.input(description="A client added by hand (returning client, referral); starts active.")
+class CreateClientInput:
+    first_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
+        "line breaks (else INVALID_CHARACTERS).")
+    last_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
+        "line breaks (else INVALID_CHARACTERS).")
+    email: str = strawberry.field(description="A real address (email-validator's rules, no DNS check; else "
+        "INVALID_EMAIL); stored lower-case.")
+    phone: str | None = strawberry.field(
+        default=None, description="Optional: digits, spaces and + ( ) . / - (3–40 characters)."
+    )
+    time_zone: str | None = strawberry.field(default=None, description="Optional. IANA zone from tzdata, "
+        "e.g. America/New_York; an old link name (US/Eastern) is stored as the zone it names; localtime, "
+        "Factory and unknown names are INVALID_TIME_ZONE.")
+
+    def to_command(self) -> ClientFields:
+        return ClientFields(self.first_name, self.last_name, self.email, self.phone, self.time_zone)
+
+
+@strawberry.mutation(description="Add a client by hand.")
+async def create_client(
+    info: strawberry.Info,
+    input: Annotated[CreateClientInput, strawberry.argument(description="The new client.")],
+) -> ClientPayload:
+    return ClientPayload.of(await run(info.context, input.to_command()))

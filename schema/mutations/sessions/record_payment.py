@@ -1,0 +1,50 @@
+"""recordPayment: a payment towards a session's fee; the payment status follows from the fee."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+
+from domain.services.sessions import RecordPayment
+from resolvers import global_ids
+from resolvers.use_cases import run
+from schema.enums import described
+from schema.mutations.sessions.shared import SessionWorkPayload
+
+
+@described(
+    "How a payment was made.",
+    CASH="Cash.", CARD="Credit or debit card.", CHECK="Check.", BANK_TRANSFER="Bank transfer.",
+    INSURANCE="Paid by the client's insurer.", OTHER="Any other way.",
+)
+class PaymentMethod(Enum):
+    CASH = "CASH"
+    CARD = "CARD"
+    CHECK = "CHECK"
+    BANK_TRANSFER = "BANK_TRANSFER"
+    INSURANCE = "INSURANCE"
+    OTHER = "OTHER"
+
+
+@strawberry.input(description="A payment towards a session's fee.")
+class RecordPaymentInput:
+    session_id: strawberry.ID = strawberry.field(description="The session.")
+    amount_cents: int = strawberry.field(description="Positive amount in cents.")
+    currency: str = strawberry.field(description="ISO 4217 code; must match the session fee's.")
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
+
+    def to_command(self) -> RecordPayment:
+        return RecordPayment(
+            session_id=global_ids.decode_as(self.session_id, "Session"), amount_cents=self.amount_cents,
+            currency=self.currency, method=self.method.value,
+        )
+
+
+@strawberry.mutation(description="Record a payment; the payment status is derived from the fee.")
+async def record_payment(
+    info: strawberry.Info,
+    input: Annotated[RecordPaymentInput, strawberry.argument(description="The session and the payment.")],
+) -> SessionWorkPayload:
+    return SessionWorkPayload.of(info, await run(info.context, input.to_command()))
