@@ -250,7 +250,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
     if settings.token_cache_seconds > 0:  # README: "Token checks"
         token_cache = TokenCache(db, ttl_seconds=settings.token_cache_seconds, bus_epoch=bus.heard)
         bus.subscribe(token_cache.on_event)  # this process's changes, before they answer
-        bus.tap(token_cache.on_message)  # everyone's, as heard on the bus
+        bus.watch(token_cache.on_bus_event)  # everyone's, as heard on the bus
     services = dependencies(
         settings, db,
         UnitOfWorkFactory(db, bus, OutboxRelay(

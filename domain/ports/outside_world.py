@@ -43,10 +43,11 @@ class EventPublisher(Protocol):
 
 
 class LiveEvents(Protocol):
-    """What subscriptions need from the event bus (adapters.event_bus): a queue of the live
-    messages `match` accepts."""
+    """What subscriptions need from the event bus (adapters.event_bus): a mailbox of one
+    therapist's events that `match` accepts (typed domain events, see domain.live)."""
 
-    def listen(self, match: Callable[[dict], bool], maxsize: int = ...) -> Any: ...
+    def listen(self, match: Callable[[Any], bool] | None = ..., maxsize: int = ..., *,
+               therapist: Any = ...) -> Any: ...
 
 
 class JobRelay(Protocol):
