@@ -27,7 +27,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from adapters.connection_slots import MemorySlots
-from couchtime import gc_pauses, graphiql, outlook_routes, persisted, unsubscribe_routes
+from couchtime import calendar_feed_routes, gc_pauses, graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.logs import RequestLogMiddleware, configure_logging, request_id_var
 from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
 from couchtime.settings import Settings
@@ -428,6 +428,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         Route("/graphql", graphql_http, methods=["GET", "POST"]),  # websockets: CouchtimeApp
         outlook_routes.callback_route(runtime.services),
         unsubscribe_routes.unsubscribe_route(runtime.services),
+        calendar_feed_routes.calendar_feed_route(runtime.services),
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))

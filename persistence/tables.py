@@ -420,3 +420,16 @@ class AuditHeadRow(SQLModel, table=True):
     checkpoint_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     checkpoint_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     checkpoint_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class CalendarFeedRow(SQLModel, table=True):
+    """A therapist's live calendar feed: its random ID (the URL's token is this ID signed with
+    COUCHTIME_SIGNING_KEY, so this row alone never opens the feed). No row: no feed."""
+
+    __tablename__ = "calendar_feeds"
+
+    therapist_id: uuid.UUID = Field(
+        sa_column=Column(ForeignKey("therapists.id", ondelete="CASCADE"), primary_key=True)
+    )
+    feed_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False, unique=True))
+    created_at: datetime = Field(sa_column=_instant())

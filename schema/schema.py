@@ -29,6 +29,7 @@ from schema.lean_execution import LeanExecutionContext
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
+from schema.mutations.calendar_feed import CalendarFeedMutations
 from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
 from schema.mutations.outlook import OutlookMutations
@@ -54,7 +55,7 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types does)
     AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
-    OutlookMutations,
+    OutlookMutations, CalendarFeedMutations,
     PortalMutations, ReminderMutations,
     RecoveryMutations,
 ):

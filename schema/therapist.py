@@ -9,7 +9,7 @@ import strawberry
 from domain import model
 from domain.availability import MAX_SLOTS_PER_DAY, format_minute
 from domain.event_types import MAX_EVENT_TYPES
-from resolvers import accounts, availability, event_types, global_ids, portal, time_off
+from resolvers import accounts, availability, calendar_feed, event_types, global_ids, portal, time_off
 from schema.common import CalendarView, Node, Weekday
 from schema.cost import bound
 from schema.event_types import EventType
@@ -109,6 +109,12 @@ class Therapist(Node):
     @strawberry.field(description="Connected calendars and services (My Profile > Integrations).")
     def integrations(self) -> Integrations:
         return Integrations(therapist_id=self.therapist_id)
+
+    @strawberry.field(description="The secret iCalendar URL of this therapist's sessions (for Google "
+                      "or Apple calendars); null until rotateCalendarFeed turns it on. Whoever has "
+                      "it can read the feed: rotate it if it was shared by mistake.")
+    async def calendar_feed_url(self, info: strawberry.Info) -> str | None:
+        return await calendar_feed.url(info.context, self.therapist_id)
 
     @strawberry.field(description="Practice Settings > Reminders (off until turned on).")
     async def reminder_settings(self, info: strawberry.Info) -> ReminderSettings:
