@@ -28,6 +28,7 @@ from domain.model import (
     TimeOff,
     TimeSlot,
 )
+from persistence import external_busy
 from persistence.mapping import (
     client_from_row,
     client_to_row,
@@ -359,7 +360,8 @@ class SqlSessions:
 async def busy_intervals(
     session: AsyncSession, therapist_id: UUID, start: datetime, end: datetime
 ) -> list[Interval]:
-    """Non-cancelled sessions and time off overlapping [start, end): one statement."""
+    """Non-cancelled sessions, time off and blocking Outlook busy times overlapping
+    [start, end): one statement."""
     sessions = select(SessionRow.start_at.label("s"), SessionRow.end_at.label("e")).where(
         SessionRow.therapist_id == therapist_id,
         SessionRow.status == SessionStatus.SCHEDULED.value,
@@ -371,7 +373,8 @@ async def busy_intervals(
         TimeOffRow.starts_at < end,
         TimeOffRow.ends_at > start,
     )
-    rows = await session.execute(union_all(sessions, time_off))
+    outlook = external_busy.blocking_select(therapist_id, start, end)
+    rows = await session.execute(union_all(sessions, time_off, outlook))
     return [Interval(_utc(s), _utc(e)) for s, e in rows]
 
 

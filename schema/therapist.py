@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -9,10 +11,20 @@ import strawberry
 from domain import model
 from domain.availability import MAX_SLOTS_PER_DAY, format_minute
 from domain.event_types import MAX_EVENT_TYPES
-from resolvers import accounts, availability, calendar_feed, event_types, global_ids, portal, time_off
+from resolvers import (
+    accounts,
+    availability,
+    calendar_feed,
+    event_types,
+    external_busy,
+    global_ids,
+    portal,
+    time_off,
+)
 from schema.common import CalendarView, Node, Weekday
-from schema.cost import bound
+from schema.cost import SESSIONS_PER_DAY, bound
 from schema.event_types import EventType
+from schema.external_busy import ExternalBusyInterval
 from schema.outlook import Integrations
 from schema.portal import ReminderSettings
 from schema.time_off import TimeOff
@@ -115,6 +127,22 @@ class Therapist(Node):
                       "it can read the feed: rotate it if it was shared by mistake.")
     async def calendar_feed_url(self, info: strawberry.Info) -> str | None:
         return await calendar_feed.url(info.context, self.therapist_id)
+
+    @strawberry.field(
+        description="Busy times from the connected Outlook calendar overlapping [from, to) (at most 62 "
+        "days), by start, to grey out on the calendar; empty without Outlook. They hide booking "
+        "slots (blocksBooking). How fresh they are: integrations.outlook.busyTimesSyncedAt. "
+        "Errors: BAD_USER_INPUT for an inverted or too long range. Cost: counted as 16 per day.",
+        metadata=bound(per_day=SESSIONS_PER_DAY),
+    )
+    async def external_busy(
+        self, info: strawberry.Info,
+        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
+                                                       "offset (else BAD_USER_INPUT).")],
+        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")],
+    ) -> list[ExternalBusyInterval]:
+        found, tentative_blocks = await external_busy.between(info.context, self.therapist_id, from_, to)
+        return [ExternalBusyInterval.from_domain(b, tentative_blocks) for b in found]
 
     @strawberry.field(description="Practice Settings > Reminders (off until turned on).")
     async def reminder_settings(self, info: strawberry.Info) -> ReminderSettings:
