@@ -67,7 +67,7 @@ def _calendar_item(event: dict) -> CalendarItem:
 
 async def read_delta(client: GraphServiceClient, retrying: Callable, errors: dict, *,
                      delta_link: str | None, start: datetime, end: datetime) -> DeltaPage:
-    """calendarView delta, every page of one round (`domain.external_busy.BusyReader`). The
+    """calendarView delta, every page of one round (`OutlookGateway.busy_delta`). The
     pages are read raw: only ID, times, show-as, all-day, cancelled, removed and our session
     property are looked at; subjects and attendees are dropped unread, never stored."""
     from msgraph.generated.users.item.calendar_view.delta.delta_request_builder import (

@@ -334,7 +334,7 @@ class GraphOutlook:
 
     async def busy_delta(self, access_token: str, *, delta_link: str | None, start: datetime,
                          end: datetime) -> DeltaPage:
-        """calendarView delta (`domain.external_busy.BusyReader`): adapters/outlook_busy.py."""
+        """calendarView delta (`OutlookGateway.busy_delta`): adapters/outlook_busy.py."""
         from adapters import outlook_busy
 
         return await outlook_busy.read_delta(self._graph(access_token), self._retrying, _errors(),

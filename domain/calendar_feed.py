@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 from uuid import UUID
 
 from domain import notifications
@@ -96,17 +95,3 @@ def events_for(rows: Iterable[FeedSession], therapist: Therapist, *, full_names:
         ))
     events.sort(key=lambda e: (e.start, e.uid))
     return events
-
-
-class CalendarFeeds(Protocol):
-    """Storage of feed IDs: one live feed per therapist, or none."""
-
-    async def feed_of(self, therapist_id: UUID) -> UUID | None: ...
-
-    async def therapist_of(self, feed_id: UUID) -> Therapist | None: ...
-
-    async def replace(self, therapist_id: UUID, feed_id: UUID, at: datetime) -> None:
-        """The therapist's feed is now `feed_id` (the previous one, if any, stops working)."""
-        ...
-
-    async def remove(self, therapist_id: UUID) -> bool: ...

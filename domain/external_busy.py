@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 from uuid import UUID
 
 from domain.intervals import Interval
@@ -133,37 +132,3 @@ def window(now: datetime) -> tuple[datetime, datetime]:
 class DeltaPage:
     items: Sequence[CalendarItem]
     delta_link: str
-
-
-class BusyReader(Protocol):
-    """Graph's calendarView delta for one mailbox (adapters.outlook_graph.GraphOutlook)."""
-
-    async def busy_delta(self, access_token: str, *, delta_link: str | None, start: datetime,
-                         end: datetime) -> DeltaPage:
-        """Every page of one round: a full read of [start, end) without `delta_link`, else the
-        changes since it. Raises OutlookRejected(status=410) when Graph forgot the link."""
-        ...
-
-
-class ExternalBusyStore(Protocol):
-    async def state(self, therapist_id: UUID) -> BusySync | None: ...
-
-    async def save_round(self, sync: BusySync, changes: Sequence[Change], *, full: bool) -> None:
-        """Apply a round in one transaction (a full read replaces every stored interval)."""
-        ...
-
-    async def note_failure(self, therapist_id: UUID, at: datetime, error: str) -> None: ...
-
-    async def set_tentative_blocks(self, therapist_id: UUID, blocks: bool) -> BusySync: ...
-
-    async def due(self, before: datetime, now: datetime, limit: int) -> list[UUID]:
-        """Connected therapists last attempted before `before`, marked attempted at `now`."""
-        ...
-
-    async def between(self, therapist_id: UUID, start: datetime, end: datetime) -> list[BusyInterval]:
-        """Stored intervals overlapping [start, end), minus Couchtime's own events."""
-        ...
-
-    async def forget(self, therapist_id: UUID) -> None:
-        """Disconnected: no busy times (and a full read on the next connect)."""
-        ...

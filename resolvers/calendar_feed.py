@@ -13,7 +13,7 @@ from domain import calendar_feed as feed
 from domain.services import calendar_feed
 from persistence import audit as audit_store
 from persistence import queries
-from persistence.calendar_feed import SqlCalendarFeeds
+from persistence.repositories.calendar_feed import SqlCalendarFeeds
 from resolvers.context import Context, Services
 
 

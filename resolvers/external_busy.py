@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.external_busy import BusyInterval, BusySync
-from persistence.external_busy import SqlExternalBusy
+from persistence.repositories.external_busy import SqlExternalBusy
 from resolvers.calendar import check_range
 from resolvers.context import Context
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.services import external_busy
-from persistence.external_busy import SqlExternalBusy
+from persistence.repositories.external_busy import SqlExternalBusy
 from workers.jobs import WorkerDeps, uuid_arg
 
 

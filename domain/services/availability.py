@@ -8,7 +8,7 @@ from uuid import UUID
 from domain.availability import day_errors, parse_day, parse_slots
 from domain.errors import RuleViolation, UserError
 from domain.events import AvailabilityChanged
-from domain.ports import UnitOfWork
+from domain.ports.unit_of_work import UnitOfWork
 
 
 async def set_day(

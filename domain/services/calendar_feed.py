@@ -6,9 +6,9 @@ import uuid
 from uuid import UUID
 
 from domain import calendar_feed as feed
-from domain.calendar_feed import CalendarFeeds
 from domain.model import Therapist
-from domain.ports import Clock
+from domain.ports.outside_world import Clock
+from domain.ports.repositories import CalendarFeeds
 
 
 async def rotate(feeds: CalendarFeeds, clock: Clock, signing_key: bytes, therapist_id: UUID) -> str:

@@ -19,10 +19,8 @@ from domain.errors import SecretUnreadable
 from domain.external_busy import (
     BUSY_JOB,
     INTERVAL,
-    BusyReader,
     BusySync,
     DeltaPage,
-    ExternalBusyStore,
     change_of,
     window,
 )
@@ -36,7 +34,9 @@ from domain.outlook import (
     OutlookUnauthorized,
     OutlookUnavailable,
 )
-from domain.ports import Clock, UnitOfWork
+from domain.ports.outside_world import Clock, OutlookGateway
+from domain.ports.repositories import ExternalBusyStore
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.outlook import OutlookSetup, access_token
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ async def sync(uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: Outlo
 
 async def _read(uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: OutlookSetup,
                 integration: OutlookIntegration, delta_link: str | None, start, end) -> DeltaPage:
-    reader: BusyReader = setup.gateway  # type: ignore[assignment]
+    reader: OutlookGateway = setup.gateway  # type: ignore[assignment]
     token = await access_token(uow_factory, clock, setup, integration)
     try:
         return await reader.busy_delta(token, delta_link=delta_link, start=start, end=end)

@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from domain.services import external_busy
-from persistence.external_busy import SqlExternalBusy
+from persistence.repositories.external_busy import SqlExternalBusy
 from resolvers import global_ids
 from tests.api import test_outlook
 from tests.api.booking_helpers import book, slots, therapist_with_hours

@@ -13,7 +13,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from domain.model import Therapist
 from persistence.database import Database
 from persistence.mapping import therapist_from_row
-from persistence.tables import CalendarFeedRow, TherapistRow
+from persistence.tables.accounts import TherapistRow
+from persistence.tables.calendar_feed import CalendarFeedRow
 
 FEEDS = CalendarFeedRow.__table__
 

@@ -14,17 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.model import SessionStatus
 from domain.outlook import EventLink, OutlookIntegration, PendingConnect
 from persistence.database import Database
-from persistence.tables import (
-    ExternalBusyRow,
-    OutlookConnectStateRow,
-    OutlookEventRow,
-    OutlookIntegrationRow,
-    SessionRow,
-)
+from persistence.tables.external_busy import ExternalBusyRow
+from persistence.tables.outlook import OutlookConnectStateRow, OutlookEventRow, OutlookIntegrationRow
+from persistence.tables.sessions import SessionRow
 
 INTEGRATIONS = OutlookIntegrationRow.__table__
 LINKS = OutlookEventRow.__table__
-BUSY = ExternalBusyRow.__table__  # Outlook busy times (persistence/external_busy.py)
+BUSY = ExternalBusyRow.__table__  # Outlook busy times (persistence/repositories/external_busy.py)
 
 
 def integration_from_row(row: OutlookIntegrationRow) -> OutlookIntegration:

@@ -13,12 +13,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from domain.external_busy import BusyInterval, BusySync, Change, ShowAs
 from persistence.database import Database
-from persistence.tables import (
-    ExternalBusyRow,
-    OutlookBusySyncRow,
-    OutlookEventRow,
-    OutlookIntegrationRow,
-)
+from persistence.tables.external_busy import ExternalBusyRow, OutlookBusySyncRow
+from persistence.tables.outlook import OutlookEventRow, OutlookIntegrationRow
 
 BUSY = ExternalBusyRow.__table__
 SYNCS = OutlookBusySyncRow.__table__
