@@ -79,7 +79,8 @@ class SecretBox(Protocol):
 class OutlookGateway(Protocol):
     """Microsoft's identity platform and Graph's /me/events and /me/calendarView/delta. Raises
     `domain.outlook`'s OutlookUnauthorized / OutlookGrantRevoked / OutlookUnavailable /
-    OutlookRejected; retries 429 and 5xx itself (honouring Retry-After) before giving up with OutlookUnavailable."""
+    OutlookRejected; retries 429 and 5xx itself (honouring Retry-After) before giving up with
+    OutlookUnavailable."""
 
     def authorize_url(self, *, state: str, code_challenge: str) -> str: ...
 
