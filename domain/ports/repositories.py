@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
+from domain.booking import Busy
 from domain.external_busy import BusyInterval, BusySync, Change
 from domain.intervals import Interval
 from domain.model import (
@@ -76,6 +77,14 @@ class AvailabilityRepository(Protocol):
         self, therapist_id: UUID, days: Mapping[int, Sequence[TimeSlot]]
     ) -> None: ...
 
+    async def overrides(self, therapist_id: UUID, start: date, end: date) -> dict[date, list[TimeSlot]]:
+        """Date overrides in [start, end] (inclusive); a closed date maps to []."""
+        ...
+
+    async def set_override(self, therapist_id: UUID, day: date, slots: Sequence[TimeSlot]) -> None: ...
+
+    async def remove_override(self, therapist_id: UUID, day: date) -> bool: ...
+
 
 
 class EventTypeRepository(Protocol):
@@ -139,8 +148,8 @@ class SessionRepository(Protocol):
 
     async def facts(self, session_id: UUID) -> SessionFacts: ...
 
-    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Interval]:
-        """Intervals of non-cancelled sessions and time off overlapping [start, end)."""
+    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Busy]:
+        """Scheduled sessions, time off and blocking Outlook busy times overlapping [start, end)."""
         ...
 
 

@@ -166,6 +166,8 @@ async def book(
             weekly=await uow.availability.week(therapist.id),
             busy=await uow.sessions.busy(therapist.id, window.start, window.end),
             active_series=await uow.series.active_of(therapist.id), window=window,
+            overrides=await uow.availability.overrides(
+                therapist.id, window.start.date() - timedelta(days=1), window.end.date() + timedelta(days=1)),
         )
         rules = booking.slot_rules(facts, clock.now())
         if not rules.is_bookable(req.start):

@@ -44,13 +44,13 @@ def _in_force():
     return connected & ~ours
 
 
-def blocking_select(therapist_id: UUID, start: datetime, end: datetime):
+def blocking_select(therapist_id: UUID, start: datetime, end: datetime, *extra):
     """(s, e) of the intervals that block slots in [start, end): `BusyInterval.blocks` in SQL
     (tentative ones only when the therapist chose so; no choice stored = the default, yes), for
     the busy-time statement the slot listing and the booking share (repositories.busy_intervals)."""
     tentative_ok = select(SYNCS.c.therapist_id).where(
         SYNCS.c.therapist_id == BUSY.c.therapist_id, SYNCS.c.tentative_blocks.is_(False)).exists()
-    return select(BUSY.c.start_at.label("s"), BUSY.c.end_at.label("e")).where(
+    return select(BUSY.c.start_at.label("s"), BUSY.c.end_at.label("e"), *extra).where(
         BUSY.c.therapist_id == therapist_id, BUSY.c.start_at < end, BUSY.c.end_at > start, _in_force(),
         or_(BUSY.c.show_as != ShowAs.TENTATIVE.value, ~tentative_ok),
     )
