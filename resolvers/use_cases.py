@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from domain.services import booking, sessions
+from domain.services import booking, date_overrides, sessions
 from resolvers.context import Context, Services
 from resolvers.outcome import Outcome, attempt
 
@@ -65,6 +65,10 @@ USE_CASES: dict[type, Binding] = {
         limits=s.config.booking_limits)),
     sessions.CancelSession: therapist(lambda s, me, c: sessions.cancel(s.uow(), me.id, c)),
     sessions.UncancelSession: therapist(lambda s, me, c: sessions.uncancel(s.uow(), me.id, c)),
+    date_overrides.SetDateOverride: therapist(
+        lambda s, me, c: date_overrides.set_override(s.uow(), s.clock, me.id, c)),
+    date_overrides.RemoveDateOverride: therapist(
+        lambda s, me, c: date_overrides.remove_override(s.uow(), me.id, c)),
 }
 
 

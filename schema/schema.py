@@ -31,6 +31,7 @@ from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
 from schema.mutations.calendar_feed import CalendarFeedMutations
 from schema.mutations.clients import ClientMutations
+from schema.mutations.date_overrides import DateOverrideMutations
 from schema.mutations.event_types import EventTypeMutations
 from schema.mutations.outlook import OutlookMutations
 from schema.mutations.portal import PortalMutations
@@ -53,7 +54,7 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
     "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
 class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types does)
-    AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
+    AccountMutations, AvailabilityMutations, DateOverrideMutations, EventTypeMutations, TimeOffMutations,
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations, CalendarFeedMutations,
     PortalMutations, ReminderMutations,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -11,6 +12,7 @@ import strawberry
 from domain import model
 from domain.availability import MAX_SLOTS_PER_DAY, format_minute
 from domain.event_types import MAX_EVENT_TYPES
+from domain.services import date_overrides
 from resolvers import (
     accounts,
     availability,
@@ -50,6 +52,21 @@ class DayAvailability:
     slots: list[TimeSlot] = strawberry.field(description="Sorted by start; 0 to 15 slots. Cost: 15.",
                                              metadata=bound(items=MAX_SLOTS_PER_DAY))
     unavailable: bool = strawberry.field(description="True when the day has no slot.")
+
+
+@strawberry.type(description="One date whose hours replace its weekday's on the booking page (time off "
+                 "still applies on top).")
+class DateOverride:
+    date: dt.date = strawberry.field(description="The date, on the therapist's clock.")
+    slots: list[TimeSlot] = strawberry.field(
+        description="Its hours, by start; empty = no hours that date. Cost: 15.",
+        metadata=bound(items=MAX_SLOTS_PER_DAY))
+    unavailable: bool = strawberry.field(description="True when the date has no hours at all.")
+
+    @classmethod
+    def from_domain(cls, o: date_overrides.DateOverride) -> DateOverride:
+        return cls(date=o.day, unavailable=not o.slots, slots=[
+            TimeSlot(start=format_minute(s.start_minute), end=format_minute(s.end_minute)) for s in o.slots])
 
 
 def week_of(hours: dict[int, list[model.TimeSlot]]) -> list[DayAvailability]:
@@ -106,6 +123,11 @@ class Therapist(Node):
                       "each day selects.", metadata=bound(items=7))
     async def weekly_availability(self, info: strawberry.Info) -> list[DayAvailability]:
         return week_of(await availability.weekly_hours(info.context, self.therapist_id))
+
+    @strawberry.field(description="Date overrides from today on, by date (at most 400). Cost: counted "
+                      "as 400, times what each selects.", metadata=bound(items=date_overrides.LISTED_AHEAD))
+    async def date_overrides(self, info: strawberry.Info) -> list[DateOverride]:
+        return [DateOverride.from_domain(o) for o in await availability.date_overrides(info.context)]
 
     @strawberry.field(description="Time off: upcoming first (soonest first), then past entries. Cost: "
                       "counted as 50.", metadata=bound(items=50))

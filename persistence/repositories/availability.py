@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import TimeSlot
+from persistence.database import Database
 from persistence.tables.availability import AvailabilitySlotRow, DateOverrideRow
 
 
@@ -74,6 +75,13 @@ class SqlAvailability:
         result = await self.session.execute(delete(DateOverrideRow).where(
             DateOverrideRow.therapist_id == therapist_id, DateOverrideRow.day == day))
         return bool(result.rowcount)
+
+
+async def overrides_between(db: Database, therapist_id: UUID, start: date, end: date
+                            ) -> dict[date, list[TimeSlot]]:
+    """For reads outside a unit of work (`me.dateOverrides`)."""
+    async with db.read_session() as session:
+        return await SqlAvailability(session).overrides(therapist_id, start, end)
 
 
 def overrides_of(rows) -> dict[date, list[TimeSlot]]:

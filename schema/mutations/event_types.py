@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from domain.services.event_types import EventTypeFields
+from domain.services.event_types import BookingRuleFields, EventTypeFields
 from resolvers import event_types
 from schema.common import UserError, VisitType, user_errors
 from schema.event_types import EventType
@@ -32,6 +32,28 @@ class CreateEventTypeInput:
         default=None, description="Default session fee in cents (≥ 0); needs `currency`."
     )
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code of the price.")
+    booking_rules: BookingRulesInput | None = strawberry.field(
+        default=None, description="Buffers, notice, daily cap, booking window; default: none but 30 "
+        "minutes' notice.")
+
+
+@strawberry.input(description="An event type's booking rules, set as a whole (fields left out take "
+                  "their defaults).")
+class BookingRulesInput:
+    buffer_before_minutes: int = strawberry.field(default=0, description="0–240 minutes kept free of "
+                                                  "other sessions and Outlook busy times before a booking.")
+    buffer_after_minutes: int = strawberry.field(default=0, description="0–240 minutes kept free after.")
+    minimum_notice_minutes: int | None = strawberry.field(
+        default=None, description="0–86,400 minutes; null: the default 30 minutes.")
+    max_bookings_per_day: int | None = strawberry.field(
+        default=None, description="1–48 sessions of this type per date; null: no cap.")
+    booking_window_days: int | None = strawberry.field(
+        default=None, description="1–730 days ahead; null: the practice's horizon only.")
+
+    def to_fields(self) -> BookingRuleFields:
+        return BookingRuleFields(self.buffer_before_minutes, self.buffer_after_minutes,
+                                 self.minimum_notice_minutes, self.max_bookings_per_day,
+                                 self.booking_window_days)
 
 
 @strawberry.input(description="Fields left out (null) stay as they are; \"\" clears description.")
@@ -57,6 +79,8 @@ class UpdateEventTypeInput:
     )
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code of the price.")
     clear_price: bool = strawberry.field(default=False, description="No default fee.")
+    booking_rules: BookingRulesInput | None = strawberry.field(
+        default=None, description="Replaces all booking rules at once; left out: they stay.")
 
 
 @strawberry.input(description="The event type to retire.")
@@ -104,7 +128,8 @@ class EventTypeMutations:
     ) -> EventTypePayload:
         fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description,
                                  input.slot_interval_minutes, price_cents=input.price_cents,
-                                 currency=input.currency)
+                                 currency=input.currency,
+                                 rules=input.booking_rules.to_fields() if input.booking_rules else None)
         return _payload(await event_types.create(info.context, fields))
 
     @strawberry.mutation(description="Edit an event type; sessions already booked keep theirs.")
@@ -117,7 +142,8 @@ class EventTypeMutations:
         fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description,
                                  input.slot_interval_minutes, input.reset_slot_interval,
                                  price_cents=input.price_cents, currency=input.currency,
-                                 clear_price=input.clear_price)
+                                 clear_price=input.clear_price,
+                                 rules=input.booking_rules.to_fields() if input.booking_rules else None)
         return _payload(await event_types.update(info.context, input.event_type_id, fields))
 
     @strawberry.mutation(description="Retire an event type; sessions booked with it are kept.")
