@@ -30,18 +30,6 @@ async def url(ctx: Context, therapist_id: UUID) -> str | None:
     return url_of(ctx.services, token) if token else None
 
 
-async def rotate(ctx: Context) -> str:
-    me = await ctx.therapist()
-    s = ctx.services
-    token = await calendar_feed.rotate(SqlCalendarFeeds(s.db), s.clock, _key(s), me.id)
-    return url_of(s, token)
-
-
-async def disable(ctx: Context) -> bool:
-    me = await ctx.therapist()
-    return await calendar_feed.disable(SqlCalendarFeeds(ctx.services.db), me.id)
-
-
 @dataclass(frozen=True)
 class Served:
     body: bytes

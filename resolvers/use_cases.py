@@ -15,7 +15,8 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from domain.services import booking, date_overrides, sessions
+from domain.services import booking, calendar_feed, date_overrides, sessions
+from persistence.repositories.calendar_feed import SqlCalendarFeeds
 from resolvers.context import Context, Services
 from resolvers.outcome import Outcome, attempt
 
@@ -65,6 +66,10 @@ USE_CASES: dict[type, Binding] = {
         limits=s.config.booking_limits)),
     sessions.CancelSession: therapist(lambda s, me, c: sessions.cancel(s.uow(), me.id, c)),
     sessions.UncancelSession: therapist(lambda s, me, c: sessions.uncancel(s.uow(), me.id, c)),
+    calendar_feed.RotateCalendarFeed: therapist(lambda s, me, c: calendar_feed.rotate(
+        SqlCalendarFeeds(s.db), s.clock, s.notifications.signing_key, me.id)),
+    calendar_feed.DisableCalendarFeed: therapist(
+        lambda s, me, c: calendar_feed.disable(SqlCalendarFeeds(s.db), me.id)),
     date_overrides.SetDateOverride: therapist(
         lambda s, me, c: date_overrides.set_override(s.uow(), s.clock, me.id, c)),
     date_overrides.RemoveDateOverride: therapist(

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from uuid import UUID
 
 from domain import calendar_feed as feed
 from domain.model import Therapist
 from domain.ports.outside_world import Clock
 from domain.ports.repositories import CalendarFeeds
+
+
+@dataclass(frozen=True)
+class RotateCalendarFeed:
+    """Turn the feed on, or give it a new URL."""
+
+
+@dataclass(frozen=True)
+class DisableCalendarFeed:
+    """Turn the feed off."""
 
 
 async def rotate(feeds: CalendarFeeds, clock: Clock, signing_key: bytes, therapist_id: UUID) -> str:

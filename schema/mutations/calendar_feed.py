@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import calendar_feed
-from schema.common import UserError
+from domain.services.calendar_feed import DisableCalendarFeed, RotateCalendarFeed
+from resolvers.calendar_feed import url_of
+from resolvers.use_cases import run
+from schema.common import UserError, user_errors
 
 
 @strawberry.type(description="The calendar feed's new URL.")
@@ -36,11 +38,14 @@ class CalendarFeedMutations:
         "on), never notes; cancelled sessions disappear."
     )
     async def rotate_calendar_feed(self, info: strawberry.Info) -> RotateCalendarFeedPayload:
-        return RotateCalendarFeedPayload(calendar_feed_url=await calendar_feed.rotate(info.context),
-                                         user_errors=[])
+        outcome = await run(info.context, RotateCalendarFeed())
+        return RotateCalendarFeedPayload(
+            calendar_feed_url=url_of(info.context.services, outcome.value) if outcome.value else None,
+            user_errors=user_errors(outcome.errors))
 
     @strawberry.mutation(description="Turn the calendar feed off: its URL answers 404 from now on. "
                          "Idempotent.")
     async def disable_calendar_feed(self, info: strawberry.Info) -> DisableCalendarFeedPayload:
-        return DisableCalendarFeedPayload(disabled=await calendar_feed.disable(info.context),
-                                          user_errors=[])
+        outcome = await run(info.context, DisableCalendarFeed())
+        return DisableCalendarFeedPayload(disabled=bool(outcome.value),
+                                          user_errors=user_errors(outcome.errors))
