@@ -182,7 +182,8 @@ async def contention_figure(server_url: str) -> None:
 
 
 async def main() -> None:
-    await with_bench(slots_figure, booking_limit_per_address=100_000)
+    await with_bench(slots_figure, booking_limit_per_address=100_000,
+                     cost_budget_per_address=10**9, cost_budget_per_token=10**9)  # figures, not budgets
     await contention_figure(os.environ.get("COUCHTIME_BENCH_DATABASE_URL") or DEFAULT_PG)
 
 
