@@ -24,7 +24,14 @@ from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from domain.events import BookingReceived, DomainEvent, SessionChanged
+from domain.clients import client_zone
+from domain.events import (
+    BookingReceived,
+    ClientCancelledSession,
+    DomainEvent,
+    PortalInviteCreated,
+    SessionChanged,
+)
 from domain.model import SessionVisit
 
 
@@ -46,19 +53,6 @@ CANCELLED_BY_CLIENT_JOB = "email.cancelled_by_client"
 PORTAL_INVITE_JOB = "email.portal_invite"
 REMINDER_JOB = "email.reminder"
 REMINDERS_DUE_JOB = "reminders.enqueue_due"
-
-
-@dataclass(frozen=True, slots=True)
-class ClientCancelledSession(DomainEvent):
-    """A client cancelled one of their sessions in the portal."""
-
-    session_id: UUID
-
-
-@dataclass(frozen=True, slots=True)
-class PortalInviteCreated(DomainEvent):
-    invite_id: UUID
-    client_id: UUID
 
 
 def jobs_for_event(event: DomainEvent) -> Iterable[tuple[str, dict]]:
@@ -119,7 +113,7 @@ class SessionFactsForEmail:
 
     @property
     def client_display_zone(self) -> str:
-        return self.client_zone or self.therapist_zone
+        return client_zone(self.client_zone, None, self.therapist_zone)
 
 
 def when(start: datetime, end: datetime, zone: str) -> str:

@@ -275,16 +275,27 @@ async def client_by_token(db: Database, token_hash: str, kind: str, now: datetim
         return client_from_row(row) if row else None
 
 
-async def client_sessions(db: Database, client_id: UUID) -> list[tuple[Session, str]]:
-    """A client's sessions (cancelled ones too) with their therapist's zone, by start."""
-    stmt = (
+def _client_sessions(client_id: UUID):
+    return (
         select(SessionRow, TherapistRow.time_zone)
         .join(TherapistRow, TherapistRow.id == SessionRow.therapist_id)
         .where(SessionRow.client_id == client_id)
-        .order_by(SessionRow.start_at)
     )
+
+
+async def client_sessions(db: Database, client_id: UUID) -> list[tuple[Session, str]]:
+    """A client's sessions (cancelled ones too) with their therapist's zone, by start."""
+    stmt = _client_sessions(client_id).order_by(SessionRow.start_at)
     async with db.read_session() as session:
         return [(session_from_row(r), tz) for r, tz in (await session.execute(stmt)).all()]
+
+
+async def client_session(db: Database, client_id: UUID, session_id: UUID) -> tuple[Session, str] | None:
+    """One session of the client (None when it is not theirs) with their therapist's zone."""
+    stmt = _client_sessions(client_id).where(SessionRow.id == session_id)
+    async with db.read_session() as session:
+        row = (await session.execute(stmt)).one_or_none()
+        return (session_from_row(row[0]), row[1]) if row else None
 
 
 async def therapist_name(db: Database, therapist_id: UUID) -> str | None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from domain import audit, model
+from domain.clients import client_zone
 from domain.reminders import ReminderSettings as DomainReminderSettings
 from resolvers import global_ids, portal
 from schema.cost import bound
@@ -62,15 +63,11 @@ class MySessions:
         description="Ended sessions, most recent first. Cost: counted as 100.", metadata=bound(items=100))
 
 
-def _zone(session: model.Session, client: model.Client, therapist_zone: str) -> str:
-    return session.client_time_zone or client.time_zone or therapist_zone
-
-
 async def my_sessions(info: strawberry.Info) -> MySessions:
     client, found = await portal.my_sessions(info.context)
     audit.saw("client", client.id, client.id)  # their own name is in the answer
     now = info.context.services.clock.now()
-    views = [PortalSession.from_domain(s, _zone(s, client, tz),
+    views = [PortalSession.from_domain(s, client_zone(s.client_time_zone, client.time_zone, tz),
                                        await portal.therapist_name(info.context, s.therapist_id), now)
              for s, tz in found]
     return MySessions(
@@ -81,6 +78,11 @@ async def my_sessions(info: strawberry.Info) -> MySessions:
 
 
 async def portal_session(info: strawberry.Info, session_id) -> PortalSession | None:
-    mine = await my_sessions(info)
-    raw = global_ids.encode("Session", session_id)
-    return next((v for v in mine.upcoming + mine.past if v.id == raw), None)
+    client, found = await portal.my_session(info.context, session_id)
+    if found is None:
+        return None
+    s, therapist_zone = found
+    return PortalSession.from_domain(
+        s, client_zone(s.client_time_zone, client.time_zone, therapist_zone),
+        await portal.therapist_name(info.context, s.therapist_id), info.context.services.clock.now(),
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.api.booking_helpers import ADD_TIME_OFF, book, slots, therapist_with_hours
-from tests.api.calendar_helpers import CREATE, CREATE_CLIENT
+from tests.support.booking import ADD_TIME_OFF, book, slots, therapist_with_hours
+from tests.support.calendar import CREATE, CREATE_CLIENT
 
 NOW = datetime(2026, 3, 2, 6, tzinfo=UTC)  # Monday 06:00 UTC
 WED = datetime(2026, 3, 4, tzinfo=UTC)

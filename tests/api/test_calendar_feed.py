@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from domain.calendar_feed import session_uid
 from resolvers import global_ids
-from tests.api.calendar_helpers import CANCEL, RESCHEDULE, create, practice
+from tests.support.calendar import CANCEL, RESCHEDULE, create, practice
 
 URL = "query { me { calendarFeedUrl } }"
 ROTATE = "mutation { rotateCalendarFeed { calendarFeedUrl userErrors { code } } }"

@@ -11,8 +11,8 @@ from domain.services import external_busy
 from persistence.repositories.external_busy import SqlExternalBusy
 from resolvers import global_ids
 from tests.api import test_outlook
-from tests.api.booking_helpers import book, slots, therapist_with_hours
 from tests.api.test_outlook import connect, wait_event
+from tests.support.booking import book, slots, therapist_with_hours
 
 # the Outlook tests' fixtures: an app pointed at the local fake Microsoft, per backend
 microsoft, outlook_api, api = test_outlook.microsoft, test_outlook.outlook_api, test_outlook.api

@@ -17,7 +17,7 @@ from domain.booking import Busy, BusyKind, SlotFacts, facts_window, slot_rules
 from domain.intervals import Interval
 from domain.model import TimeSlot
 from domain.wallclock import local_date, local_instant_or_later
-from tests.unit.dst import DST_ZONES, transitions
+from tests.support.dst import DST_ZONES, transitions
 from tests.unit.test_booking import event_type, therapist
 
 

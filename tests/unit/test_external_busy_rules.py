@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.external_busy import BusyInterval, CalendarItem, ShowAs, blocking, change_of
-from tests.unit.dst import DST_ZONES, change_days
+from tests.support.dst import DST_ZONES, change_days
 
 T = datetime(2026, 3, 10, 14, tzinfo=UTC)
 
