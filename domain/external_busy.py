@@ -32,7 +32,6 @@ STALE_AFTER = timedelta(minutes=30)  # three missed reads: the app says the time
 BEHIND = timedelta(days=1)  # the window read: from a day back…
 AHEAD = timedelta(days=366)  # …to a year ahead (the booking window can not reach further)
 RESTART = timedelta(days=7)  # then a fresh full read, so the window keeps moving forward
-MAX_INTERVALS = 5_000  # per therapist: more than a year of a very full calendar
 
 
 class ShowAs(StrEnum):

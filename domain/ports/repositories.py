@@ -389,7 +389,3 @@ class ExternalBusyStore(Protocol):
     async def between(self, therapist_id: UUID, start: datetime, end: datetime) -> list[BusyInterval]:
         """Stored intervals overlapping [start, end), minus Couchtime's own events."""
         ...
-
-    async def forget(self, therapist_id: UUID) -> None:
-        """Disconnected: no busy times (and a full read on the next connect)."""
-        ...

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -110,12 +110,6 @@ class SqlExternalBusy:
         async with self._db.write_session() as session, session.begin():
             await self._upsert_sync(session, therapist_id, {"attempted_at": at, "last_error": error[:500]})
 
-    async def restart(self, therapist_id: UUID) -> None:
-        """Graph forgot the delta link: the next round reads the whole window again."""
-        async with self._db.write_session() as session, session.begin():
-            await session.execute(update(SYNCS).where(SYNCS.c.therapist_id == therapist_id)
-                                  .values(delta_link=None))
-
     async def set_tentative_blocks(self, therapist_id: UUID, blocks: bool) -> BusySync:
         async with self._db.write_session() as session, session.begin():
             await self._upsert_sync(session, therapist_id, {"tentative_blocks": blocks})
@@ -157,10 +151,3 @@ class SqlExternalBusy:
                 found.setdefault(row.therapist_id, []).append(
                     BusyInterval(row.event_id, row.start_at, row.end_at, ShowAs(row.show_as)))
         return found
-
-    async def forget(self, therapist_id: UUID) -> None:
-        async with self._db.write_session() as session, session.begin():
-            await session.execute(delete(BUSY).where(BUSY.c.therapist_id == therapist_id))
-            await session.execute(update(SYNCS).where(SYNCS.c.therapist_id == therapist_id).values(
-                delta_link=None, window_start=None, window_end=None, synced_at=None, last_error=None))
-
