@@ -39,6 +39,7 @@ from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph.graph_request_adapter import options as graph_default_options
 from msgraph_core import GraphClientFactory
 
+from domain.external_busy import DeltaPage
 from domain.outlook import (
     SCOPES,
     SESSION_PROPERTY_ID,
@@ -330,6 +331,14 @@ class GraphOutlook:
                                  .by_event_id(event_id).delete())
         except _NotFound:
             return  # already gone: deleting is idempotent
+
+    async def busy_delta(self, access_token: str, *, delta_link: str | None, start: datetime,
+                         end: datetime) -> DeltaPage:
+        """calendarView delta (`OutlookGateway.busy_delta`): adapters/outlook_busy.py."""
+        from adapters import outlook_busy
+
+        return await outlook_busy.read_delta(self._graph(access_token), self._retrying, _errors(),
+                                             delta_link=delta_link, start=start, end=end)
 
     def __repr__(self) -> str:
         return f"GraphOutlook({self.config!r})"

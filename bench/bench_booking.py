@@ -4,6 +4,9 @@ a) `availableSlots` over 8 weeks for one 50-minute event type (default 60-minute
    hours of 15 slots a day on all 7 days, 300 booked sessions and 20 part-day time-off
    entries: SQL statements per request (target <= 3), median time per request, slots listed.
    In-process through the ASGI app, on SQLite or (COUCHTIME_BENCH_DATABASE_URL) PostgreSQL.
+   Then the same request with issue 20's rules on top: 100 Outlook busy intervals (stored as the
+   busy-time reader stores them), 10 date overrides and 10-minute buffers before and after:
+   target within 10 % of the figure without them.
 b) Booking contention: 2 `couchtime serve` processes on a fresh PostgreSQL database (server
    from COUCHTIME_BENCH_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test),
    40 concurrent bookSession attempts on one slot: winners, losers, wall time.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import time
 import uuid
 from collections import Counter
@@ -93,6 +97,83 @@ async def slots_figure(bench: Bench) -> None:
     print(f"  slots in the answer:         {listed} (of {len(free)} before the bookings)")
     print(f"  SQL statements per request:  {statements} (target <= 3)")
     print(f"  median time per request:     {median:.2f} ms (in-process, ASGI, full middleware)")
+    await rules_figure(bench, token, event_type_id, variables, median, today)
+
+
+EXTERNAL_BUSY = 100
+OVERRIDES = 10
+
+
+async def rules_figure(bench: Bench, token: str, event_type_id: str, variables: dict, baseline: float,
+                       today) -> None:
+    """The same listing with Outlook busy times, date overrides and buffers set."""
+    from sqlalchemy import insert
+
+    from persistence.tables.external_busy import ExternalBusyRow
+    from persistence.tables.outlook import OutlookIntegrationRow
+    from resolvers import global_ids
+
+    therapist_id = global_ids.decode_as((await bench.gql("{ me { id } }", token=token))["me"]["id"], "Therapist")
+    first = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    async with bench.engine.begin() as conn:  # what the busy-time reader stores for a connected calendar
+        await conn.execute(insert(OutlookIntegrationRow.__table__).values(
+            therapist_id=therapist_id, account="bench@example.com", tokens="sealed", token_version=1))
+        await conn.execute(insert(ExternalBusyRow.__table__), [
+            {"therapist_id": therapist_id, "event_id": f"bench-{i}", "show_as": "BUSY",
+             "start_at": first + timedelta(hours=i * (WEEKS * 7 * 24 - 48) // EXTERNAL_BUSY),
+             "end_at": first + timedelta(hours=i * (WEEKS * 7 * 24 - 48) // EXTERNAL_BUSY, minutes=45)}
+            for i in range(EXTERNAL_BUSY)])
+    for i in range(OVERRIDES):
+        day = today + timedelta(days=3 + i * 5)
+        await mutate(bench, "setDateOverride", "SetDateOverrideInput", "dateOverride { date }", {
+            "date": day.isoformat(), "slots": [] if i % 3 == 0 else [{"start": "09:00", "end": "13:00"}]}, token)
+    await mutate(bench, "updateEventType", "UpdateEventTypeInput", "eventType { id }", {
+        "eventTypeId": event_type_id, "bookingRules": {"bufferBeforeMinutes": 10, "bufferAfterMinutes": 10}},
+        token)
+    listed = len((await bench.gql(SLOTS, variables))["availableSlots"])
+    _, statements = await bench.measure(lambda: bench.gql(SLOTS, variables), runs=1)
+    # The machine is shared: alternate rounds without and with the rules, so load hits both alike.
+    without, with_rules = [], []
+    for _ in range(ROUNDS_AB):
+        await toggle_rules(bench, therapist_id, event_type_id, on=False)
+        without.append((await bench.measure(lambda: bench.gql(SLOTS, variables), runs=RUNS // ROUNDS_AB))[0])
+        await toggle_rules(bench, therapist_id, event_type_id, on=True)
+        with_rules.append((await bench.measure(lambda: bench.gql(SLOTS, variables), runs=RUNS // ROUNDS_AB))[0])
+    off, on = statistics.median(without), statistics.median(with_rules)
+    print(f"availableSlots [{bench.backend}] with {EXTERNAL_BUSY} Outlook busy intervals, {OVERRIDES} date "
+          f"overrides, 10-minute buffers ({ROUNDS_AB} alternating rounds of {RUNS // ROUNDS_AB} runs)")
+    print(f"  slots in the answer:         {listed}")
+    print(f"  SQL statements per request:  {statements} (target <= 3)")
+    print(f"  median time per request:     {on:.2f} ms with the rules, {off:.2f} ms without "
+          f"({on / off - 1:+.1%}; target within 10 %; first figure above: {baseline:.2f} ms)")
+
+
+ROUNDS_AB = 5
+_saved_overrides: list[dict] = []
+
+
+async def toggle_rules(bench: Bench, therapist_id, event_type_id: str, *, on: bool) -> None:
+    """Rules off: Outlook disconnected, no buffers, no overrides; on: all back (direct SQL)."""
+    from sqlalchemy import delete, insert, select, update
+
+    from persistence.tables.availability import DateOverrideRow
+    from persistence.tables.event_types import EventTypeRow
+    from persistence.tables.outlook import OutlookIntegrationRow
+    from resolvers import global_ids
+
+    overrides, integrations = DateOverrideRow.__table__, OutlookIntegrationRow.__table__
+    async with bench.engine.begin() as conn:
+        await conn.execute(update(integrations).where(integrations.c.therapist_id == therapist_id)
+                           .values(tokens="sealed" if on else None))
+        await conn.execute(update(EventTypeRow.__table__)
+                           .where(EventTypeRow.__table__.c.id == global_ids.decode_as(event_type_id, "EventType"))
+                           .values(buffer_before_minutes=10 if on else 0, buffer_after_minutes=10 if on else 0))
+        if on and _saved_overrides:
+            await conn.execute(insert(overrides), _saved_overrides)
+        elif not on:
+            rows = (await conn.execute(select(overrides).where(overrides.c.therapist_id == therapist_id))).mappings()
+            _saved_overrides[:] = [dict(r) for r in rows]
+            await conn.execute(delete(overrides).where(overrides.c.therapist_id == therapist_id))
 
 
 async def contention_figure(server_url: str) -> None:
@@ -139,7 +220,8 @@ async def contention_figure(server_url: str) -> None:
 
 
 async def main() -> None:
-    await with_bench(slots_figure, booking_limit_per_address=100_000)
+    await with_bench(slots_figure, booking_limit_per_address=100_000,
+                     cost_budget_per_address=10**9, cost_budget_per_token=10**9)  # figures, not budgets
     await contention_figure(os.environ.get("COUCHTIME_BENCH_DATABASE_URL") or DEFAULT_PG)
 
 

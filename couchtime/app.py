@@ -16,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from couchtime import gc_pauses, graphiql, outlook_routes, persisted, unsubscribe_routes
+from couchtime import calendar_feed_routes, gc_pauses, graphiql, outlook_routes, persisted, unsubscribe_routes
 from couchtime.graphql_http import CouchtimeGraphQL
 from couchtime.logs import RequestLogMiddleware, configure_logging
 from couchtime.metrics import GraphQLMetrics, Metrics, WebSocketMetrics, metrics_route
@@ -139,6 +139,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         Route("/graphql", graphql_http, methods=["GET", "POST"]),  # websockets: CouchtimeApp
         outlook_routes.callback_route(runtime.services),
         unsubscribe_routes.unsubscribe_route(runtime.services),
+        calendar_feed_routes.calendar_feed_route(runtime.services),
     ]
     if settings.graphiql_enabled and assets_present:
         routes.append(graphiql.graphiql_static_mount(assets_dir))

@@ -12,6 +12,8 @@ EXTEND_DUE_JOB = "series.extend_due"  # periodic: keep every active series mater
 # Outlook
 SYNC_JOB = "outlook.sync_session"  # a session changed
 RESYNC_JOB = "outlook.resync"  # connected, or names changed: sync every upcoming session
+BUSY_JOB = "outlook.sync_busy"  # one therapist's Outlook busy times: after connect, and when due
+BUSY_DUE_JOB = "outlook.sync_busy_due"  # periodic: enqueues BUSY_JOB for therapists that are due
 
 # email
 BOOKING_JOB = "email.booking"

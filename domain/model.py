@@ -94,6 +94,12 @@ class EventType:
     deleted: bool = False
     price_cents: int | None = None
     currency: str | None = None
+    # booking rules (domain/booking.py): buffers shape free slots only; None = the default
+    buffer_before_minutes: int = 0
+    buffer_after_minutes: int = 0
+    min_notice_minutes: int | None = None  # None: 30 minutes (MIN_NOTICE_MINUTES)
+    max_per_day: int | None = None  # sessions of this type per local date; None: no cap
+    booking_window_days: int | None = None  # how far ahead; None: the therapist's horizon only
 
     def visit_for(self, requested: SessionVisit | None) -> SessionVisit:
         """The visit of a session of this type: the requested one if allowed, the only one if

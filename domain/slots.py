@@ -55,11 +55,24 @@ class BookingRules:
         now: datetime,
         horizon_days: int | None,
         min_notice_minutes: int = 30,
+        overrides: Mapping[date, Sequence[tuple[int, int]]] | None = None,
+        buffer_before_minutes: int = 0,
+        buffer_after_minutes: int = 0,
+        buffered: Iterable[Interval] = (),
+        max_per_day: int | None = None,
+        booked_per_day: Mapping[date, int] | None = None,
     ) -> None:
+        """`overrides`: local dates whose hours replace the weekly ones (empty: no hours that
+        date). Buffers: a start is offered only when [start − before, end + after) stays clear
+        of `buffered` (other sessions, outside busy times); they shape free slots only and are
+        no conflict rule. `max_per_day`: no start on a local date already holding that many
+        (`booked_per_day`)."""
         if length_minutes < 1 or grid_minutes < 1:
             raise ValueError("session length and grid must be positive")
         if min_notice_minutes < 0 or (horizon_days is not None and horizon_days < 0):
             raise ValueError("notice and horizon must not be negative")
+        if buffer_before_minutes < 0 or buffer_after_minutes < 0:
+            raise ValueError("buffers must not be negative")
         self.weekly = weekly
         self.zone = zone
         self.length = timedelta(minutes=length_minutes)
@@ -74,6 +87,13 @@ class BookingRules:
             self.earliest += timedelta(microseconds=1)
         self.last_day = None if horizon_days is None else self.today + timedelta(days=horizon_days)
         self._busy_starts, self._busy_ends = _merge(busy)
+        self.overrides = overrides or {}
+        self.before = timedelta(minutes=buffer_before_minutes)
+        self.after = timedelta(minutes=buffer_after_minutes)
+        self._buffered_starts, self._buffered_ends = (
+            _merge(buffered) if buffer_before_minutes or buffer_after_minutes else ([], []))
+        self.max_per_day = max_per_day
+        self.booked_per_day = booked_per_day or {}
         self._days: dict[date, tuple[tuple[datetime, ...], frozenset[datetime]]] = {}
         self._offsets: dict[int, list[timedelta]] = {}
 
@@ -105,14 +125,15 @@ class BookingRules:
             return False
         if self.last_day is not None and day > self.last_day:
             return False
+        if self.max_per_day is not None and self.booked_per_day.get(day, 0) >= self.max_per_day:
+            return False
         if start not in self._day(day)[1]:
             return False
-        return not self._overlaps_busy(start, start + self.length)
-
-    def _overlaps_busy(self, start: datetime, end: datetime) -> bool:
-        """Same answer as Interval.overlaps against each busy interval, via one bisect."""
-        i = bisect_left(self._busy_starts, end) - 1
-        return i >= 0 and self._busy_ends[i] > start
+        end = start + self.length
+        if _overlaps(self._busy_starts, self._busy_ends, start, end):
+            return False
+        return not (self._buffered_starts and _overlaps(
+            self._buffered_starts, self._buffered_ends, start - self.before, end + self.after))
 
     def _day(self, day: date) -> tuple[tuple[datetime, ...], frozenset[datetime]]:
         """Candidate starts on local date `day`, ascending and as a set, computed once."""
@@ -123,8 +144,10 @@ class BookingRules:
         return cached
 
     def _compute_candidates(self, day: date) -> Iterable[datetime]:
-        """Grid starts on `day` whose session fits inside one window; ascending, unique."""
-        slots = self.weekly.get(day.weekday(), ())
+        """Grid starts on `day` whose session fits inside one window; ascending, unique. A date
+        override's hours replace the weekday's."""
+        overridden = day in self.overrides
+        slots = self.overrides[day] if overridden else self.weekly.get(day.weekday(), ())
         if not slots:
             return ()
         midnight = local_instant(day, 0, self.zone)
@@ -137,20 +160,20 @@ class BookingRules:
         if uniform:
             # No offset change this day (one transition per day at most is assumed):
             # wall-clock minutes are real minutes from midnight.
-            return [midnight + offset for offset in self._weekday_offsets(day.weekday())]
+            offsets = self._plain_offsets(slots) if overridden else self._weekday_offsets(day.weekday())
+            return [midnight + offset for offset in offsets]
         return self._candidates_across_transition(day, slots)
 
     def _weekday_offsets(self, weekday: int) -> list[timedelta]:
-        """Grid starts whose session fits a slot, as time after midnight on a plain day."""
         offsets = self._offsets.get(weekday)
         if offsets is None:
-            minutes = {
-                m
-                for s, e in self.weekly[weekday]
-                for m in range(s, e - self.length_minutes + 1, self.grid_minutes)
-            }
-            offsets = self._offsets[weekday] = [timedelta(minutes=m) for m in sorted(minutes)]
+            offsets = self._offsets[weekday] = self._plain_offsets(self.weekly[weekday])
         return offsets
+
+    def _plain_offsets(self, slots: Sequence[tuple[int, int]]) -> list[timedelta]:
+        """Grid starts whose session fits a slot, as time after midnight on a plain day."""
+        minutes = {m for s, e in slots for m in range(s, e - self.length_minutes + 1, self.grid_minutes)}
+        return [timedelta(minutes=m) for m in sorted(minutes)]
 
     def _candidates_across_transition(
         self, day: date, slots: Sequence[tuple[int, int]]
@@ -172,6 +195,12 @@ class BookingRules:
                 ):
                     found.add(start)
         return sorted(found)
+
+
+def _overlaps(starts: list[datetime], ends: list[datetime], start: datetime, end: datetime) -> bool:
+    """Same answer as Interval.overlaps against each merged interval, via one bisect."""
+    i = bisect_left(starts, end) - 1
+    return i >= 0 and ends[i] > start
 
 
 def _merge(busy: Iterable[Interval]) -> tuple[list[datetime], list[datetime]]:

@@ -65,6 +65,9 @@ def event_type_from_row(row: EventTypeRow) -> EventType:
         visit_type=VisitType(row.visit_type), description=row.description,
         created_at=row.created_at, slot_interval_minutes=row.slot_interval_minutes,
         deleted=row.deleted_at is not None, price_cents=row.price_cents, currency=row.currency,
+        buffer_before_minutes=row.buffer_before_minutes or 0,
+        buffer_after_minutes=row.buffer_after_minutes or 0, min_notice_minutes=row.min_notice_minutes,
+        max_per_day=row.max_per_day, booking_window_days=row.booking_window_days,
     )
 
 
@@ -74,6 +77,9 @@ def event_type_to_row(e: EventType, row: EventTypeRow | None = None) -> EventTyp
     row.description = e.description
     row.slot_interval_minutes = e.slot_interval_minutes
     row.price_cents, row.currency = e.price_cents, e.currency
+    row.buffer_before_minutes, row.buffer_after_minutes = e.buffer_before_minutes, e.buffer_after_minutes
+    row.min_notice_minutes, row.max_per_day = e.min_notice_minutes, e.max_per_day
+    row.booking_window_days = e.booking_window_days
     return row
 
 

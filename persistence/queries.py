@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
-from domain.intervals import Interval
+from domain.booking import Busy
 from domain.model import (
     Client,
     ClientStatus,
@@ -34,10 +34,11 @@ from persistence.mapping import (
     therapist_from_row,
     time_off_from_row,
 )
+from persistence.repositories.availability import overrides_of
 from persistence.repositories.sessions import busy_intervals as _busy_intervals
 from persistence.repositories.sessions import session_facts
 from persistence.tables.accounts import TherapistRow
-from persistence.tables.availability import AvailabilitySlotRow
+from persistence.tables.availability import AvailabilitySlotRow, DateOverrideRow
 from persistence.tables.clients import ClientRow
 from persistence.tables.event_types import EventTypeRow
 from persistence.tables.series import SeriesRow
@@ -122,9 +123,9 @@ async def therapist_and_event_type(
 
 async def busy_intervals(
     db: Database, therapist_id: UUID, start: datetime, end: datetime
-) -> list[Interval]:
-    async with db.engine.connect() as conn:
-        return await _busy_intervals(conn, therapist_id, start, end)
+) -> list[Busy]:
+    async with db.read_session() as session:
+        return await _busy_intervals(session, therapist_id, start, end)
 
 
 async def time_off_by_therapist(
@@ -243,31 +244,37 @@ async def series_by_id(db: Database, series_ids: Sequence[UUID]) -> dict[UUID, S
     return await _by_id(db, SeriesRow, series_ids, series_from_row)
 
 
-_HOURS_AND_SERIES = union_all(  # built once: a tagged UNION ALL of weekly hours and active series
-    select(
+async def hours_and_series(
+    db: Database, therapist_id: UUID, *, overrides_from: date | None = None,
+) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan], dict[date, list[TimeSlot]]]:
+    """Weekly hours, active series and date overrides (from `overrides_from` on) of a therapist
+    in one statement (a tagged UNION ALL): the booking page needs them all, and its statement
+    budget is three."""
+    slots = select(
         literal("A").label("kind"), AvailabilitySlotRow.weekday.label("a"),
         AvailabilitySlotRow.start_minute.label("b"), AvailabilitySlotRow.end_minute.label("c"),
         literal(None).label("d"), literal(None).label("e"),
-    ).where(AvailabilitySlotRow.therapist_id == bindparam("therapist_id")),
-    select(
+    ).where(AvailabilitySlotRow.therapist_id == therapist_id)
+    series = select(
         literal("S"), SeriesRow.every_weeks, SeriesRow.start_minute, SeriesRow.length_minutes,
         SeriesRow.anchor_date, SeriesRow.materialised_until,
-    ).where(SeriesRow.therapist_id == bindparam("therapist_id"), SeriesRow.active.is_(True)),
-)
-
-
-async def hours_and_series(
-    db: Database, therapist_id: UUID
-) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan]]:
-    """Weekly hours and active series of a therapist in one statement: the booking page needs
-    both, and its statement budget is three."""
+    ).where(SeriesRow.therapist_id == therapist_id, SeriesRow.active.is_(True))
+    overrides = select(
+        literal("O"), literal(None), DateOverrideRow.start_minute, DateOverrideRow.end_minute,
+        DateOverrideRow.day, literal(None),
+    ).where(DateOverrideRow.therapist_id == therapist_id,
+            DateOverrideRow.day >= (overrides_from or date.min))
     weekly: dict[int, list[TimeSlot]] = {}
     found: list[SeriesSpan] = []
-    async with db.engine.connect() as conn:
-        rows = (await conn.execute(_HOURS_AND_SERIES, {"therapist_id": therapist_id})).all()
+    override_rows: list[tuple] = []
+    async with db.read_session() as session:
+        rows = (await session.execute(union_all(slots, series, overrides))).all()
     for kind, a, b, c, d, e in rows:
         if kind == "A":
             weekly.setdefault(a, []).append(TimeSlot(b, c))
+            continue
+        if kind == "O":
+            override_rows.append((d, b, c))
             continue
         found.append(SeriesSpan(
             anchor_date=_as_date(d), start_minute=b, length_minutes=c, every_weeks=a,
@@ -275,7 +282,7 @@ async def hours_and_series(
         ))
     for day in weekly.values():
         day.sort(key=lambda s: s.start_minute)
-    return weekly, found
+    return weekly, found, overrides_of(override_rows)
 
 
 def _as_date(value) -> date:

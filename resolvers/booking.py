@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from domain import booking
 from domain.accounts import is_time_zone, normalize_username
@@ -58,11 +58,12 @@ async def free_slots(
     therapist, event_type = found
     db = ctx.services.db
     window = booking.facts_window(event_type, start, end)
-    weekly, active_series = await queries.hours_and_series(db, therapist.id)
+    weekly, active_series, overrides = await queries.hours_and_series(
+        db, therapist.id, overrides_from=(window.start - timedelta(days=1)).date())
     facts = booking.SlotFacts(
         therapist=therapist, event_type=event_type, weekly=weekly,
         busy=await queries.busy_intervals(db, therapist.id, window.start, window.end),
-        active_series=active_series, window=window,
+        active_series=active_series, window=window, overrides=overrides,
     )
     rules = booking.slot_rules(facts, ctx.services.clock.now())
     return rules.free_starts(start, end)

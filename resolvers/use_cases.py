@@ -22,7 +22,9 @@ from domain.services import (
     accounts,
     availability,
     booking,
+    calendar_feed,
     clients,
+    date_overrides,
     event_types,
     outlook_connection,
     portal,
@@ -33,6 +35,7 @@ from domain.services import (
     time_off,
 )
 from persistence.database import Database
+from persistence.repositories.calendar_feed import SqlCalendarFeeds
 from resolvers import audit as audit_log
 from resolvers import outlook as outlook_resolver
 from resolvers.context import Context
@@ -153,6 +156,14 @@ USE_CASES: dict[type, Binding] = {
     sessions.WriteSessionNote: therapist(lambda s, me, c: sessions.write_note(s.uow(), s.clock, me.id, c)),
     sessions.RecordPayment: therapist(lambda s, me, c: sessions.record_payment(s.uow(), s.clock, me.id, c)),
     sessions.SetClaimStatus: therapist(lambda s, me, c: sessions.set_claim_status(s.uow(), me.id, c)),
+    calendar_feed.RotateCalendarFeed: therapist(lambda s, me, c: calendar_feed.rotate(
+        SqlCalendarFeeds(s.db), s.clock, s.notifications.signing_key, me.id)),
+    calendar_feed.DisableCalendarFeed: therapist(
+        lambda s, me, c: calendar_feed.disable(SqlCalendarFeeds(s.db), me.id)),
+    date_overrides.SetDateOverride: therapist(
+        lambda s, me, c: date_overrides.set_override(s.uow(), s.clock, me.id, c)),
+    date_overrides.RemoveDateOverride: therapist(
+        lambda s, me, c: date_overrides.remove_override(s.uow(), me.id, c)),
 }
 
 

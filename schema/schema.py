@@ -29,7 +29,9 @@ from schema.lean_execution import LeanExecutionContext
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
+from schema.mutations.calendar_feed import CalendarFeedMutations
 from schema.mutations.clients import ClientMutations
+from schema.mutations.date_overrides import DateOverrideMutations
 from schema.mutations.event_types import EventTypeMutations
 from schema.mutations.outlook import OutlookMutations
 from schema.mutations.portal import PortalMutations
@@ -52,9 +54,9 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
     "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
 class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types does)
-    AccountMutations, AvailabilityMutations, EventTypeMutations, TimeOffMutations,
+    AccountMutations, AvailabilityMutations, DateOverrideMutations, EventTypeMutations, TimeOffMutations,
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
-    OutlookMutations,
+    OutlookMutations, CalendarFeedMutations,
     PortalMutations, ReminderMutations,
     RecoveryMutations,
 ):

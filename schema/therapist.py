@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -9,10 +12,20 @@ import strawberry
 from domain import model
 from domain.availability import MAX_SLOTS_PER_DAY, format_minute
 from domain.event_types import MAX_EVENT_TYPES
-from resolvers import accounts, global_ids, reminders, time_off
+from domain.services import date_overrides
+from resolvers import (
+    accounts,
+    calendar_feed,
+    external_busy,
+    global_ids,
+    reminders,
+    time_off,
+)
+from resolvers import date_overrides as date_override_reads
 from schema.common import CalendarView, Node, Weekday
-from schema.cost import bound
+from schema.cost import SESSIONS_PER_DAY, bound
 from schema.event_types import EventType
+from schema.external_busy import ExternalBusyInterval
 from schema.outlook import Integrations
 from schema.portal import ReminderSettings
 from schema.time_off import TimeOff
@@ -38,6 +51,21 @@ class DayAvailability:
     slots: list[TimeSlot] = strawberry.field(description="Sorted by start; 0 to 15 slots. Cost: 15.",
                                              metadata=bound(items=MAX_SLOTS_PER_DAY))
     unavailable: bool = strawberry.field(description="True when the day has no slot.")
+
+
+@strawberry.type(description="One date whose hours replace its weekday's on the booking page (time off "
+                 "still applies on top).")
+class DateOverride:
+    date: dt.date = strawberry.field(description="The date, on the therapist's clock.")
+    slots: list[TimeSlot] = strawberry.field(
+        description="Its hours, by start; empty = no hours that date. Cost: 15.",
+        metadata=bound(items=MAX_SLOTS_PER_DAY))
+    unavailable: bool = strawberry.field(description="True when the date has no hours at all.")
+
+    @classmethod
+    def from_domain(cls, o: date_overrides.DateOverride) -> DateOverride:
+        return cls(date=o.day, unavailable=not o.slots, slots=[
+            TimeSlot(start=format_minute(s.start_minute), end=format_minute(s.end_minute)) for s in o.slots])
 
 
 def week_of(hours: dict[int, list[model.TimeSlot]]) -> list[DayAvailability]:
@@ -95,6 +123,11 @@ class Therapist(Node):
     async def weekly_availability(self, info: strawberry.Info) -> list[DayAvailability]:
         return week_of(await info.context.loaders.weekly_hours_by_therapist.load(self.therapist_id))
 
+    @strawberry.field(description="Date overrides from today on, by date (at most 400). Cost: counted "
+                      "as 400, times what each selects.", metadata=bound(items=date_overrides.LISTED_AHEAD))
+    async def date_overrides(self, info: strawberry.Info) -> list[DateOverride]:
+        return [DateOverride.from_domain(o) for o in await date_override_reads.upcoming(info.context)]
+
     @strawberry.field(description="Time off: upcoming first (soonest first), then past entries. Cost: "
                       "counted as 50.", metadata=bound(items=50))
     async def time_off(self, info: strawberry.Info) -> list[TimeOff]:
@@ -109,6 +142,28 @@ class Therapist(Node):
     @strawberry.field(description="Connected calendars and services (My Profile > Integrations).")
     def integrations(self) -> Integrations:
         return Integrations(therapist_id=self.therapist_id)
+
+    @strawberry.field(description="The secret iCalendar URL of this therapist's sessions (for Google "
+                      "or Apple calendars); null until rotateCalendarFeed turns it on. Whoever has "
+                      "it can read the feed: rotate it if it was shared by mistake.")
+    async def calendar_feed_url(self, info: strawberry.Info) -> str | None:
+        return await calendar_feed.url(info.context, self.therapist_id)
+
+    @strawberry.field(
+        description="Busy times from the connected Outlook calendar overlapping [from, to) (at most 62 "
+        "days), by start, to grey out on the calendar; empty without Outlook. They hide booking "
+        "slots (blocksBooking). How fresh they are: integrations.outlook.busyTimesSyncedAt. "
+        "Errors: BAD_USER_INPUT for an inverted or too long range. Cost: counted as 16 per day.",
+        metadata=bound(per_day=SESSIONS_PER_DAY),
+    )
+    async def external_busy(
+        self, info: strawberry.Info,
+        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
+                                                       "offset (else BAD_USER_INPUT).")],
+        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")],
+    ) -> list[ExternalBusyInterval]:
+        found, tentative_blocks = await external_busy.between(info.context, self.therapist_id, from_, to)
+        return [ExternalBusyInterval.from_domain(b, tentative_blocks) for b in found]
 
     @strawberry.field(description="Practice Settings > Reminders (off until turned on).")
     async def reminder_settings(self, info: strawberry.Info) -> ReminderSettings:

@@ -7,8 +7,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from domain.job_names import EXTEND_DUE_JOB, EXTEND_JOB, PRUNE_JOB, RESYNC_JOB, SYNC_JOB
-from workers import audit, outlook, series
+from domain.job_names import (
+    BUSY_DUE_JOB,
+    BUSY_JOB,
+    EXTEND_DUE_JOB,
+    EXTEND_JOB,
+    PRUNE_JOB,
+    RESYNC_JOB,
+    SYNC_JOB,
+)
+from workers import audit, outlook, outlook_busy, series
 from workers.jobs import Job
 from workers.notifications import JOBS as notifications_jobs
 
@@ -26,6 +34,9 @@ JOBS: Mapping[str, Job] = _by_name(
         max_backoff=timedelta(minutes=10)),  # a session changed
     Job(RESYNC_JOB, outlook.resync, max_retries=8, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=10), time_limit=timedelta(minutes=30)),  # connected; renames
+    Job(BUSY_JOB, outlook_busy.sync_busy, max_retries=3, min_backoff=timedelta(seconds=5),
+        max_backoff=timedelta(minutes=2), time_limit=timedelta(minutes=5)),  # connected; when due
+    Job(BUSY_DUE_JOB, outlook_busy.sync_busy_due, periodic=True),  # Outlook busy times, every 10 min
     *notifications_jobs,  # emails and reminders (workers/notifications.py)
     Job(PRUNE_JOB, audit.prune, periodic=True, time_limit=timedelta(minutes=30)),
 )

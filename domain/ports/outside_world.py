@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.events import DomainEvent
+from domain.external_busy import DeltaPage
 from domain.notifications import Email
 from domain.outlook import Grant, OutlookEvent
 
@@ -77,9 +78,10 @@ class SecretBox(Protocol):
 
 
 class OutlookGateway(Protocol):
-    """Microsoft's identity platform and Graph's /me/events. Raises `domain.outlook`'s
-    OutlookUnauthorized / OutlookGrantRevoked / OutlookUnavailable / OutlookRejected; retries
-    429 and 5xx itself (honouring Retry-After) before giving up with OutlookUnavailable."""
+    """Microsoft's identity platform and Graph's /me/events and /me/calendarView/delta. Raises
+    `domain.outlook`'s OutlookUnauthorized / OutlookGrantRevoked / OutlookUnavailable /
+    OutlookRejected; retries 429 and 5xx itself (honouring Retry-After) before giving up with
+    OutlookUnavailable."""
 
     def authorize_url(self, *, state: str, code_challenge: str) -> str: ...
 
@@ -105,6 +107,12 @@ class OutlookGateway(Protocol):
 
     async def delete_event(self, access_token: str, event_id: str) -> None:
         """Idempotent: an event already gone (404) is success."""
+        ...
+
+    async def busy_delta(self, access_token: str, *, delta_link: str | None, start: datetime,
+                         end: datetime) -> DeltaPage:
+        """Every page of one round: a full read of [start, end) without `delta_link`, else the
+        changes since it. Raises OutlookRejected(status=410) when Graph forgot the link."""
         ...
 
 

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
+from domain.booking import Busy
+from domain.external_busy import BusyInterval, BusySync, Change
 from domain.intervals import Interval
 from domain.model import (
     Client,
@@ -73,6 +75,14 @@ class AvailabilityRepository(Protocol):
         self, therapist_id: UUID, days: Mapping[int, Sequence[TimeSlot]]
     ) -> None: ...
 
+    async def overrides(self, therapist_id: UUID, start: date, end: date) -> dict[date, list[TimeSlot]]:
+        """Date overrides in [start, end] (inclusive); a closed date maps to []."""
+        ...
+
+    async def set_override(self, therapist_id: UUID, day: date, slots: Sequence[TimeSlot]) -> None: ...
+
+    async def remove_override(self, therapist_id: UUID, day: date) -> bool: ...
+
 
 class EventTypeRepository(Protocol):
     async def active(self, therapist_id: UUID) -> list[EventType]: ...
@@ -133,8 +143,8 @@ class SessionRepository(Protocol):
 
     async def facts(self, session_id: UUID) -> SessionFacts: ...
 
-    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Interval]:
-        """Intervals of non-cancelled sessions and time off overlapping [start, end)."""
+    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Busy]:
+        """Scheduled sessions, time off and blocking Outlook busy times overlapping [start, end)."""
         ...
 
 
@@ -341,3 +351,37 @@ class NotificationReads(Protocol):
         ...
 
     async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings: ...
+
+
+class CalendarFeeds(Protocol):
+    """Storage of feed IDs: one live feed per therapist, or none."""
+
+    async def feed_of(self, therapist_id: UUID) -> UUID | None: ...
+
+    async def therapist_of(self, feed_id: UUID) -> Therapist | None: ...
+
+    async def replace(self, therapist_id: UUID, feed_id: UUID, at: datetime) -> None:
+        """The therapist's feed is now `feed_id` (the previous one, if any, stops working)."""
+        ...
+
+    async def remove(self, therapist_id: UUID) -> bool: ...
+
+
+class ExternalBusyStore(Protocol):
+    async def state(self, therapist_id: UUID) -> BusySync | None: ...
+
+    async def save_round(self, sync: BusySync, changes: Sequence[Change], *, full: bool) -> None:
+        """Apply a round in one transaction (a full read replaces every stored interval)."""
+        ...
+
+    async def note_failure(self, therapist_id: UUID, at: datetime, error: str) -> None: ...
+
+    async def set_tentative_blocks(self, therapist_id: UUID, blocks: bool) -> BusySync: ...
+
+    async def due(self, before: datetime, now: datetime, limit: int) -> list[UUID]:
+        """Connected therapists last attempted before `before`, marked attempted at `now`."""
+        ...
+
+    async def between(self, therapist_id: UUID, start: datetime, end: datetime) -> list[BusyInterval]:
+        """Stored intervals overlapping [start, end), minus Couchtime's own events."""
+        ...

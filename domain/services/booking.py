@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from domain import booking, text, tokens
@@ -162,6 +162,8 @@ async def book(
             weekly=await uow.availability.week(therapist.id),
             busy=await uow.sessions.busy(therapist.id, window.start, window.end),
             active_series=await uow.series.active_of(therapist.id), window=window,
+            overrides=await uow.availability.overrides(
+                therapist.id, window.start.date() - timedelta(days=1), window.end.date() + timedelta(days=1)),
         )
         rules = booking.slot_rules(facts, clock.now())
         if not rules.is_bookable(req.start):

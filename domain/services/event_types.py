@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from domain import event_types as rules
 from domain import money
-from domain.booking import slot_interval_errors
+from domain.booking import booking_rule_errors, slot_interval_errors
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import EventTypeChanged
 from domain.model import EventType, VisitType
 from domain.ports.outside_world import Clock
 from domain.ports.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class BookingRuleFields:
+    """An event type's booking rules, set as a whole (domain/booking.py applies them)."""
+
+    buffer_before_minutes: int = 0
+    buffer_after_minutes: int = 0
+    min_notice_minutes: int | None = None  # None: the default 30 minutes
+    max_per_day: int | None = None
+    booking_window_days: int | None = None
+
+    def apply(self, event_type: EventType) -> None:
+        event_type.buffer_before_minutes = self.buffer_before_minutes
+        event_type.buffer_after_minutes = self.buffer_after_minutes
+        event_type.min_notice_minutes = self.min_notice_minutes
+        event_type.max_per_day = self.max_per_day
+        event_type.booking_window_days = self.booking_window_days
 
 
 @dataclass(frozen=True)
@@ -29,6 +47,7 @@ class EventTypeFields:
     price_cents: int | None = None
     currency: str | None = None
     clear_price: bool = False
+    rules: BookingRuleFields | None = None  # None on an edit: the rules stay as they are
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,11 @@ def _errors(fields: EventTypeFields) -> list:
             errors.append(UserError(("currency",), ErrorCode.REQUIRED, "Give the price's currency."))
     if fields.currency is not None:
         errors += money.currency_errors(fields.currency)
+    if fields.rules is not None:
+        r = fields.rules
+        errors += [replace(e, field=("bookingRules", *e.field)) for e in booking_rule_errors(
+            buffer_before=r.buffer_before_minutes, buffer_after=r.buffer_after_minutes,
+            notice=r.min_notice_minutes, per_day=r.max_per_day, window_days=r.booking_window_days)]
     return errors
 
 
@@ -83,6 +107,8 @@ async def create(
             slot_interval_minutes=fields.slot_interval_minutes,
             price_cents=fields.price_cents, currency=fields.currency,
         )
+        if fields.rules is not None:
+            fields.rules.apply(event_type)
         await uow.event_types.add(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
         await uow.commit()
@@ -118,6 +144,8 @@ async def update(uow: UnitOfWork, therapist_id: UUID, fields: EventTypeEdit) -> 
             event_type.price_cents = event_type.currency = None
         elif fields.price_cents is not None:
             event_type.price_cents, event_type.currency = fields.price_cents, fields.currency
+        if fields.rules is not None:
+            fields.rules.apply(event_type)
         await uow.event_types.save(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
         await uow.commit()

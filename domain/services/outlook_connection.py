@@ -13,7 +13,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.errors import ErrorCode, RuleViolation, SecretUnreadable
-from domain.job_names import RESYNC_JOB
+from domain.job_names import BUSY_JOB, RESYNC_JOB
 from domain.outlook import (
     STATE_TTL,
     OutlookError,
@@ -154,6 +154,8 @@ async def complete_connect(
         await uow.outlook.save_integration(integration)
         await uow.outlook.drop_links(therapist_id)  # IDs of an older connection mean nothing now
         uow.enqueue(RESYNC_JOB, {"therapist_id": str(therapist_id), "backfill": True})
+        # busy times block slots at once; a full read (the account may differ from the last one)
+        uow.enqueue(BUSY_JOB, {"therapist_id": str(therapist_id), "full": True})
         await uow.commit()
     log.info("outlook connected", extra={"therapist_id": str(therapist_id)})
     return ConnectResult.CONNECTED, therapist_id

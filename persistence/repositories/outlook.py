@@ -12,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.model import SessionStatus
 from domain.outlook import EventLink, OutlookIntegration, PendingConnect
 from persistence.database import upsert_for
+from persistence.tables.external_busy import ExternalBusyRow
 from persistence.tables.outlook import OutlookConnectStateRow, OutlookEventRow, OutlookIntegrationRow
 from persistence.tables.sessions import SessionRow
 
 INTEGRATIONS = OutlookIntegrationRow.__table__
 LINKS = OutlookEventRow.__table__
+BUSY = ExternalBusyRow.__table__  # Outlook busy times (persistence/repositories/external_busy.py)
 
 
 def integration_from_row(row: OutlookIntegrationRow) -> OutlookIntegration:
@@ -161,6 +163,9 @@ class SqlOutlook:
             "synced_at": link.synced_at if link else None,
         }
         mine = (LINKS.c.session_id == session_id) & (LINKS.c.lease_holder == holder)
+        if link is None or link.graph_event_id is None:  # our event is gone: so is any busy copy of it
+            linked = select(LINKS.c.graph_event_id).where(mine, LINKS.c.graph_event_id.is_not(None))
+            await self.session.execute(delete(BUSY).where(BUSY.c.event_id.in_(linked)))
         released = await self.session.execute(
             update(LINKS).where(mine, LINKS.c.dirty.is_(False))
             .values(**fields, lease_holder=None, lease_until=None)

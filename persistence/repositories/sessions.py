@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import bindparam, delete, func, or_, select, union_all, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import delete, func, literal, null, or_, select, union_all, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.booking import Busy, BusyKind
 from domain.intervals import Interval
 from domain.model import Payment, Session, SessionFacts, SessionStatus
 from domain.worked_on import NO_CLAIM, Work
 from persistence.mapping import payment_from_row, session_from_row, session_to_row
+from persistence.repositories import external_busy
 from persistence.tables.sessions import PaymentRow, SessionNoteRow, SessionRow
 from persistence.tables.time_off import TimeOffRow
 
@@ -52,7 +54,7 @@ class SqlSessions:
         await self.session.execute(delete(SessionRow).where(SessionRow.client_id == client_id))
         return removed
 
-    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Interval]:
+    async def busy(self, therapist_id: UUID, start: datetime, end: datetime) -> list[Busy]:
         return await busy_intervals(self.session, therapist_id, start, end)
 
     async def overlapping(
@@ -106,27 +108,30 @@ class SqlSessions:
 
 
 
-_BUSY = union_all(  # built once: the booking page and every booking run it
-    select(SessionRow.start_at.label("s"), SessionRow.end_at.label("e")).where(
-        SessionRow.therapist_id == bindparam("therapist_id"),
-        SessionRow.status == SessionStatus.SCHEDULED.value,
-        SessionRow.start_at < bindparam("end"),
-        SessionRow.end_at > bindparam("start"),
-    ),
-    select(TimeOffRow.starts_at.label("s"), TimeOffRow.ends_at.label("e")).where(
-        TimeOffRow.therapist_id == bindparam("therapist_id"),
-        TimeOffRow.starts_at < bindparam("end"),
-        TimeOffRow.ends_at > bindparam("start"),
-    ),
-)
-
-
 async def busy_intervals(
-    session: AsyncSession | AsyncConnection, therapist_id: UUID, start: datetime, end: datetime
-) -> list[Interval]:
-    """Non-cancelled sessions and time off overlapping [start, end): one statement."""
-    rows = await session.execute(_BUSY, {"therapist_id": therapist_id, "start": start, "end": end})
-    return [Interval(_utc(s), _utc(e)) for s, e in rows]
+    session: AsyncSession, therapist_id: UUID, start: datetime, end: datetime
+) -> list[Busy]:
+    """Scheduled sessions (with their event type), time off and blocking Outlook busy times
+    overlapping [start, end): one statement."""
+    sessions = select(
+        SessionRow.start_at.label("s"), SessionRow.end_at.label("e"),
+        literal(BusyKind.SESSION.value).label("k"), SessionRow.event_type_id.label("t"),
+    ).where(
+        SessionRow.therapist_id == therapist_id,
+        SessionRow.status == SessionStatus.SCHEDULED.value,
+        SessionRow.start_at < end,
+        SessionRow.end_at > start,
+    )
+    time_off = select(
+        TimeOffRow.starts_at, TimeOffRow.ends_at, literal(BusyKind.TIME_OFF.value), null(),
+    ).where(
+        TimeOffRow.therapist_id == therapist_id,
+        TimeOffRow.starts_at < end,
+        TimeOffRow.ends_at > start,
+    )
+    outlook = external_busy.blocking_select(therapist_id, start, end, literal(BusyKind.OUTSIDE.value), null())
+    rows = await session.execute(union_all(sessions, time_off, outlook))
+    return [Busy(Interval(_utc(s), _utc(e)), BusyKind(k), t) for s, e, k, t in rows]
 
 
 async def session_facts(session: AsyncSession, session_ids: list[UUID]) -> dict[UUID, SessionFacts]:

@@ -24,6 +24,14 @@ class EventTypeRow(SQLModel, table=True):
     slot_interval_minutes: int | None = Field(default=None, sa_column=Column(SmallInteger))
     price_cents: int | None = Field(default=None, sa_column=Column(Integer))
     currency: str | None = Field(default=None, sa_column=Column(String(3)))
+    # booking rules (domain/booking.py)
+    buffer_before_minutes: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False,
+                                                                  server_default="0"))
+    buffer_after_minutes: int = Field(default=0, sa_column=Column(SmallInteger, nullable=False,
+                                                                 server_default="0"))
+    min_notice_minutes: int | None = Field(default=None, sa_column=Column(Integer))
+    max_per_day: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    booking_window_days: int | None = Field(default=None, sa_column=Column(SmallInteger))
     created_at: datetime = Field(sa_column=instant())
     deleted_at: datetime | None = Field(default=None, sa_column=instant(nullable=True))
 

@@ -1,5 +1,5 @@
 """A local stand-in for Microsoft: the identity platform's authorize and token endpoints and
-Graph's /me and /me/events, over real sockets on 127.0.0.1 (two servers, like the real two
+Graph's /me, /me/events and /me/calendarView/delta, over real sockets on 127.0.0.1 (two servers, like the real two
 hosts), in a thread of their own so the code under test and the fake never share a loop.
 
 What it checks like Microsoft does: client ID and secret, redirect URI, single-use codes, PKCE
@@ -7,6 +7,13 @@ S256 (the verifier must hash to the challenge), bearer tokens (known, unexpired,
 refresh tokens (rotating; old ones stay valid until revoked), `transactionId` dedup of event
 creation, `singleValueExtendedProperties/Any(...)` filters. Faults are scripted per path:
 `fail(429, headers={"Retry-After": "1"})`, `fail(500)`, `latency=0.02`.
+
+calendarView delta works like Graph's: a first round lists the events overlapping the window
+(pages of `Prefer: odata.maxpagesize`, `@odata.nextLink`, then `@odata.deltaLink`); a round
+from a delta link lists what changed since (`@removed` for deleted events and events moved out
+of the window). Like Graph, delta items carry no extended properties. `add_event`,
+`change_event` and `remove_event` play the therapist editing Outlook; `forget_delta_links()`
+makes every old delta link answer 410 (syncStateNotFound).
 """
 
 from __future__ import annotations
@@ -15,11 +22,13 @@ import asyncio
 import base64
 import hashlib
 import itertools
+import json
 import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode
 
 import uvicorn
@@ -94,6 +103,10 @@ class FakeMicrosoft:
         self.revoked_accounts: set[str] = set()
         self.events: dict[str, dict[str, dict]] = {}  # account → id → event JSON
         self.transactions: dict[tuple[str, str], str] = {}
+        self._versions = itertools.count(1)
+        self.changed: dict[str, dict[str, int]] = {}  # account → event ID → version of its last change
+        self.deleted: dict[str, dict[str, int]] = {}  # account → event ID → version of its deletion
+        self.delta_epoch = 0  # bumped by forget_delta_links(): older delta links answer 410
         self.faults: list[Fault] = []
         self.seen: list[Seen] = []
         self.token_requests: list[dict] = []
@@ -105,6 +118,8 @@ class FakeMicrosoft:
             Route("/v1.0/me", self.me),
             Route("/v1.0/me/events", self.events_collection, methods=["GET", "POST"]),
             Route("/v1.0/me/events/{event_id}", self.event_item, methods=["GET", "PATCH", "DELETE"]),
+            Route("/v1.0/me/calendarView/delta", self.calendar_view_delta),
+            Route("/v1.0/me/calendarView/delta()", self.calendar_view_delta),  # msgraph-sdk's spelling
         ])
         self._servers: list[_Thread] = []
         self.login_url = self.graph_url = ""
@@ -159,6 +174,44 @@ class FakeMicrosoft:
             if _session_of(event) == session_id:
                 return event
         return None
+
+    def add_event(self, start: datetime, end: datetime, *, show_as: str = "busy", all_day: bool = False,
+                  subject: str = "Dentist", account: str = ACCOUNT) -> str:
+        """An appointment the therapist made in Outlook itself (not by Couchtime)."""
+        with self._lock:
+            event_id = f"AAMkAD{next(self._ids):06d}{secrets.token_hex(8)}="
+            self.events.setdefault(account, {})[event_id] = {
+                "id": event_id, "subject": subject, "showAs": show_as, "isAllDay": all_day,
+                "isCancelled": False, "start": _graph_time(start), "end": _graph_time(end),
+                "attendees": [{"emailAddress": {"address": "someone@example.com"}}],
+            }
+            self._touch(account, event_id)
+            return event_id
+
+    def change_event(self, event_id: str, account: str = ACCOUNT, **fields) -> None:
+        """e.g. change_event(id, showAs="free") or start=…, end=… (datetimes)."""
+        with self._lock:
+            event = self.events[account][event_id]
+            for name, value in fields.items():
+                event[name] = _graph_time(value) if isinstance(value, datetime) else value
+            self._touch(account, event_id)
+
+    def remove_event(self, event_id: str, account: str = ACCOUNT) -> None:
+        with self._lock:
+            self.events[account].pop(event_id, None)
+            self._tombstone(account, event_id)
+
+    def forget_delta_links(self) -> None:
+        with self._lock:
+            self.delta_epoch += 1
+
+    def _touch(self, account: str, event_id: str) -> None:
+        self.changed.setdefault(account, {})[event_id] = next(self._versions)
+        self.deleted.get(account, {}).pop(event_id, None)
+
+    def _tombstone(self, account: str, event_id: str) -> None:
+        self.changed.get(account, {}).pop(event_id, None)
+        self.deleted.setdefault(account, {})[event_id] = next(self._versions)
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[Seen]:
         with self._lock:
@@ -282,6 +335,7 @@ class FakeMicrosoft:
             else:
                 event = {**body, "id": f"AAMkAD{next(self._ids):06d}{secrets.token_hex(8)}="}
                 mailbox[event["id"]] = event
+                self._touch(account, event["id"])
                 if tx:
                     self.transactions[(account, tx)] = event["id"]
         self._log(request, 201, token)
@@ -301,6 +355,7 @@ class FakeMicrosoft:
         if request.method == "DELETE":
             with self._lock:
                 mailbox.pop(event_id, None)
+                self._tombstone(account, event_id)
             self._log(request, 204, token)
             return Response(status_code=204)
         if request.method == "PATCH":
@@ -308,8 +363,80 @@ class FakeMicrosoft:
             with self._lock:
                 event = {**event, **body, "id": event_id}
                 mailbox[event_id] = event
+                self._touch(account, event_id)
         self._log(request, 200, token)
         return JSONResponse(event)
+
+
+    async def calendar_view_delta(self, request: Request) -> Response:
+        account, token, refused = await self._graph_gate(request)
+        if refused:
+            return refused
+        params = request.query_params
+        size = 10
+        match = re.search(r"odata\.maxpagesize=(\d+)", request.headers.get("prefer", ""))
+        if match:
+            size = max(1, int(match.group(1)))
+        if "$deltatoken" in params or "$skiptoken" in params:
+            state = json.loads(base64.urlsafe_b64decode(params.get("$deltatoken") or params["$skiptoken"]))
+            if state["epoch"] != self.delta_epoch:
+                self._log(request, 410, token)
+                return JSONResponse({"error": {"code": "SyncStateNotFound", "message": "Gone."}}, 410)
+        else:
+            try:
+                start, end = (_parse_utc(params["startDateTime"]), _parse_utc(params["endDateTime"]))
+            except (KeyError, ValueError):
+                self._log(request, 400, token)
+                return JSONResponse({"error": {"code": "ErrorInvalidParameter", "message": "window"}}, 400)
+            state = {"s": start.isoformat(), "e": end.isoformat(), "since": 0, "offset": 0,
+                     "epoch": self.delta_epoch, "v": None}
+        if "$deltatoken" in params:  # a new round: changes since the link's version
+            state = {**state, "since": state["v"], "offset": 0, "v": None}
+        start, end = datetime.fromisoformat(state["s"]), datetime.fromisoformat(state["e"])
+        with self._lock:
+            version = max([0, *self.changed.get(account, {}).values(), *self.deleted.get(account, {}).values()])
+            mailbox = self.events.get(account, {})
+            items = []
+            for event_id, v in sorted(self.changed.get(account, {}).items(), key=lambda kv: kv[1]):
+                if v <= state["since"] or event_id not in mailbox:
+                    continue
+                event = mailbox[event_id]
+                inside = _parse_utc(event["start"]["dateTime"]) < end and _parse_utc(event["end"]["dateTime"]) > start
+                if inside:
+                    items.append({k: val for k, val in event.items()
+                                  if k not in ("singleValueExtendedProperties", "transactionId")})
+                elif state["since"]:
+                    items.append({"id": event_id, "@removed": {"reason": "deleted"}})
+            if state["since"]:
+                items += [{"id": event_id, "@removed": {"reason": "deleted"}}
+                          for event_id, v in self.deleted.get(account, {}).items() if v > state["since"]]
+        if state["v"] is None:  # a round's first page: what its delta link will be "since"
+            state["v"] = version
+        page = items[state["offset"]:state["offset"] + size]
+        base = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+        body: dict = {"value": page}
+        if state["offset"] + size < len(items):
+            nxt = {**state, "offset": state["offset"] + size}
+            body["@odata.nextLink"] = f"{base}?$skiptoken={_encode(nxt)}"
+        else:
+            body["@odata.deltaLink"] = f"{base}?$deltatoken={_encode(state)}"
+        self._log(request, 200, token)
+        return JSONResponse(body)
+
+
+def _encode(state: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
+
+
+def _graph_time(instant: datetime) -> dict:
+    return {"dateTime": instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + ".0000000",
+            "timeZone": "UTC"}
+
+
+def _parse_utc(raw: str) -> datetime:
+    raw = raw.removesuffix("Z").split(".")[0]
+    parsed = datetime.fromisoformat(raw)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _session_of(event: dict) -> str | None:

@@ -9,7 +9,7 @@ import strawberry
 from domain.services.event_types import EventTypeFields
 from resolvers.use_cases import run
 from schema.common import VisitType
-from schema.mutations.event_types.shared import EventTypePayload
+from schema.mutations.event_types.shared import BookingRulesInput, EventTypePayload
 
 
 @strawberry.input(description="A new event type.")
@@ -32,11 +32,15 @@ class CreateEventTypeInput:
         default=None, description="Default session fee in cents (≥ 0); needs `currency`."
     )
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code of the price.")
+    booking_rules: BookingRulesInput | None = strawberry.field(
+        default=None, description="Buffers, notice, daily cap, booking window; default: none but 30 "
+        "minutes' notice.")
 
     def to_command(self) -> EventTypeFields:
         return EventTypeFields(
             self.title, self.minutes, self.visit_type, self.description, self.slot_interval_minutes,
             price_cents=self.price_cents, currency=self.currency,
+            rules=self.booking_rules.as_rules() if self.booking_rules else None,
         )
 
 

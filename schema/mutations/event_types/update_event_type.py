@@ -10,7 +10,7 @@ from domain.services.event_types import EventTypeEdit
 from resolvers import global_ids
 from resolvers.use_cases import run
 from schema.common import VisitType
-from schema.mutations.event_types.shared import EventTypePayload
+from schema.mutations.event_types.shared import BookingRulesInput, EventTypePayload
 
 
 @strawberry.input(description="Fields left out (null) stay as they are; \"\" clears description.")
@@ -36,12 +36,15 @@ class UpdateEventTypeInput:
     )
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code of the price.")
     clear_price: bool = strawberry.field(default=False, description="No default fee.")
+    booking_rules: BookingRulesInput | None = strawberry.field(
+        default=None, description="Replaces all booking rules at once; left out: they stay.")
 
     def to_command(self) -> EventTypeEdit:
         return EventTypeEdit(
             self.title, self.minutes, self.visit_type, self.description, self.slot_interval_minutes,
             self.reset_slot_interval, price_cents=self.price_cents, currency=self.currency,
             clear_price=self.clear_price,
+            rules=self.booking_rules.as_rules() if self.booking_rules else None,
             event_type_id=global_ids.decode_as(self.event_type_id, "EventType"),
         )
 
