@@ -16,6 +16,7 @@ from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.passwords import Argon2Hasher
 from adapters.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from adapters.secrets import FernetBox
+from adapters.webhook_sender import HttpWebhookSender
 from adapters.video import VideoRoomUrls
 from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
@@ -25,6 +26,7 @@ from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
+from domain.services.webhooks import WebhookSetup
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.context import ApiConfig, Services
@@ -95,6 +97,17 @@ def outlook_setup(settings: Settings) -> OutlookSetup:
                         full_names=settings.outlook_full_names)
 
 
+def webhook_setup(settings: Settings) -> WebhookSetup:
+    """Webhooks' ports: the secret box (none without COUCHTIME_SECRET_KEYS: registering is then
+    refused) and the signing HTTP sender."""
+    return WebhookSetup(
+        box=FernetBox(settings.secret_keys) if settings.secret_keys else None,
+        sender=HttpWebhookSender(timeout_seconds=settings.webhooks_timeout_seconds,
+                                 allow_private=settings.webhooks_allow_private),
+        allow_private=settings.webhooks_allow_private,
+    )
+
+
 async def close_outlook(outlook: OutlookSetup) -> None:
     if isinstance(outlook.gateway, GraphOutlook):
         await outlook.gateway.aclose()
@@ -135,6 +148,7 @@ def worker_deps(settings: Settings, broker: JobBroker, *, publisher: EventPublis
         outlook=outlook,
         notifications=counted(notification_setup(settings, db), metrics),
         audit_retention_days=settings.audit_retention_days,
+        webhooks=webhook_setup(settings),
     )
 
 
@@ -220,6 +234,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
         live=bus,
         outlook=outlook_setup(settings),
         notifications=counted(notification_setup(settings, db), metrics),
+        webhooks=webhook_setup(settings),
     )
     return Runtime(settings=settings, db=db, bus=bus, redis=redis, services=services, jobs=jobs,
                    embedded=embedded, metrics=metrics, slots=slots)

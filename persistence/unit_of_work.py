@@ -22,6 +22,7 @@ from persistence.repositories.outlook import SqlOutlook
 from persistence.repositories.series import SqlSeries
 from persistence.repositories.sessions import SqlSessions
 from persistence.repositories.time_off import SqlTimeOff
+from persistence.repositories.webhooks import SqlWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.booking_requests = SqlBookingRequests(self.session)
         self.series = SqlSeries(self.session)
         self.outlook = SqlOutlook(self.session)
+        self.webhooks = SqlWebhooks(self.session)
         self._outbox = SqlOutbox(self.session)
         self.audit = SqlAuditTrail(self.session)  # changes' entries, in this transaction
         self._jobs: list[uuid.UUID] = []

@@ -18,6 +18,7 @@ from domain.services.booking import BookingLimits
 from domain.services.notifications import NotificationSetup
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
+from domain.services.webhooks import WebhookSetup
 from persistence import auth as auth_queries
 from persistence import notifications as portal_queries
 from persistence.database import Database
@@ -56,6 +57,7 @@ class Services:
     live: LiveEvents | None = None  # the event bus live subscriptions listen on
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync (not offered until configured)
     notifications: NotificationSetup = NotificationSetup()  # email, reminders, the client portal
+    webhooks: WebhookSetup = WebhookSetup()  # endpoints' secret box and URL rule
 
 
 def bearer_token(header: str | None) -> str | None:

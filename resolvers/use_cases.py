@@ -29,6 +29,7 @@ from domain.services import (
     series,
     sessions,
     time_off,
+    webhooks,
 )
 from resolvers import audit as audit_log
 from resolvers import outlook as outlook_connection
@@ -149,6 +150,13 @@ USE_CASES: dict[type, Binding] = {
     sessions.WriteSessionNote: therapist(lambda s, me, c: sessions.write_note(s.uow(), s.clock, me.id, c)),
     sessions.RecordPayment: therapist(lambda s, me, c: sessions.record_payment(s.uow(), s.clock, me.id, c)),
     sessions.SetClaimStatus: therapist(lambda s, me, c: sessions.set_claim_status(s.uow(), me.id, c)),
+    # webhooks (domain/services/webhooks.py)
+    webhooks.CreateWebhookEndpoint: therapist(lambda s, me, c: webhooks.create(
+        s.uow(), s.clock, s.webhooks, me.id, c)),
+    webhooks.RotateWebhookSecret: therapist(lambda s, me, c: webhooks.rotate(
+        s.uow(), s.clock, s.webhooks, me.id, c)),
+    webhooks.DeleteWebhookEndpoint: therapist(lambda s, me, c: webhooks.delete(s.uow(), me.id, c)),
+    webhooks.RedeliverWebhook: therapist(lambda s, me, c: webhooks.redeliver(s.uow(), s.clock, me.id, c)),
 }
 
 

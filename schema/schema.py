@@ -38,6 +38,7 @@ from schema.mutations.reminders import ReminderMutations
 from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
+from schema.mutations.webhooks import WebhookMutations
 from schema.query import Query
 from schema.subscription import Subscription
 
@@ -56,7 +57,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations,
     PortalMutations, ReminderMutations,
-    RecoveryMutations,
+    RecoveryMutations, WebhookMutations,
 ):
     pass
 

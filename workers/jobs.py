@@ -11,6 +11,7 @@ from domain.ports.unit_of_work import UnitOfWork
 from domain.services.notifications import NotificationSetup
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
+from domain.services.webhooks import WebhookSetup
 from persistence.database import Database
 
 
@@ -32,6 +33,7 @@ class WorkerDeps:
     close: Callable[[], Awaitable[None]] | None = None
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync's gateway, secret box, options
     notifications: NotificationSetup = NotificationSetup()  # mailer, email log, portal rows
+    webhooks: WebhookSetup = WebhookSetup()  # secret box, sender, private addresses allowed
     audit_retention_days: int = 6 * 365 + 2  # COUCHTIME_AUDIT_RETENTION_DAYS; 0 = kept for ever
 
 

@@ -12,6 +12,7 @@ from domain.services.series import EXTEND_JOB
 from workers import audit, outlook, series
 from workers.jobs import Job
 from workers.notifications import JOBS as notifications_jobs
+from workers.webhooks import JOBS as webhook_jobs
 
 EXTEND_DUE_JOB = "series.extend_due"
 
@@ -30,6 +31,7 @@ JOBS: Mapping[str, Job] = _by_name(
     Job(RESYNC_JOB, outlook.resync, max_retries=8, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=10), time_limit=timedelta(minutes=30)),  # connected; renames
     *notifications_jobs,  # emails and reminders (workers/notifications.py)
+    *webhook_jobs,  # fan-out, attempts, due retries (workers/webhooks.py)
     Job(audit.PRUNE_JOB, audit.prune, periodic=True, time_limit=timedelta(minutes=30)),
 )
 

@@ -17,6 +17,7 @@ from domain.ports.repositories import (
     TherapistRepository,
     TimeOffRepository,
     TokenRepository,
+    WebhookRepository,
 )
 
 
@@ -42,6 +43,7 @@ class UnitOfWork(Protocol):
     booking_requests: BookingRequestRepository
     series: SeriesRepository
     outlook: OutlookRepository
+    webhooks: WebhookRepository
     audit: AuditTrail
 
     async def __aenter__(self) -> Self: ...

@@ -1,0 +1,220 @@
+"""Webhooks over real HTTP on both backends: a local receiver checks Standard Webhooks signatures
+with the `standardwebhooks` library; retries after 500s and timeouts; redelivery; rotation."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from adapters.secrets import new_key
+from domain import webhooks as rules
+from domain.services.webhooks import enqueue_due
+from tests.support.app import BACKENDS
+from tests.support.booking import NEW_BOOKINGS, book, slots, therapist_with_hours
+from tests.support.calendar import CANCEL
+from tests.support.webhooks import (
+    CREATE,
+    DELETE,
+    DELIVERIES,
+    ENDPOINTS,
+    REDELIVER,
+    ROTATE,
+    SLOW,
+    Receiver,
+    signed_by,
+)
+
+ALL_EVENTS = [e.name for e in rules.WebhookEvent]
+
+
+@pytest.fixture(scope="module")
+async def receiver():
+    found = Receiver()
+    found.base_url = await found.server.start()
+    yield found
+    await found.server.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def hooks_api(request, start_api):
+    """An app that may call loopback endpoints (the development setting), with a 1 s timeout and
+    no scheduler ticks: the tests run the retry job themselves, after moving the clock."""
+    api = await start_api(request.param, secret_keys=(new_key(),), webhooks_allow_private=True,
+                          webhooks_timeout_seconds=1, scheduler_tick_seconds=0)
+    yield api
+    api.clock.reset()
+
+
+async def endpoint(api, token, url, events=None):
+    made = (await api.gql(CREATE, {"i": {"url": url, "events": events or ALL_EVENTS}}, token=token))
+    made = made["createWebhookEndpoint"]
+    assert made["userErrors"] == [], made
+    return made["endpoint"], made["secret"]
+
+
+async def booking(api, events=None, *, receiver, name):
+    """A therapist with a webhook endpoint, and one public booking on their page."""
+    token, therapist, event_type = await therapist_with_hours(api)
+    hook, secret = await endpoint(api, token, receiver.url(name), events)
+    now = api.clock.now()
+    free = await slots(api, therapist["username"], event_type, now + timedelta(days=2), now + timedelta(days=9))
+    result = await book(api, therapist["username"], event_type, free[0]["start"], email="ada@example.com")
+    assert result["userErrors"] == [], result
+    return token, hook, secret
+
+
+async def deliveries(api, token, endpoint_id=None):
+    data = await api.gql(DELIVERIES, {"first": 20, "endpoint": endpoint_id}, token=token)
+    return [e["node"] for e in data["webhookDeliveries"]["edges"]]
+
+
+async def delivery_when(api, token, check, timeout=20):
+    deadline = time.monotonic() + timeout
+    found = []
+    while time.monotonic() < deadline:
+        found = await deliveries(api, token)
+        if found and check(found[0]):
+            return found[0]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"delivery never got there: {found[:1]}")
+
+
+async def retry_due(api) -> int:
+    """What the scheduler's periodic webhook job does, once."""
+    return await enqueue_due(api.runtime.services.uow(), api.clock)
+
+
+async def test_a_booking_is_posted_signed_with_ids_and_times_only(hooks_api, receiver):
+    token, hook, secret = await booking(hooks_api, receiver=receiver, name="booked")
+    request = (await receiver.wait_for("booked"))[0]
+    # the library's own verification (signature, and a timestamp within 5 minutes of now)
+    body = Webhook(secret).verify(request.body, request.headers)
+    assert body["type"] == "booking.created"
+    assert set(body["data"]) == {"sessionId", "clientId", "eventTypeId", "start", "end"}
+    for personal in ("ada@example.com", "Ada", "Lovelace", "555"):
+        assert personal not in request.body
+    with pytest.raises(Exception):
+        Webhook(rules.new_secret()).verify(request.body, request.headers)
+    done = await delivery_when(hooks_api, token, lambda d: d["status"] == "SUCCEEDED")
+    assert (done["attempts"], done["lastResponseCode"], done["event"]) == (1, 200, "BOOKING_CREATED")
+    assert done["messageId"] == request.headers["webhook-id"] and done["nextAttemptAt"] is None
+    assert done["endpointId"] == hook["id"]
+
+
+async def test_only_chosen_events_and_who_cancelled(hooks_api, receiver):
+    token, _, secret = await booking(hooks_api, ["SESSION_CANCELLED"], receiver=receiver, name="cancels")
+    await asyncio.sleep(1)
+    assert receiver.received["cancels"] == [] and await deliveries(hooks_api, token) == []  # not chosen
+    intake = (await hooks_api.gql(NEW_BOOKINGS, token=token))["newBookings"][0]
+    session = intake["sessions"]["nodes"][0]["id"]
+    cancelled = await hooks_api.gql(CANCEL, {"i": {"sessionId": session}}, token=token)
+    assert cancelled["cancelSession"]["userErrors"] == []
+    request = (await receiver.wait_for("cancels"))[0]
+    body = Webhook(secret).verify(request.body, request.headers)
+    assert body["type"] == "session.cancelled" and body["data"]["cancelledBy"] == "THERAPIST"
+
+
+async def test_a_500_is_retried_with_the_same_webhook_id(hooks_api, receiver):
+    receiver.answers["flaky"].extend([500])
+    token, _, secret = await booking(hooks_api, receiver=receiver, name="flaky")
+    first = (await receiver.wait_for("flaky"))[0]
+    failed = await delivery_when(hooks_api, token, lambda d: d["status"] == "RETRYING")
+    assert (failed["attempts"], failed["lastResponseCode"]) == (1, 500)
+    due = datetime.fromisoformat(failed["nextAttemptAt"]) - datetime.fromisoformat(failed["lastAttemptAt"])
+    assert timedelta(seconds=4) < due < timedelta(seconds=7)  # the schedule's first step: 5 s
+    assert await retry_due(hooks_api) == 0  # not due yet
+    hooks_api.clock.advance(timedelta(seconds=6))
+    assert await retry_due(hooks_api) >= 1
+    second = (await receiver.wait_for("flaky", 2))[1]
+    assert second.headers["webhook-id"] == first.headers["webhook-id"]
+    assert second.body == first.body and signed_by(secret, second)
+    done = await delivery_when(hooks_api, token, lambda d: d["status"] == "SUCCEEDED")
+    assert (done["attempts"], done["lastResponseCode"]) == (2, 200)
+    hooks_api.clock.reset()
+
+
+async def test_a_timeout_is_a_failed_attempt(hooks_api, receiver):
+    receiver.answers["slow"].extend([SLOW])
+    token, _, _ = await booking(hooks_api, receiver=receiver, name="slow")
+    failed = await delivery_when(hooks_api, token, lambda d: d["status"] == "RETRYING")
+    assert (failed["attempts"], failed["lastResponseCode"]) == (1, None)
+
+
+async def test_gives_up_after_a_day_then_redelivers_on_demand(hooks_api, receiver):
+    attempts = len(rules.RETRY_AFTER) + 1
+    receiver.answers["down"].extend([503] * attempts)
+    token, _, secret = await booking(hooks_api, receiver=receiver, name="down")
+    await receiver.wait_for("down")
+    for step, wait in enumerate(rules.RETRY_AFTER, start=1):
+        await delivery_when(hooks_api, token, lambda d, n=step: d["attempts"] == n and d["status"] == "RETRYING")
+        hooks_api.clock.advance(wait + timedelta(seconds=1))
+        assert await retry_due(hooks_api) >= 1
+        await receiver.wait_for("down", step + 1)
+    failed = await delivery_when(hooks_api, token, lambda d: d["status"] == "FAILED")
+    assert (failed["attempts"], failed["lastResponseCode"], failed["nextAttemptAt"]) == (attempts, 503, None)
+    assert sum(rules.RETRY_AFTER, timedelta()) > timedelta(days=1)
+    hooks_api.clock.advance(timedelta(days=1))
+    assert await retry_due(hooks_api) == 0  # nothing more by itself
+    again = (await hooks_api.gql(REDELIVER, {"i": {"deliveryId": failed["id"]}}, token=token))["redeliverWebhook"]
+    assert again["userErrors"] == [] and again["delivery"]["status"] == "PENDING"
+    requests = await receiver.wait_for("down", attempts + 1)
+    assert len({r.headers["webhook-id"] for r in requests}) == 1  # one message, many attempts
+    assert signed_by(secret, requests[-1])
+    done = await delivery_when(hooks_api, token, lambda d: d["status"] == "SUCCEEDED")
+    assert done["attempts"] == attempts + 1
+    hooks_api.clock.reset()
+
+
+async def test_rotation_signs_with_both_secrets_for_a_day(hooks_api, receiver):
+    token, hook, old = await booking(hooks_api, receiver=receiver, name="rotate")
+    await receiver.wait_for("rotate")
+    rotated = (await hooks_api.gql(ROTATE, {"i": {"endpointId": hook["id"]}}, token=token))["rotateWebhookSecret"]
+    assert rotated["userErrors"] == [] and rotated["secret"] != old
+    new = rotated["secret"]
+    first = (await deliveries(hooks_api, token))[0]
+    await hooks_api.gql(REDELIVER, {"i": {"deliveryId": first["id"]}}, token=token)
+    during = (await receiver.wait_for("rotate", 2))[1]
+    assert Webhook(new).verify(during.body, during.headers) and Webhook(old).verify(during.body, during.headers)
+    hooks_api.clock.advance(timedelta(hours=25))
+    await hooks_api.gql(REDELIVER, {"i": {"deliveryId": first["id"]}}, token=token)
+    after = (await receiver.wait_for("rotate", 3))[2]
+    assert signed_by(new, after) and not signed_by(old, after)
+    hooks_api.clock.reset()
+
+
+async def test_another_therapist_sees_and_touches_nothing(hooks_api, receiver):
+    token, hook, _ = await booking(hooks_api, receiver=receiver, name="mine")
+    delivery = await delivery_when(hooks_api, token, lambda d: d["status"] == "SUCCEEDED")
+    other, _ = await hooks_api.sign_up()
+    assert (await hooks_api.gql(ENDPOINTS, token=other))["webhookEndpoints"] == []
+    assert await deliveries(hooks_api, other) == []
+    for document, variables, name in (
+        (ROTATE, {"endpointId": hook["id"]}, "rotateWebhookSecret"),
+        (DELETE, {"endpointId": hook["id"]}, "deleteWebhookEndpoint"),
+        (REDELIVER, {"deliveryId": delivery["id"]}, "redeliverWebhook"),
+    ):
+        payload = (await hooks_api.gql(document, {"i": variables}, token=other))[name]
+        assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"], payload
+    deleted = (await hooks_api.gql(DELETE, {"i": {"endpointId": hook["id"]}}, token=token))["deleteWebhookEndpoint"]
+    assert deleted["deletedEndpointId"] == hook["id"]
+    assert (await hooks_api.gql(ENDPOINTS, token=token))["webhookEndpoints"] == []
+    assert await deliveries(hooks_api, token) == []
+
+
+@pytest.mark.parametrize(("url", "events", "code"), [
+    ("ftp://example.com/hook", ["BOOKING_CREATED"], "INVALID"),
+    ("https://user:pw@example.com/hook", ["BOOKING_CREATED"], "INVALID"),
+    ("not a url", ["BOOKING_CREATED"], "INVALID"),
+    ("https://example.com/" + "x" * 2000, ["BOOKING_CREATED"], "TOO_LONG"),
+    ("https://example.com/hook", [], "REQUIRED"),
+])
+async def test_bad_endpoints_are_user_errors(hooks_api, url, events, code):
+    token, _ = await hooks_api.sign_up()
+    payload = (await hooks_api.gql(CREATE, {"i": {"url": url, "events": events}}, token=token))
+    payload = payload["createWebhookEndpoint"]
+    assert [e["code"] for e in payload["userErrors"]] == [code] and payload["secret"] is None
+    assert (await hooks_api.gql(ENDPOINTS, token=token))["webhookEndpoints"] == []
