@@ -48,7 +48,8 @@ class HttpWebhookSender:
             "webhook-signature": signature(secrets, message_id, timestamp, body),
         }
         try:
-            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, trust_env=False) as http:
+            client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, trust_env=False)
+            async with client as http:
                 response = await http.post(url, content=body.encode(), headers=headers)
         except httpx.HTTPError as error:
             log.info("webhook attempt failed: %s", type(error).__name__, extra={"webhook_id": message_id})

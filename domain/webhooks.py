@@ -98,6 +98,11 @@ def new_secret() -> str:
     return "whsec_" + b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
+def webhook_id(message_id: UUID) -> str:
+    """The `webhook-id` header of a message: `msg_` and its UUID in hex."""
+    return f"msg_{message_id.hex}"
+
+
 def _iso(at: datetime) -> str:
     return at.isoformat().replace("+00:00", "Z")
 

@@ -68,11 +68,13 @@ class WebhookDelivery:
     id: strawberry.ID = strawberry.field(description="Its global ID (for redeliverWebhook).")
     endpoint_id: strawberry.ID = strawberry.field(description="The endpoint's global ID.")
     message_id: str = strawberry.field(
-        description="The `webhook-id` header: the same on every attempt and redelivery (drop duplicates by it)."
+        description="The `webhook-id` header: the same on every attempt and redelivery (drop "
+        "duplicates by it)."
     )
     event: WebhookEventType = strawberry.field(description="What it tells.")  # type: ignore[valid-type]
     payload: str = strawberry.field(description="The JSON body sent (type, timestamp, data: IDs and times).")
-    status: WebhookDeliveryStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    status: WebhookDeliveryStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands.")
     attempts: int = strawberry.field(description="Attempts made so far.")
     last_response_code: int | None = strawberry.field(
         description="The HTTP status of the last attempt; null before one, or after a timeout or "
@@ -88,8 +90,9 @@ class WebhookDelivery:
     def from_domain(cls, d: rules.WebhookDelivery) -> WebhookDelivery:
         done = d.status in (rules.DeliveryStatus.SUCCEEDED, rules.DeliveryStatus.FAILED)
         return cls(
-            id=strawberry.ID(global_ids.encode("WebhookDelivery", d.id)), endpoint_id=endpoint_gid(d.endpoint_id),
-            message_id=f"msg_{d.message_id.hex}", event=d.event, payload=d.payload, status=d.status,
+            id=strawberry.ID(global_ids.encode("WebhookDelivery", d.id)),
+            endpoint_id=endpoint_gid(d.endpoint_id),
+            message_id=rules.webhook_id(d.message_id), event=d.event, payload=d.payload, status=d.status,
             attempts=d.attempts, last_response_code=d.last_response_code, last_attempt_at=d.last_attempt_at,
             next_attempt_at=None if done else d.next_attempt_at, created_at=d.created_at,
         )
@@ -129,6 +132,7 @@ async def webhook_deliveries(
         if raw_endpoint is None:
             raise bad_request("endpointId is not a webhook endpoint's ID.")
     rows, has_next = await reads.deliveries(info.context, first=first, after=after, endpoint_id=raw_endpoint)
-    edges = [WebhookDeliveryEdge(cursor=reads.cursor_of(d), node=WebhookDelivery.from_domain(d)) for d in rows]
+    edges = [WebhookDeliveryEdge(cursor=reads.cursor_of(d), node=WebhookDelivery.from_domain(d))
+             for d in rows]
     return WebhookDeliveryConnection(edges=edges, page_info=PageInfo.of([e.cursor for e in edges],
                                                                          has_next=has_next, after=after))

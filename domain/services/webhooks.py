@@ -177,7 +177,8 @@ async def deliver(uow: Callable[[], UnitOfWork], clock: Clock, setup: WebhookSet
         log.error("webhook endpoint secret unreadable with the configured keys",
                   extra={"endpoint_id": str(endpoint.id)})
         secrets = []
-    code = await setup.sender.send(endpoint.url, message_id=str(delivery.message_id), timestamp=now,
+    code = await setup.sender.send(endpoint.url, message_id=rules.webhook_id(delivery.message_id),
+                                   timestamp=now,
                                    body=delivery.payload, secrets=secrets) if secrets else None
     attempts = delivery.attempts + 1
     if rules.succeeded(code):
