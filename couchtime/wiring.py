@@ -16,8 +16,8 @@ from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.passwords import Argon2Hasher
 from adapters.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from adapters.secrets import FernetBox
-from adapters.webhook_sender import HttpWebhookSender
 from adapters.video import VideoRoomUrls
+from adapters.webhook_sender import HttpWebhookSender
 from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
 from domain.accounts import PasswordPolicy
