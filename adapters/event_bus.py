@@ -103,6 +103,11 @@ class EventHub:
         self._handlers.append(handler)
         return lambda: self._handlers.remove(handler)
 
+    def heard(self) -> int | None:
+        """None while this process cannot hear the bus; else a number that changes on every
+        (re)connection (messages sent while it was down are lost: caches start over)."""
+        return 0
+
     def tap(self, callback: Callable[[dict], None]) -> None:
         """A synchronous callback for every message this process receives (before the
         subscribers): the socket guard closes revoked sockets from here."""
@@ -152,6 +157,7 @@ class RedisBus(EventHub):
         self._channel = channel
         self._reader: asyncio.Task | None = None
         self.ready = asyncio.Event()
+        self._connections = 0
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         await self._run_handlers(events)
@@ -165,11 +171,15 @@ class RedisBus(EventHub):
                     if attempt == 2:
                         log.warning("live event not published: Redis unreachable (clients refetch)")
 
+    def heard(self) -> int | None:
+        return self._connections if self.ready.is_set() else None
+
     async def start(self) -> None:
         if self._reader is None:
             self._reader = asyncio.create_task(self._read_forever(), name="redis-live-reader")
 
     async def stop(self) -> None:
+        self.ready.clear()  # nothing is heard from here on
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -182,6 +192,7 @@ class RedisBus(EventHub):
             pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self._channel)
+                self._connections += 1
                 self.ready.set()
                 if delay > 0.1:
                     log.warning("live events: reconnected to Redis")

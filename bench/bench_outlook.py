@@ -2,7 +2,7 @@
 Graph (tests/fakes/microsoft.py, its own thread and loop) answering after 20 ms.
 
 One worker = one actor loop (workers.broker.ActorHost) fed by COUCHTIME_WORKER_THREADS (8)
-Dramatiq threads: the bench runs the `outlook.sync_session` actor code on one loop, one job at
+Dramatiq threads: the bench runs the `outlook_sync.sync_session` actor code on one loop, one job at
 a time and 8 at a time, for creates (POST) and then patches (PATCH after a reschedule).
 
     .venv/bin/python -m bench.bench_outlook
@@ -24,7 +24,7 @@ from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
 from bench.harness import fresh_database_url
 from domain.model import CalendarView, Client, ClientStatus, EventType, SessionVisit, Therapist, VisitType
-from domain.services import outlook, sessions
+from domain.services import outlook, outlook_sync, sessions
 from domain.services.series import SeriesPolicy
 from persistence import migrate
 from persistence.database import Database
@@ -120,7 +120,7 @@ async def main() -> None:
 async def _token(uow, clock, setup, therapist) -> str:
     async with uow() as u:
         integration = await u.outlook.integration(therapist)
-    return await outlook.access_token(uow, clock, setup, integration)
+    return await outlook_sync.access_token(uow, clock, setup, integration)
 
 
 if __name__ == "__main__":

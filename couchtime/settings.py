@@ -64,6 +64,7 @@ class Settings:
     graphiql: bool | None = None  # None = on in development, off in production
     graphiql_assets_dir: str = ""  # empty = graphiql/node_modules beside the project
     token_ttl_hours: int = 24 * 30
+    token_cache_seconds: int = 5  # therapist-token answers kept in memory; 0 = look up every time
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
@@ -175,7 +176,8 @@ class Settings:
                           ("worker_processes", 1), ("worker_threads", 1),
                           ("password_hash_threads", 1), ("signin_window_seconds", 1),
                           ("signup_window_seconds", 1), ("audit_retention_days", 0),
-                          ("audit_link_seconds", 1), ("max_query_cost", 1), ("max_query_fields", 1),
+                          ("audit_link_seconds", 1), ("token_cache_seconds", 0),
+                          ("max_query_cost", 1), ("max_query_fields", 1),
                           ("max_body_bytes", 1024), ("request_deadline_ms", 1)):
             if getattr(self, name) < low:
                 raise SettingsError(f"COUCHTIME_{name.upper()} must be at least {low}")

@@ -27,6 +27,7 @@ from domain.services.booking import BookingLimits
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy
 from domain.services.webhooks import WebhookSetup
+from persistence.auth import TokenCache
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
 from resolvers.context import ApiConfig, Services
@@ -199,6 +200,11 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
     if metrics is not None:
         metrics.watch_bus(bus)
     consuming = (lambda: embedded.host.running) if embedded is not None else None
+    token_cache = None
+    if settings.token_cache_seconds > 0:  # README: "Token checks"
+        token_cache = TokenCache(db, ttl_seconds=settings.token_cache_seconds, bus_epoch=bus.heard)
+        bus.subscribe(token_cache.on_event)  # this process's changes, before they answer
+        bus.tap(token_cache.on_message)  # everyone's, as heard on the bus
     services = Services(
         db=db,
         uow=UnitOfWorkFactory(db, bus, OutboxRelay(
@@ -235,6 +241,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
         outlook=outlook_setup(settings),
         notifications=counted(notification_setup(settings, db), metrics),
         webhooks=webhook_setup(settings),
+        token_cache=token_cache,
     )
     return Runtime(settings=settings, db=db, bus=bus, redis=redis, services=services, jobs=jobs,
                    embedded=embedded, metrics=metrics, slots=slots)

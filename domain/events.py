@@ -24,6 +24,12 @@ class ProfileUpdated(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class AccountChanged(DomainEvent):
+    """A setting on the therapist's own row changed that no other event announces (the default
+    calendar view): processes that keep the signed-in therapist in memory drop it."""
+
+
+@dataclass(frozen=True, slots=True)
 class AvailabilityChanged(DomainEvent):
     weekdays: tuple[int, ...]
 

@@ -66,9 +66,12 @@ class Database:
         self.url = url
         self.is_sqlite = driver.startswith("sqlite")
         # bound values stay out of error messages (an IntegrityError would show the row)
-        kwargs: dict = {"echo": echo, "hide_parameters": True}
+        # SQLite keeps the same pool size: with SQLAlchemy's default (5), 16 concurrent requests
+        # opened and closed overflow connections (a thread and four PRAGMAs each) all the time
+        kwargs: dict = {"echo": echo, "hide_parameters": True, "pool_size": pool_size,
+                        "max_overflow": max_overflow}
         if not self.is_sqlite:
-            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+            kwargs.update(pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)

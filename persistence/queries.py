@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from types import SimpleNamespace
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import func, literal, or_, select, tuple_, union_all
+from sqlalchemy import bindparam, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from domain.intervals import Interval
@@ -37,7 +35,7 @@ from persistence.mapping import (
     time_off_from_row,
 )
 from persistence.repositories.sessions import busy_intervals as _busy_intervals
-from persistence.repositories.sessions import facts_columns, session_facts
+from persistence.repositories.sessions import session_facts
 from persistence.tables.accounts import TherapistRow
 from persistence.tables.availability import AvailabilitySlotRow
 from persistence.tables.clients import ClientRow
@@ -104,26 +102,29 @@ async def therapist_by_username(db: Database, username: str) -> Therapist | None
         return therapist_from_row(row) if row else None
 
 
+_PAGE_AND_TYPE = (  # built once (the booking page's first read)
+    select(TherapistRow, EventTypeRow)
+    .join(EventTypeRow, EventTypeRow.therapist_id == TherapistRow.id)
+    .where(TherapistRow.username == bindparam("username"),
+           EventTypeRow.id == bindparam("event_type_id"), EventTypeRow.deleted_at.is_(None))
+)
+
+
 async def therapist_and_event_type(
     db: Database, username: str, event_type_id: UUID
 ) -> tuple[Therapist, EventType] | None:
     """The booking page's therapist and one live event type of theirs: one statement."""
-    stmt = (
-        select(TherapistRow, EventTypeRow)
-        .join(EventTypeRow, EventTypeRow.therapist_id == TherapistRow.id)
-        .where(TherapistRow.username == username, EventTypeRow.id == event_type_id,
-               EventTypeRow.deleted_at.is_(None))
-    )
     async with db.read_session() as session:
-        row = (await session.execute(stmt)).one_or_none()
+        row = (await session.execute(
+            _PAGE_AND_TYPE, {"username": username, "event_type_id": event_type_id})).one_or_none()
         return (therapist_from_row(row[0]), event_type_from_row(row[1])) if row else None
 
 
 async def busy_intervals(
     db: Database, therapist_id: UUID, start: datetime, end: datetime
 ) -> list[Interval]:
-    async with db.read_session() as session:
-        return await _busy_intervals(session, therapist_id, start, end)
+    async with db.engine.connect() as conn:
+        return await _busy_intervals(conn, therapist_id, start, end)
 
 
 async def time_off_by_therapist(
@@ -194,61 +195,6 @@ async def active_clients_page(
     return rows[:first], len(rows) > first
 
 
-CONFLICT_MARGIN = timedelta(hours=12)  # the longest session (720 min) reaching into a range
-
-
-@dataclass(frozen=True)
-class CalendarRow:
-    session: Session
-    client: Client
-    event_type: EventType
-    facts: SessionFacts
-
-
-async def calendar_rows(
-    db: Database, therapist_id: UUID, start: datetime, end: datetime
-) -> list[CalendarRow]:
-    """Sessions overlapping [start − 12 h, end + 12 h) with client, event type and paperwork
-    facts, in one statement; the margin lets conflicts across the range's edges be seen."""
-    _, has_note, paid, count = facts_columns()
-    clients, event_types = ClientRow.__table__, EventTypeRow.__table__
-    stmt = (
-        select(
-            SessionRow.__table__, *_prefixed(clients, "c_"), *_prefixed(event_types, "e_"),
-            has_note.label("f_note"), paid.label("f_paid"), count.label("f_count"),
-        )
-        .join(ClientRow, ClientRow.id == SessionRow.client_id)
-        .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
-        .where(
-            SessionRow.therapist_id == therapist_id,
-            SessionRow.start_at < end + CONFLICT_MARGIN,
-            SessionRow.end_at > start - CONFLICT_MARGIN,
-        )
-        .order_by(SessionRow.start_at, SessionRow.id)
-    )
-    async with db.read_session() as session:
-        rows = (await session.execute(stmt)).mappings().all()
-    return [
-        CalendarRow(
-            session_from_row(row),  # type: ignore[arg-type]
-            client_from_row(_unprefixed(row, "c_")),  # type: ignore[arg-type]
-            event_type_from_row(_unprefixed(row, "e_")),  # type: ignore[arg-type]
-            SessionFacts(bool(row["f_note"]), int(row["f_paid"] or 0), int(row["f_count"] or 0)),
-        )
-        for row in rows
-    ]
-
-
-def _prefixed(table, prefix: str) -> list:
-    """Columns of a joined table under prefixed labels, so that names do not collide."""
-    return [column.label(prefix + column.name) for column in table.c]
-
-
-def _unprefixed(row, prefix: str) -> SimpleNamespace:
-    """The joined table's columns back under their own names (what the mappers read)."""
-    return SimpleNamespace(**{k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)})
-
-
 async def facts_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, SessionFacts]:
     async with db.read_session() as session:
         return await session_facts(session, list(session_ids))
@@ -297,24 +243,28 @@ async def series_by_id(db: Database, series_ids: Sequence[UUID]) -> dict[UUID, S
     return await _by_id(db, SeriesRow, series_ids, series_from_row)
 
 
-async def hours_and_series(
-    db: Database, therapist_id: UUID
-) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan]]:
-    """Weekly hours and active series of a therapist in one statement (a tagged UNION ALL):
-    the booking page needs both, and its statement budget is three."""
-    slots = select(
+_HOURS_AND_SERIES = union_all(  # built once: a tagged UNION ALL of weekly hours and active series
+    select(
         literal("A").label("kind"), AvailabilitySlotRow.weekday.label("a"),
         AvailabilitySlotRow.start_minute.label("b"), AvailabilitySlotRow.end_minute.label("c"),
         literal(None).label("d"), literal(None).label("e"),
-    ).where(AvailabilitySlotRow.therapist_id == therapist_id)
-    series = select(
+    ).where(AvailabilitySlotRow.therapist_id == bindparam("therapist_id")),
+    select(
         literal("S"), SeriesRow.every_weeks, SeriesRow.start_minute, SeriesRow.length_minutes,
         SeriesRow.anchor_date, SeriesRow.materialised_until,
-    ).where(SeriesRow.therapist_id == therapist_id, SeriesRow.active.is_(True))
+    ).where(SeriesRow.therapist_id == bindparam("therapist_id"), SeriesRow.active.is_(True)),
+)
+
+
+async def hours_and_series(
+    db: Database, therapist_id: UUID
+) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan]]:
+    """Weekly hours and active series of a therapist in one statement: the booking page needs
+    both, and its statement budget is three."""
     weekly: dict[int, list[TimeSlot]] = {}
     found: list[SeriesSpan] = []
-    async with db.read_session() as session:
-        rows = (await session.execute(union_all(slots, series))).all()
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(_HOURS_AND_SERIES, {"therapist_id": therapist_id})).all()
     for kind, a, b, c, d, e in rows:
         if kind == "A":
             weekly.setdefault(a, []).append(TimeSlot(b, c))

@@ -17,7 +17,7 @@ from domain import booking
 from domain.conflicts import Timed, conflicting_ids, find_conflicts
 from domain.intervals import Interval
 from domain.model import Client, EventType, Session, SessionFacts
-from persistence import queries
+from persistence.calendar_rows import calendar_rows
 from resolvers.context import Context
 from resolvers.errors import ApiError
 
@@ -58,7 +58,7 @@ def check_range(start: datetime, end: datetime) -> None:
 async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
     check_range(start, end)
     me = await ctx.therapist()
-    rows = await queries.calendar_rows(ctx.services.db, me.id, start, end)
+    rows = await calendar_rows(ctx.services.db, me.id, start, end)
     by_id = {row.session.id: row.session for row in rows}
     timed = [Timed(s.id, s.interval, s.cancelled) for s in by_id.values()]
     overlaps = conflicting_ids(timed)

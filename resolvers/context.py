@@ -58,6 +58,7 @@ class Services:
     outlook: OutlookSetup = OutlookSetup()  # Outlook sync (not offered until configured)
     notifications: NotificationSetup = NotificationSetup()  # email, reminders, the client portal
     webhooks: WebhookSetup = WebhookSetup()  # endpoints' secret box and URL rule
+    token_cache: auth_queries.TokenCache | None = None  # therapist tokens, when enabled
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -84,6 +85,7 @@ class Context:
         # when the token stops working: its expiry, or now once it was revoked (websockets)
         self.token_expires_at: datetime | None = None
         self.token_revoked = False
+        self._bypass_cache = False
 
     @property
     def loaders(self) -> Loaders:
@@ -107,10 +109,12 @@ class Context:
 
     async def reauthenticate(self) -> bool:
         """A websocket's context lives as long as the connection: before each operation on it,
-        look the token up again (the same single statement HTTP uses), so that a token revoked
-        or expired since connection_init opens nothing. False when it is no longer live."""
+        look the token up again (the same single statement HTTP uses, never the token cache), so
+        that a token revoked or expired since connection_init opens nothing, announced or not.
+        False when it is no longer live."""
         self._viewer, self._viewer_loaded, self._viewer_pending = None, False, None
         self.memo.pop("portal_client", None)
+        self._bypass_cache = True  # a socket's operations always ask the database (rare, long-lived)
         viewer = await self.viewer()
         if viewer is None:
             self.token_revoked = True
@@ -138,10 +142,13 @@ class Context:
     async def _look_up_viewer(self) -> Therapist | None:
         if not self.token:
             return None
-        found = await auth_queries.therapist_by_live_token(
-            self.services.db, tokens.hash_token(self.token), tokens.THERAPIST,
-            self.services.clock.now(),
-        )
+        token_hash, now = tokens.hash_token(self.token), self.services.clock.now()
+        cache = self.services.token_cache
+        if cache is not None and not self._bypass_cache:
+            found = await cache.therapist(token_hash, tokens.THERAPIST, now)
+        else:
+            found = await auth_queries.therapist_by_live_token(
+                self.services.db, token_hash, tokens.THERAPIST, now)
         if found is None:
             return None
         therapist, self.token_expires_at = found

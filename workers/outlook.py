@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.services import outlook
+from domain.services import outlook_sync
 from persistence.repositories.outlook import integration_of
 from workers.jobs import WorkerDeps, uuid_arg
 
@@ -21,8 +21,8 @@ async def sync_session(deps: WorkerDeps, session_id: str, therapist_id: str | No
     session = UUID(uuid_arg("session_id", session_id))
     owner = UUID(uuid_arg("therapist_id", therapist_id)) if therapist_id else None
     if not deps.outlook.ready or (owner is not None and not await _connected(deps, owner)):
-        return outlook.SyncResult.SKIPPED.value  # most therapists: one read, no write lock
-    result = await outlook.sync_session(deps.uow, deps.clock, deps.outlook, session, owner)
+        return outlook_sync.SyncResult.SKIPPED.value  # most therapists: one read, no write lock
+    result = await outlook_sync.sync_session(deps.uow, deps.clock, deps.outlook, session, owner)
     return result.value
 
 
@@ -32,7 +32,7 @@ async def resync(deps: WorkerDeps, therapist_id: str, backfill: bool = False) ->
     owner = UUID(uuid_arg("therapist_id", therapist_id))
     if not deps.outlook.ready or not await _connected(deps, owner):
         return {}
-    return await outlook.resync(deps.uow, deps.clock, deps.outlook, owner, backfill=bool(backfill))
+    return await outlook_sync.resync(deps.uow, deps.clock, deps.outlook, owner, backfill=bool(backfill))
 
 
 async def _connected(deps: WorkerDeps, therapist_id: UUID) -> bool:

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain import booking, text, tokens
 from domain.accounts import canonical_time_zone, normalize_email, normalize_username
-from domain.clients import contact_errors
+from domain.clients import client_zone, contact_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
 from domain.events import BookingReceived, SessionChanged
 from domain.model import (
@@ -120,7 +120,8 @@ async def _existing(
         )
     event_type = await uow.event_types.get(session.event_type_id, include_deleted=True)
     assert event_type is not None
-    return Confirmation(session, therapist, event_type, session.client_time_zone or therapist.time_zone)
+    zone = client_zone(session.client_time_zone, None, therapist.time_zone)
+    return Confirmation(session, therapist, event_type, zone)
 
 
 async def book(

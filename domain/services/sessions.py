@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from domain import money
 from domain import text as text_rule
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.events import SessionWorkedOn
+from domain.events import AccountChanged, SessionWorkedOn
 from domain.model import (
     CalendarView,
     ClientStatus,
@@ -122,6 +122,7 @@ async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, command: SetCal
         assert therapist is not None
         therapist.calendar_view = command.view
         await uow.therapists.save(therapist)
+        uow.record(AccountChanged(therapist_id))  # processes holding the viewer drop it
         await uow.commit()
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, union_all, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, func, select, union_all, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.intervals import Interval
 from domain.model import Payment, Session, SessionFacts, SessionStatus
@@ -105,24 +105,27 @@ class SqlSessions:
 
 
 
+_BUSY = union_all(  # built once: the booking page and every booking run it
+    select(SessionRow.start_at.label("s"), SessionRow.end_at.label("e")).where(
+        SessionRow.therapist_id == bindparam("therapist_id"),
+        SessionRow.status == SessionStatus.SCHEDULED.value,
+        SessionRow.start_at < bindparam("end"),
+        SessionRow.end_at > bindparam("start"),
+    ),
+    select(TimeOffRow.starts_at.label("s"), TimeOffRow.ends_at.label("e")).where(
+        TimeOffRow.therapist_id == bindparam("therapist_id"),
+        TimeOffRow.starts_at < bindparam("end"),
+        TimeOffRow.ends_at > bindparam("start"),
+    ),
+)
+
+
 async def busy_intervals(
-    session: AsyncSession, therapist_id: UUID, start: datetime, end: datetime
+    session: AsyncSession | AsyncConnection, therapist_id: UUID, start: datetime, end: datetime
 ) -> list[Interval]:
     """Non-cancelled sessions and time off overlapping [start, end): one statement."""
-    sessions = select(SessionRow.start_at.label("s"), SessionRow.end_at.label("e")).where(
-        SessionRow.therapist_id == therapist_id,
-        SessionRow.status == SessionStatus.SCHEDULED.value,
-        SessionRow.start_at < end,
-        SessionRow.end_at > start,
-    )
-    time_off = select(TimeOffRow.starts_at.label("s"), TimeOffRow.ends_at.label("e")).where(
-        TimeOffRow.therapist_id == therapist_id,
-        TimeOffRow.starts_at < end,
-        TimeOffRow.ends_at > start,
-    )
-    rows = await session.execute(union_all(sessions, time_off))
+    rows = await session.execute(_BUSY, {"therapist_id": therapist_id, "start": start, "end": end})
     return [Interval(_utc(s), _utc(e)) for s, e in rows]
-
 
 
 async def session_facts(session: AsyncSession, session_ids: list[UUID]) -> dict[UUID, SessionFacts]:

@@ -35,7 +35,7 @@ from domain.model import (
     VisitType,
 )
 from domain.outlook import SYNC_JOB, UNAVAILABLE, UNREADABLE, OutlookUnavailable, event_for
-from domain.services import outlook, sessions
+from domain.services import outlook, outlook_sync, sessions
 from domain.services.series import SeriesPolicy
 from persistence import migrate
 from persistence.database import Database
@@ -79,8 +79,8 @@ class Env:
                                      sessions.CreateSession(self.client_id, self.event_type_id, start, visit))
         return made.session.id
 
-    async def sync(self, session_id: uuid.UUID, setup: outlook.OutlookSetup | None = None) -> outlook.SyncResult:
-        return await outlook.sync_session(self.uow, self.clock, setup or self.setup, session_id, self.therapist_id)
+    async def sync(self, session_id: uuid.UUID, setup: outlook.OutlookSetup | None = None) -> outlook_sync.SyncResult:
+        return await outlook_sync.sync_session(self.uow, self.clock, setup or self.setup, session_id, self.therapist_id)
 
     async def integration(self):
         async with self.uow() as uow:
@@ -176,7 +176,7 @@ async def test_stored_tokens_are_not_readable_without_the_key(env):
     # a server whose keys no longer open the tokens: disconnected with a readable reason
     session_id = await env.session()
     wrong = replace(env.setup, box=FernetBox([Fernet.generate_key().decode()]))
-    assert await env.sync(session_id, wrong) is outlook.SyncResult.DISCONNECTED
+    assert await env.sync(session_id, wrong) is outlook_sync.SyncResult.DISCONNECTED
     found = await env.integration()
     assert not found.connected and found.last_error == UNREADABLE
     assert env.posts() == []
@@ -193,7 +193,7 @@ async def test_key_rotation_reencrypts_with_the_first_key(env):
     with pytest.raises(SecretUnreadable):
         FernetBox([KEY]).decrypt(after.tokens_sealed)  # the old key alone no longer opens it
     session_id = await env.session()  # and sync works with the new key only
-    assert await env.sync(session_id, replace(env.setup, box=FernetBox([new]))) is outlook.SyncResult.CREATED
+    assert await env.sync(session_id, replace(env.setup, box=FernetBox([new]))) is outlook_sync.SyncResult.CREATED
 
 
 # --- throttling and outages -----------------------------------------------------------------
@@ -202,7 +202,7 @@ async def test_key_rotation_reencrypts_with_the_first_key(env):
 async def test_a_429_waits_for_retry_after_then_succeeds(env):
     session_id = await env.session()
     env.microsoft.fail(429, headers={"Retry-After": "1"}, method="POST", path="/me/events")
-    assert await env.sync(session_id) is outlook.SyncResult.CREATED
+    assert await env.sync(session_id) is outlook_sync.SyncResult.CREATED
     first, second = env.posts()
     assert (first.status, second.status) == (429, 201)
     assert second.at - first.at >= 0.95  # Retry-After: 1 honoured (the backoff alone is 10 ms)
@@ -212,7 +212,7 @@ async def test_a_429_waits_for_retry_after_then_succeeds(env):
 async def test_a_500_then_success(env):
     session_id = await env.session()
     env.microsoft.fail(500, method="POST", path="/me/events")
-    assert await env.sync(session_id) is outlook.SyncResult.CREATED
+    assert await env.sync(session_id) is outlook_sync.SyncResult.CREATED
     assert [p.status for p in env.posts()] == [500, 201]
     assert len(env.microsoft.mailbox(env.account)) == 1
     assert (await env.integration()).last_error is None
@@ -226,7 +226,7 @@ async def test_an_outage_fails_the_job_for_a_later_retry_and_the_session_stays(e
     assert (await env.integration()).last_error == UNAVAILABLE
     async with env.uow() as uow:
         assert (await uow.sessions.get(session_id)) is not None  # the change was never at stake
-    assert await env.sync(session_id) is outlook.SyncResult.CREATED  # Dramatiq's retry
+    assert await env.sync(session_id) is outlook_sync.SyncResult.CREATED  # Dramatiq's retry
     found = await env.integration()
     assert found.last_error is None and found.last_sync_at is not None
     assert len(env.microsoft.mailbox(env.account)) == 1
@@ -235,7 +235,7 @@ async def test_an_outage_fails_the_job_for_a_later_retry_and_the_session_stays(e
 async def test_a_permanent_refusal_is_recorded_and_not_retried(env):
     session_id = await env.session()
     env.microsoft.fail(400, method="POST", path="/me/events")
-    assert await env.sync(session_id) is outlook.SyncResult.FAILED
+    assert await env.sync(session_id) is outlook_sync.SyncResult.FAILED
     assert "HTTP 400" in (await env.integration()).last_error
     assert len(env.posts()) == 1
 
@@ -245,14 +245,14 @@ async def test_a_permanent_refusal_is_recorded_and_not_retried(env):
 
 async def test_create_happens_once_for_retried_and_duplicated_jobs(env):
     session_id = await env.session()
-    assert await env.sync(session_id) is outlook.SyncResult.CREATED
+    assert await env.sync(session_id) is outlook_sync.SyncResult.CREATED
     env.microsoft.reset_log()
-    assert await env.sync(session_id) is outlook.SyncResult.UNCHANGED  # a duplicated message
+    assert await env.sync(session_id) is outlook_sync.SyncResult.UNCHANGED  # a duplicated message
     assert env.microsoft.requests() == []
 
     other = await env.session(days=4)
     results = await asyncio.gather(*(env.sync(other) for _ in range(5)))  # concurrent duplicates
-    assert outlook.SyncResult.CREATED in results
+    assert outlook_sync.SyncResult.CREATED in results
     assert [p.status for p in env.posts()] == [201]
     assert len([e for e in env.microsoft.mailbox(env.account).values()]) == 2
 
@@ -269,11 +269,11 @@ async def test_a_create_whose_response_was_lost_is_found_by_our_session_property
         event = event_for(session, await uow.event_types.get(env.event_type_id),
                           await uow.clients.get(env.client_id), await uow.therapists.get(env.therapist_id))
         await uow.commit()
-    token = await outlook.access_token(env.uow, env.clock, env.setup, await env.integration())
+    token = await outlook_sync.access_token(env.uow, env.clock, env.setup, await env.integration())
     made = await env.setup.gateway.create_event(token, event, transaction_id="tx-lost")
     env.microsoft.reset_log()
 
-    assert await env.sync(session_id) is outlook.SyncResult.CREATED
+    assert await env.sync(session_id) is outlook_sync.SyncResult.CREATED
     assert env.posts() == []  # found, not created again
     assert len(env.microsoft.requests("GET", "/v1.0/me/events")) == 1
     assert (await env.link(session_id)).graph_event_id == made
@@ -284,14 +284,14 @@ async def test_delete_is_idempotent_and_clears_the_stored_id(env):
     session_id = await env.session()
     await env.sync(session_id)
     event_id = (await env.link(session_id)).graph_event_id
-    token = await outlook.access_token(env.uow, env.clock, env.setup, await env.integration())
+    token = await outlook_sync.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, event_id)  # deleted in Outlook meanwhile
     await sessions.cancel(env.uow(), env.therapist_id, sessions.CancelSession(session_id, None, False))
     env.microsoft.reset_log()
-    assert await env.sync(session_id) is outlook.SyncResult.DELETED
+    assert await env.sync(session_id) is outlook_sync.SyncResult.DELETED
     assert [r.status for r in env.microsoft.requests("DELETE")] == [404]  # 404 is success
     assert await env.link(session_id) is None
-    assert await env.sync(session_id) is outlook.SyncResult.UNCHANGED  # a duplicate: no call
+    assert await env.sync(session_id) is outlook_sync.SyncResult.UNCHANGED  # a duplicate: no call
     assert len(env.microsoft.requests("DELETE")) == 1 and await env.link(session_id) is None
 
 
@@ -299,11 +299,11 @@ async def test_an_event_deleted_in_outlook_comes_back_on_the_next_change(env):
     session_id = await env.session()
     await env.sync(session_id)
     first = (await env.link(session_id)).graph_event_id
-    token = await outlook.access_token(env.uow, env.clock, env.setup, await env.integration())
+    token = await outlook_sync.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, first)
     await sessions.update(env.uow(), env.therapist_id,
                           sessions.SessionEdit(session_id, start=datetime.now(UTC) + timedelta(days=5)))
-    assert await env.sync(session_id) is outlook.SyncResult.CREATED
+    assert await env.sync(session_id) is outlook_sync.SyncResult.CREATED
     assert (await env.link(session_id)).graph_event_id not in (None, first)
     assert env.event(session_id) is not None
 
@@ -315,7 +315,7 @@ async def test_full_names_only_when_the_setting_allows(env):
     assert event["subject"] == "Intake · M.A.O." and "Okafor" not in json.dumps(event)
     assert event["location"]["displayName"] == "In person" and "meet.example" not in json.dumps(event)
     # the practice opts in (COUCHTIME_OUTLOOK_FULL_NAMES): the next sync patches the name in
-    assert await env.sync(session_id, replace(env.setup, full_names=True)) is outlook.SyncResult.PATCHED
+    assert await env.sync(session_id, replace(env.setup, full_names=True)) is outlook_sync.SyncResult.PATCHED
     assert env.event(session_id)["subject"] == "Intake · Mary Ann Okafor"
 
 

@@ -217,6 +217,11 @@ async def enqueue_without_relay(db: Database, job: str, payload: dict) -> uuid.U
     return rows[-1].id
 
 
+# Draining is a liveness wait, not a speed claim: 120 series × 10 new occurrences mean ~1,200
+# Outlook-sync jobs (no-ops without Outlook), ~20 s for 2 workers on a loaded 2-core machine.
+DRAIN_SECONDS = 120
+
+
 def queues_drained(redis_url: str, namespace: str) -> Callable[[], bool]:
     """No message queued, delayed or being processed (every ack set empty) in the namespace."""
     def check() -> bool:
@@ -248,7 +253,7 @@ async def test_two_workers_and_the_scheduler_create_each_occurrence_once(pg, red
             sender.send(EXTEND_DUE_JOB, {})
         await eventually(lambda: complete(db, seeded), timeout=40, what="every series extended",
                          logs=run.logs)
-        await eventually(queues_drained(redis_url, namespace), timeout=20, what="jobs drained",
+        await eventually(queues_drained(redis_url, namespace), timeout=DRAIN_SECONDS, what="jobs drained",
                          logs=run.logs)
         state = await series_state(db)
         assert not complete_problems(seeded, state)
@@ -367,7 +372,7 @@ async def test_a_job_relayed_twice_changes_nothing_twice(pg, redis_url, namespac
         job_id = await enqueue_without_relay(db, EXTEND_JOB, {"series_id": str(seeded[0].id)})
         assert await relay.relay_pending() == 1
         await eventually(lambda: complete(db, seeded), timeout=30, what="the first run", logs=run.logs)
-        await eventually(queues_drained(redis_url, namespace), timeout=20, what="jobs drained",
+        await eventually(queues_drained(redis_url, namespace), timeout=DRAIN_SECONDS, what="jobs drained",
                          logs=run.logs)
         first = await series_state(db)
         first_ids = {r.id for r in await outbox_rows(db)}
@@ -377,7 +382,7 @@ async def test_a_job_relayed_twice_changes_nothing_twice(pg, redis_url, namespac
             await session.execute(update(OutboxRow).where(OutboxRow.id == job_id).values(sent_at=None))
         assert await relay.relay_pending() == 1
         broker.send(EXTEND_JOB, {"series_id": str(seeded[0].id)}, job_id=job_id)  # and a duplicate
-        await eventually(queues_drained(redis_url, namespace), timeout=20, what="the reruns",
+        await eventually(queues_drained(redis_url, namespace), timeout=DRAIN_SECONDS, what="the reruns",
                          logs=run.logs)
         again = await series_state(db)
         assert again == first
@@ -415,7 +420,7 @@ async def test_two_workers_send_each_due_reminder_once_however_often_it_is_queue
             sender.send("reminders.enqueue_due", {})
         await eventually(lambda: all(inbox.to(f"c{i}@example.com", "Reminder") for i in range(3)),
                          timeout=40, what="a reminder to each client", logs=run.logs)
-        await eventually(queues_drained(redis_url, namespace), timeout=20, what="jobs drained", logs=run.logs)
+        await eventually(queues_drained(redis_url, namespace), timeout=DRAIN_SECONDS, what="jobs drained", logs=run.logs)
         await inbox.settle(1.0)
         assert [len(inbox.to(f"c{i}@example.com", "Reminder")) for i in range(5)] == [1, 1, 1, 0, 0]
     finally:
