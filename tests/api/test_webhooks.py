@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -49,6 +50,13 @@ async def hooks_api(request, start_api):
     api.clock.reset()
 
 
+@pytest.fixture(autouse=True)
+def clock_back(hooks_api):
+    """Tests move the clock (retries are due times); each starts from the real time."""
+    hooks_api.clock.reset()
+    yield
+
+
 async def endpoint(api, token, url, events=None):
     made = (await api.gql(CREATE, {"i": {"url": url, "events": events or ALL_EVENTS}}, token=token))
     made = made["createWebhookEndpoint"]
@@ -84,14 +92,19 @@ async def delivery_when(api, token, check, timeout=20):
     raise AssertionError(f"delivery never got there: {found[:1]}")
 
 
+def fresh(label: str) -> str:
+    return f"{label}-{uuid.uuid4().hex[:8]}"
+
+
 async def retry_due(api) -> int:
     """What the scheduler's periodic webhook job does, once."""
     return await enqueue_due(api.runtime.services.uow(), api.clock)
 
 
 async def test_a_booking_is_posted_signed_with_ids_and_times_only(hooks_api, receiver):
-    token, hook, secret = await booking(hooks_api, receiver=receiver, name="booked")
-    request = (await receiver.wait_for("booked"))[0]
+    name = fresh("booked")  # a path of its own: both backends share the receiver
+    token, hook, secret = await booking(hooks_api, receiver=receiver, name=name)
+    request = (await receiver.wait_for(name))[0]
     # the library's own verification (signature, and a timestamp within 5 minutes of now)
     body = Webhook(secret).verify(request.body, request.headers)
     assert body["type"] == "booking.created"
@@ -107,22 +120,24 @@ async def test_a_booking_is_posted_signed_with_ids_and_times_only(hooks_api, rec
 
 
 async def test_only_chosen_events_and_who_cancelled(hooks_api, receiver):
-    token, _, secret = await booking(hooks_api, ["SESSION_CANCELLED"], receiver=receiver, name="cancels")
+    name = fresh("cancels")  # a path of its own: both backends share the receiver
+    token, _, secret = await booking(hooks_api, ["SESSION_CANCELLED"], receiver=receiver, name=name)
     await asyncio.sleep(1)
-    assert receiver.received["cancels"] == [] and await deliveries(hooks_api, token) == []  # not chosen
+    assert receiver.received[name] == [] and await deliveries(hooks_api, token) == []  # not chosen
     intake = (await hooks_api.gql(NEW_BOOKINGS, token=token))["newBookings"][0]
     session = intake["sessions"]["nodes"][0]["id"]
     cancelled = await hooks_api.gql(CANCEL, {"i": {"sessionId": session}}, token=token)
     assert cancelled["cancelSession"]["userErrors"] == []
-    request = (await receiver.wait_for("cancels"))[0]
+    request = (await receiver.wait_for(name))[0]
     body = Webhook(secret).verify(request.body, request.headers)
     assert body["type"] == "session.cancelled" and body["data"]["cancelledBy"] == "THERAPIST"
 
 
 async def test_a_500_is_retried_with_the_same_webhook_id(hooks_api, receiver):
-    receiver.answers["flaky"].extend([500])
-    token, _, secret = await booking(hooks_api, receiver=receiver, name="flaky")
-    first = (await receiver.wait_for("flaky"))[0]
+    name = fresh("flaky")  # a path of its own: both backends share the receiver
+    receiver.answers[name].extend([500])
+    token, _, secret = await booking(hooks_api, receiver=receiver, name=name)
+    first = (await receiver.wait_for(name))[0]
     failed = await delivery_when(hooks_api, token, lambda d: d["status"] == "RETRYING")
     assert (failed["attempts"], failed["lastResponseCode"]) == (1, 500)
     due = datetime.fromisoformat(failed["nextAttemptAt"]) - datetime.fromisoformat(failed["lastAttemptAt"])
@@ -130,32 +145,33 @@ async def test_a_500_is_retried_with_the_same_webhook_id(hooks_api, receiver):
     assert await retry_due(hooks_api) == 0  # not due yet
     hooks_api.clock.advance(timedelta(seconds=6))
     assert await retry_due(hooks_api) >= 1
-    second = (await receiver.wait_for("flaky", 2))[1]
+    second = (await receiver.wait_for(name, 2))[1]
     assert second.headers["webhook-id"] == first.headers["webhook-id"]
     assert second.body == first.body and signed_by(secret, second)
     done = await delivery_when(hooks_api, token, lambda d: d["status"] == "SUCCEEDED")
     assert (done["attempts"], done["lastResponseCode"]) == (2, 200)
-    hooks_api.clock.reset()
 
 
 async def test_a_timeout_is_a_failed_attempt(hooks_api, receiver):
-    receiver.answers["slow"].extend([SLOW])
-    token, _, _ = await booking(hooks_api, receiver=receiver, name="slow")
+    name = fresh("slow")  # a path of its own: both backends share the receiver
+    receiver.answers[name].extend([SLOW])
+    token, _, _ = await booking(hooks_api, receiver=receiver, name=name)
     failed = await delivery_when(hooks_api, token, lambda d: d["status"] == "RETRYING")
     assert (failed["attempts"], failed["lastResponseCode"]) == (1, None)
 
 
 async def test_gives_up_after_a_day_then_redelivers_on_demand(hooks_api, receiver):
+    name = fresh("down")  # a path of its own: both backends share the receiver
     attempts = len(rules.RETRY_AFTER) + 1
-    receiver.answers["down"].extend([503] * attempts)
-    token, _, secret = await booking(hooks_api, receiver=receiver, name="down")
-    await receiver.wait_for("down")
+    receiver.answers[name].extend([503] * attempts)
+    token, _, secret = await booking(hooks_api, receiver=receiver, name=name)
+    await receiver.wait_for(name)
     for step, wait in enumerate(rules.RETRY_AFTER, start=1):
         await delivery_when(hooks_api, token,
                             lambda d, n=step: d["attempts"] == n and d["status"] == "RETRYING")
         hooks_api.clock.advance(wait + timedelta(seconds=1))
         assert await retry_due(hooks_api) >= 1
-        await receiver.wait_for("down", step + 1)
+        await receiver.wait_for(name, step + 1)
     failed = await delivery_when(hooks_api, token, lambda d: d["status"] == "FAILED")
     assert (failed["attempts"], failed["lastResponseCode"], failed["nextAttemptAt"]) == (attempts, 503, None)
     assert sum(rules.RETRY_AFTER, timedelta()) > timedelta(days=1)
@@ -164,35 +180,35 @@ async def test_gives_up_after_a_day_then_redelivers_on_demand(hooks_api, receive
     again = (await hooks_api.gql(REDELIVER, {"i": {"deliveryId": failed["id"]}},
                                  token=token))["redeliverWebhook"]
     assert again["userErrors"] == [] and again["delivery"]["status"] == "PENDING"
-    requests = await receiver.wait_for("down", attempts + 1)
+    requests = await receiver.wait_for(name, attempts + 1)
     assert len({r.headers["webhook-id"] for r in requests}) == 1  # one message, many attempts
     assert signed_by(secret, requests[-1])
     done = await delivery_when(hooks_api, token, lambda d: d["status"] == "SUCCEEDED")
     assert done["attempts"] == attempts + 1
-    hooks_api.clock.reset()
 
 
 async def test_rotation_signs_with_both_secrets_for_a_day(hooks_api, receiver):
-    token, hook, old = await booking(hooks_api, receiver=receiver, name="rotate")
-    await receiver.wait_for("rotate")
+    name = fresh("rotate")  # a path of its own: both backends share the receiver
+    token, hook, old = await booking(hooks_api, receiver=receiver, name=name)
+    await receiver.wait_for(name)
     rotated = (await hooks_api.gql(ROTATE, {"i": {"endpointId": hook["id"]}},
                                    token=token))["rotateWebhookSecret"]
     assert rotated["userErrors"] == [] and rotated["secret"] != old
     new = rotated["secret"]
     first = (await deliveries(hooks_api, token))[0]
     await hooks_api.gql(REDELIVER, {"i": {"deliveryId": first["id"]}}, token=token)
-    during = (await receiver.wait_for("rotate", 2))[1]
+    during = (await receiver.wait_for(name, 2))[1]
     assert Webhook(new).verify(during.body, during.headers)
     assert Webhook(old).verify(during.body, during.headers)
     hooks_api.clock.advance(timedelta(hours=25))
     await hooks_api.gql(REDELIVER, {"i": {"deliveryId": first["id"]}}, token=token)
-    after = (await receiver.wait_for("rotate", 3))[2]
+    after = (await receiver.wait_for(name, 3))[2]
     assert signed_by(new, after) and not signed_by(old, after)
-    hooks_api.clock.reset()
 
 
 async def test_another_therapist_sees_and_touches_nothing(hooks_api, receiver):
-    token, hook, _ = await booking(hooks_api, receiver=receiver, name="mine")
+    name = fresh("mine")  # a path of its own: both backends share the receiver
+    token, hook, _ = await booking(hooks_api, receiver=receiver, name=name)
     delivery = await delivery_when(hooks_api, token, lambda d: d["status"] == "SUCCEEDED")
     other, _ = await hooks_api.sign_up()
     assert (await hooks_api.gql(ENDPOINTS, token=other))["webhookEndpoints"] == []
