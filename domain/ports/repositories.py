@@ -355,6 +355,10 @@ class WebhookRepository(Protocol):
 
     async def endpoint(self, endpoint_id: UUID) -> WebhookEndpoint | None: ...
 
+    async def all_endpoints(self) -> list[WebhookEndpoint]:
+        """Every practice's (key rotation only)."""
+        ...
+
     async def save_endpoint(self, endpoint: WebhookEndpoint) -> None: ...
 
     async def delete_endpoint(self, endpoint_id: UUID) -> None:

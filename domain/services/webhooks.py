@@ -199,6 +199,29 @@ def _signing_secrets(box: SecretBox, endpoint: WebhookEndpoint, now: datetime) -
     return found
 
 
+async def reencrypt_secrets(uow: Callable[[], UnitOfWork], box: SecretBox) -> tuple[int, int]:
+    """Key rotation (`couchtime reencrypt-secrets`): every endpoint's secrets sealed again with
+    the current (first) key. Returns (re-encrypted, unreadable): an unreadable endpoint needs a
+    new secret (rotateWebhookSecret) before it can sign again."""
+    async with uow() as reading:
+        endpoints = await reading.webhooks.all_endpoints()
+    done = unreadable = 0
+    for endpoint in endpoints:
+        try:
+            sealed = box.encrypt(box.decrypt(endpoint.sealed_secret))
+            old = endpoint.sealed_previous
+            previous = box.encrypt(box.decrypt(old)) if old else None
+        except SecretUnreadable:
+            unreadable += 1
+            continue
+        async with uow() as writing:
+            resealed = replace(endpoint, sealed_secret=sealed, sealed_previous=previous)
+            await writing.webhooks.save_endpoint(resealed)
+            await writing.commit()
+        done += 1
+    return done, unreadable
+
+
 async def enqueue_due(uow: UnitOfWork, clock: Clock) -> int:
     """Every scheduler tick: a deliver job for each delivery whose next attempt is due."""
     async with uow:

@@ -43,6 +43,10 @@ class SqlWebhooks:
             .order_by(WebhookEndpointRow.created_at, WebhookEndpointRow.id))
         return [endpoint_of(r) for r in rows.scalars()]
 
+    async def all_endpoints(self) -> list[WebhookEndpoint]:
+        rows = await self.session.execute(select(WebhookEndpointRow).order_by(WebhookEndpointRow.id))
+        return [endpoint_of(r) for r in rows.scalars()]
+
     async def endpoint(self, endpoint_id: UUID) -> WebhookEndpoint | None:
         row = await self.session.get(WebhookEndpointRow, endpoint_id)
         return endpoint_of(row) if row else None

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from adapters.secrets import new_key
+from adapters.secrets import FernetBox, new_key
 from domain import webhooks as rules
-from domain.services.webhooks import enqueue_due
+from domain.services.webhooks import enqueue_due, reencrypt_secrets
 from tests.support.app import BACKENDS
 from tests.support.booking import NEW_BOOKINGS, book, slots, therapist_with_hours
 from tests.support.calendar import CANCEL
@@ -30,6 +30,7 @@ from tests.support.webhooks import (
 )
 
 ALL_EVENTS = [e.name for e in rules.WebhookEvent]
+KEY = new_key()  # the apps' COUCHTIME_SECRET_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ async def receiver():
 async def hooks_api(request, start_api):
     """An app that may call loopback endpoints (the development setting), with a 1 s timeout and
     no scheduler ticks: the tests run the retry job themselves, after moving the clock."""
-    api = await start_api(request.param, secret_keys=(new_key(),), webhooks_allow_private=True,
+    api = await start_api(request.param, secret_keys=(KEY,), webhooks_allow_private=True,
                           webhooks_timeout_seconds=1, scheduler_tick_seconds=0)
     yield api
     api.clock.reset()
@@ -240,3 +241,25 @@ async def test_bad_endpoints_are_user_errors(hooks_api, url, events, code):
     payload = payload["createWebhookEndpoint"]
     assert [e["code"] for e in payload["userErrors"]] == [code] and payload["secret"] is None
     assert (await hooks_api.gql(ENDPOINTS, token=token))["webhookEndpoints"] == []
+
+
+async def test_secrets_are_encrypted_at_rest_and_follow_a_key_rotation(hooks_api, receiver):
+    token, _ = await hooks_api.sign_up()
+    _, secret = await endpoint(hooks_api, token, receiver.url(fresh("keys")))
+    uow = hooks_api.runtime.services.uow
+
+    async def stored() -> str:
+        async with uow() as reading:
+            every = await reading.webhooks.all_endpoints()
+        found = [e.sealed_secret for e in every
+                 if FernetBox([KEY, new]).decrypt(e.sealed_secret) == secret.encode()]
+        assert len(found) == 1
+        return found[0]
+
+    new = new_key()
+    assert secret not in await stored()  # never in the clear
+    done, unreadable = await reencrypt_secrets(uow, FernetBox([new, KEY]))
+    assert done >= 1 and unreadable == 0
+    assert FernetBox([new]).decrypt(await stored()) == secret.encode()  # the new key alone opens it
+    await reencrypt_secrets(uow, FernetBox([KEY, new]))  # back, for the app (it holds KEY only)
+    assert FernetBox([KEY]).decrypt(await stored()) == secret.encode()
