@@ -263,3 +263,36 @@ async def test_secrets_are_encrypted_at_rest_and_follow_a_key_rotation(hooks_api
     assert FernetBox([new]).decrypt(await stored()) == secret.encode()  # the new key alone opens it
     await reencrypt_secrets(uow, FernetBox([KEY, new]))  # back, for the app (it holds KEY only)
     assert FernetBox([KEY]).decrypt(await stored()) == secret.encode()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def strict_api(request, start_api):
+    """Private addresses not allowed: what production does (which also needs SMTP and keys)."""
+    return await start_api(request.param, secret_keys=(KEY,), scheduler_tick_seconds=0)
+
+
+@pytest.mark.parametrize("url", [
+    "https://127.0.0.1/hook", "https://localhost:8443/hook", "https://169.254.169.254/latest/meta-data",
+    "https://[::1]/hook", "https://10.0.0.7/hook", "https://[::ffff:192.168.1.1]/hook",
+])
+async def test_private_addresses_are_refused(strict_api, url):
+    token, _ = await strict_api.sign_up()
+    payload = (await strict_api.gql(CREATE, {"i": {"url": url, "events": ALL_EVENTS}}, token=token))
+    payload = payload["createWebhookEndpoint"]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["url"], "PRIVATE_ADDRESS")]
+    plain = (await strict_api.gql(CREATE, {"i": {"url": "http://hooks.example.com/x", "events": ALL_EVENTS}},
+                                  token=token))["createWebhookEndpoint"]
+    assert [e["code"] for e in plain["userErrors"]] == ["INVALID"]  # https only
+    assert (await strict_api.gql(ENDPOINTS, token=token))["webhookEndpoints"] == []
+
+
+async def test_no_secret_keys_no_webhooks(api):
+    token, _ = await api.sign_up()
+    payload = (await api.gql(CREATE, {"i": {"url": "https://hooks.example.com/x", "events": ALL_EVENTS}},
+                             token=token))["createWebhookEndpoint"]
+    assert [e["code"] for e in payload["userErrors"]] == ["WEBHOOKS_NOT_CONFIGURED"]
+
+
+async def test_webhooks_need_a_therapist(hooks_api):
+    body = await hooks_api.post(ENDPOINTS)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
