@@ -14,9 +14,12 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from adapters.secrets import FernetBox, new_key
 from domain import webhooks as rules
 from domain.services.webhooks import enqueue_due, reencrypt_secrets
+from resolvers import global_ids
 from tests.support.app import BACKENDS
-from tests.support.booking import NEW_BOOKINGS, book, slots, therapist_with_hours
+from tests.support.booking import NEW_BOOKINGS, book, booked, slots, therapist_with_hours
 from tests.support.calendar import CANCEL
+from tests.support.mail import mail_settings, shared_smtp
+from tests.support.portal import CANCEL_MINE, portal_client
 from tests.support.webhooks import (
     CREATE,
     DELETE,
@@ -29,6 +32,7 @@ from tests.support.webhooks import (
     signed_by,
 )
 
+REJECT_INTAKE = """mutation($i: IntakeInput!) { rejectIntake(input: $i) { userErrors { field code } } }"""
 ALL_EVENTS = [e.name for e in rules.WebhookEvent]
 KEY = new_key()  # the apps' COUCHTIME_SECRET_KEYS
 
@@ -45,8 +49,8 @@ async def receiver():
 async def hooks_api(request, start_api):
     """An app that may call loopback endpoints (the development setting), with a 1 s timeout and
     no scheduler ticks: the tests run the retry job themselves, after moving the clock."""
-    api = await start_api(request.param, secret_keys=(KEY,), webhooks_allow_private=True,
-                          webhooks_timeout_seconds=1, scheduler_tick_seconds=0)
+    api = await start_api(request.param, **mail_settings(shared_smtp()), secret_keys=(KEY,),
+                          webhooks_allow_private=True, webhooks_timeout_seconds=1)
     yield api
     api.clock.reset()
 
@@ -132,6 +136,31 @@ async def test_only_chosen_events_and_who_cancelled(hooks_api, receiver):
     request = (await receiver.wait_for(name))[0]
     body = Webhook(secret).verify(request.body, request.headers)
     assert body["type"] == "session.cancelled" and body["data"]["cancelledBy"] == "THERAPIST"
+
+
+async def test_a_client_cancelling_in_the_portal_is_told_apart(hooks_api, receiver, smtp):
+    name = fresh("portal")
+    b = await booked(hooks_api)
+    _, secret = await endpoint(hooks_api, b["token"], receiver.url(name), ["SESSION_CANCELLED"])
+    portal_token = await portal_client(hooks_api, smtp, b)
+    done = await hooks_api.gql(CANCEL_MINE, {"input": {"sessionId": b["session_id"]}}, token=portal_token)
+    assert done["cancelMySession"]["userErrors"] == []
+    [request] = await receiver.wait_for(name)
+    data = Webhook(secret).verify(request.body, request.headers)["data"]
+    assert data["cancelledBy"] == "CLIENT"
+    assert str(global_ids.decode_as(b["session_id"], "Session")) == data["sessionId"]
+
+
+async def test_intake_decisions_are_sent(hooks_api, receiver):
+    name = fresh("intake")
+    token, _, secret = await booking(hooks_api, ["INTAKE_REJECTED", "INTAKE_ACCEPTED"], receiver=receiver,
+                                     name=name)
+    intake = (await hooks_api.gql(NEW_BOOKINGS, token=token))["newBookings"][0]
+    rejected = await hooks_api.gql(REJECT_INTAKE, {"i": {"clientId": intake["id"]}}, token=token)
+    assert rejected["rejectIntake"]["userErrors"] == []
+    [request] = await receiver.wait_for(name)
+    body = Webhook(secret).verify(request.body, request.headers)
+    assert body["type"] == "intake.rejected" and set(body["data"]) == {"clientId"}
 
 
 async def test_a_500_is_retried_with_the_same_webhook_id(hooks_api, receiver):
