@@ -5,6 +5,11 @@ event to one Redis pub/sub channel and runs one reader per process that hands ea
 that process's subscribers, so a subscriber on process A hears what a mutation on process B
 (or a worker) did. Redis pub/sub is at-most-once: a client that reconnects refetches.
 
+Messages are the typed domain events (`domain.live` encodes and decodes them). A process routes
+each one by its therapist: a dict from therapist to that therapist's subscribers, so an event
+costs the number of its own listeners, not a test per open subscription. Every subscriber of
+the event gets the same `Delivery`, where work they share is kept once (resolvers.live).
+
 Each subscriber has a bounded queue. A subscriber that falls behind is dropped (its stream
 ends with `LiveOverflow`) rather than stalling the others.
 """
@@ -13,51 +18,56 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from uuid import UUID
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from domain.events import DomainEvent
-from domain.live import LiveOverflow, to_message
+from domain.live import Delivery, LiveOverflow, decode, encode
 
 log = logging.getLogger(__name__)
 Handler = Callable[[DomainEvent], Awaitable[None]]
-Match = Callable[[dict], bool]
+Match = Callable[[DomainEvent], bool]
 CHANNEL = "couchtime:live"
 QUEUE_SIZE = 256
+
+
+def _everything(event: DomainEvent) -> bool:
+    return True
 
 
 class Subscriber:
     """One live subscription's mailbox. Iterate it; close it (or leave the `async with`)."""
 
-    __slots__ = ("_hub", "match", "_pending", "_maxsize", "_waiter", "overflowed")
+    __slots__ = ("_hub", "match", "therapist", "_pending", "_maxsize", "_waiter", "overflowed")
 
-    def __init__(self, hub: EventHub, match: Match, maxsize: int) -> None:
+    def __init__(self, hub: EventHub, match: Match, maxsize: int, therapist: UUID | None) -> None:
         # a list and at most one future: an idle subscriber costs a few hundred bytes (an
         # asyncio.Queue holds four deques, ~3 KiB; even one empty deque is ~0.8 KiB)
         self._hub = hub
         self.match = match
-        self._pending: list[dict] = []
+        self.therapist = therapist
+        self._pending: list[Delivery] = []
         self._maxsize = maxsize
         self._waiter: asyncio.Future | None = None
         self.overflowed = False
 
-    def offer(self, message: dict) -> None:
+    def offer(self, delivery: Delivery) -> None:
         if self.overflowed:
             return
         if len(self._pending) >= self._maxsize:
             self.overflowed = True
             self._pending.clear()  # it must refetch anyway
         else:
-            self._pending.append(message)
+            self._pending.append(delivery)
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    async def next(self) -> dict:
+    async def next(self) -> Delivery:
         while not self._pending:
             if self.overflowed:
                 raise LiveOverflow()
@@ -79,24 +89,42 @@ class Subscriber:
 
 
 class EventHub:
-    """Local fan-out to this process's subscribers."""
+    """Local fan-out to this process's subscribers, routed by therapist."""
 
     def __init__(self) -> None:
-        self._subscribers: set[Subscriber] = set()
+        self._by_therapist: dict[UUID, set[Subscriber]] = {}
+        self._everyone: set[Subscriber] = set()  # subscribers of every therapist's events
+        self._count = 0
         self._handlers: list[Handler] = []
-        self._taps: list[Callable[[dict], None]] = []
+        self._watchers: list[Callable[[DomainEvent], None]] = []
 
     @property
     def subscriber_count(self) -> int:
-        return len(self._subscribers)
+        return self._count
 
-    def listen(self, match: Match, maxsize: int = QUEUE_SIZE) -> Subscriber:
-        subscriber = Subscriber(self, match, maxsize)
-        self._subscribers.add(subscriber)
+    def listen(self, match: Match | None = None, maxsize: int = QUEUE_SIZE, *,
+               therapist: UUID | None = None) -> Subscriber:
+        """A mailbox for the events `match` accepts — of one therapist when `therapist` is
+        given (the events of the others never reach `match`), else of all."""
+        subscriber = Subscriber(self, match or _everything, maxsize, therapist)
+        if therapist is None:
+            self._everyone.add(subscriber)
+        else:
+            self._by_therapist.setdefault(therapist, set()).add(subscriber)
+        self._count += 1
         return subscriber
 
     def remove(self, subscriber: Subscriber) -> None:
-        self._subscribers.discard(subscriber)
+        if subscriber.therapist is None:
+            found = self._everyone
+        else:
+            found = self._by_therapist.get(subscriber.therapist, set())
+        if subscriber not in found:
+            return
+        found.discard(subscriber)
+        self._count -= 1
+        if not found and subscriber.therapist is not None:
+            del self._by_therapist[subscriber.therapist]
 
     def subscribe(self, handler: Handler) -> Callable[[], None]:
         """In-process handlers of domain events (tests, embedded listeners)."""
@@ -108,23 +136,28 @@ class EventHub:
         (re)connection (messages sent while it was down are lost: caches start over)."""
         return 0
 
-    def tap(self, callback: Callable[[dict], None]) -> None:
-        """A synchronous callback for every message this process receives (before the
-        subscribers): the socket guard closes revoked sockets from here."""
-        self._taps.append(callback)
+    def watch(self, callback: Callable[[DomainEvent], None]) -> None:
+        """A synchronous callback for every event this process receives (before the
+        subscribers), whoever it is for: the socket guard closes revoked sockets from here."""
+        self._watchers.append(callback)
 
-    def deliver(self, message: dict) -> None:
-        for callback in self._taps:
+    def deliver(self, event: DomainEvent) -> None:
+        for watcher in self._watchers:
             try:
-                callback(message)
+                watcher(event)
             except Exception:
-                log.exception("live tap failed")
-        for subscriber in list(self._subscribers):
-            try:
-                if subscriber.match(message):
-                    subscriber.offer(message)
-            except Exception:
-                log.exception("live subscriber filter failed")
+                log.exception("live watcher failed")
+        mine = self._by_therapist.get(event.therapist_id)
+        if not mine and not self._everyone:
+            return
+        delivery = Delivery(event)
+        for group in (mine, self._everyone):
+            for subscriber in tuple(group or ()):
+                try:
+                    if subscriber.match(event):
+                        subscriber.offer(delivery)
+                except Exception:
+                    log.exception("live subscriber filter failed")
 
     async def _run_handlers(self, events: Sequence[DomainEvent]) -> None:
         for event in events:
@@ -145,7 +178,7 @@ class InProcessBus(EventHub):
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         await self._run_handlers(events)
         for event in events:
-            self.deliver(to_message(event))
+            self.deliver(event)
 
 
 class RedisBus(EventHub):
@@ -162,7 +195,7 @@ class RedisBus(EventHub):
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         await self._run_handlers(events)
         for event in events:
-            payload = json.dumps(to_message(event))
+            payload = encode(event)
             for attempt in (1, 2):  # a pooled connection may be stale after a Redis restart
                 try:
                     await self._redis.publish(self._channel, payload)
@@ -199,7 +232,7 @@ class RedisBus(EventHub):
                 delay = 0.1
                 async for raw in pubsub.listen():
                     if raw.get("type") == "message":
-                        self.deliver(json.loads(raw["data"]))
+                        self._receive(raw["data"])
             except asyncio.CancelledError:
                 raise
             except (RedisConnectionError, RedisTimeoutError, OSError):
@@ -210,3 +243,12 @@ class RedisBus(EventHub):
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
+
+    def _receive(self, data: bytes | str) -> None:
+        try:
+            event = decode(data)
+        except (ValueError, TypeError, KeyError):
+            log.warning("live message skipped: malformed")
+            return
+        if event is not None:
+            self.deliver(event)

@@ -23,16 +23,17 @@ from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
 from bench.harness import fresh_database_url
+from couchtime.settings import Settings
+from couchtime.wiring import dependencies
+from domain.dependencies import Dependencies
 from domain.model import CalendarView, Client, ClientStatus, EventType, SessionVisit, Therapist, VisitType
-from domain.services import outlook, outlook_sync, sessions
-from domain.services.series import SeriesPolicy
+from domain.services import outlook_connection, sessions
 from persistence import migrate
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.fakes.microsoft import FakeMicrosoft
 from tests.support.clock import MutableClock
 from workers import outlook as outlook_jobs
-from workers.jobs import WorkerDeps
 
 LATENCY = 0.020
 SESSIONS = int(__import__("os").environ.get("BENCH_OUTLOOK_SESSIONS", "240"))
@@ -56,7 +57,7 @@ async def seed(uow, clock, count: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
     return therapist, ids
 
 
-async def run(deps: WorkerDeps, therapist: uuid.UUID, ids: list[uuid.UUID], concurrency: int) -> tuple[float, dict]:
+async def run(deps: Dependencies[Database], therapist: uuid.UUID, ids: list[uuid.UUID], concurrency: int) -> tuple[float, dict]:
     gate = asyncio.Semaphore(concurrency)
     results: dict[str, int] = {}
 
@@ -82,18 +83,18 @@ async def main() -> None:
         redirect_url="http://localhost:8000/integrations/outlook/callback",
         graph_base_url=fake.graph_base_url, retry=RetryPolicy(base_delay=0.05),
     ))
-    setup = outlook.OutlookSetup(gateway, FernetBox([Fernet.generate_key().decode()]))
-    deps = WorkerDeps(db=db, uow=uow, clock=clock, rooms=VideoRoomUrls("https://meet.example"),
-                      series_policy=SeriesPolicy(), outlook=setup)
+    setup = outlook_connection.OutlookSetup(gateway, FernetBox([Fernet.generate_key().decode()]))
+    deps = dependencies(Settings(database_url=url, video_base_url="https://meet.example"), db, uow,
+                        clock=clock, outlook=setup)
     backend = "postgresql" if "postgresql" in url else "sqlite"
     try:
         print(f"Outlook sync [{backend}], fake Graph latency {LATENCY * 1000:.0f} ms, {SESSIONS} sessions a run")
         for concurrency in (1, 8):
             therapist, ids = await seed(uow, clock, SESSIONS)
-            start = await outlook.start_connect(uow(), clock, setup, therapist)
+            start = await outlook_connection.start_connect(uow(), clock, setup, therapist)
             async with httpx.AsyncClient() as browser:
                 back = httpx.URL((await browser.get(start.authorize_url)).headers["location"]).params
-            await outlook.complete_connect(uow, clock, setup, therapist_id=therapist, state=back["state"],
+            await outlook_connection.complete_connect(uow, clock, setup, therapist_id=therapist, state=back["state"],
                                            code=back["code"], error=None)
             await gateway.account(await _token(uow, clock, setup, therapist))  # warm the SDK's imports
             created, counts = await run(deps, therapist, ids, concurrency)
@@ -120,7 +121,7 @@ async def main() -> None:
 async def _token(uow, clock, setup, therapist) -> str:
     async with uow() as u:
         integration = await u.outlook.integration(therapist)
-    return await outlook_sync.access_token(uow, clock, setup, integration)
+    return await outlook_connection.access_token(uow, clock, setup, integration)
 
 
 if __name__ == "__main__":

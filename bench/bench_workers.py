@@ -25,6 +25,9 @@ from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
 from adapters.video import VideoRoomUrls
 from bench.harness import fresh_database_url
+from couchtime.settings import Settings
+from couchtime.wiring import dependencies
+from domain.dependencies import Dependencies
 from domain.services.series import SeriesPolicy, extend_due
 from persistence import migrate
 from persistence.database import Database
@@ -72,7 +75,7 @@ async def bench_throughput() -> None:
 
     from workers import series as series_actors
     from workers.broker import ActorHost, JobBroker
-    from workers.jobs import Job, WorkerDeps
+    from workers.jobs import Job
 
     redis_url = os.environ.get("COUCHTIME_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
     namespace = f"couchtime-bench-{uuid.uuid4().hex[:8]}"
@@ -91,7 +94,7 @@ async def bench_throughput() -> None:
             return result
         return run
 
-    async def noop(deps: WorkerDeps) -> None:
+    async def noop(deps: Dependencies[Database]) -> None:
         return None
 
     client = redis.Redis.from_url(redis_url)
@@ -101,11 +104,11 @@ async def bench_throughput() -> None:
         await seed_series(seed_db, SERIES, behind_days=0)
         await seed_db.dispose()
 
-        def make_deps() -> WorkerDeps:
+        def make_deps() -> Dependencies[Database]:
             db = Database(url)
-            return WorkerDeps(db=db, uow=UnitOfWorkFactory(db, InProcessBus()), clock=SystemClock(),
-                              rooms=VideoRoomUrls("https://meet.jit.si"),
-                              series_policy=SeriesPolicy(horizon_days=HORIZON_DAYS), close=db.dispose)
+            settings = Settings(database_url=url, series_horizon_weeks=HORIZON_DAYS // 7,
+                                video_base_url="https://meet.jit.si")
+            return dependencies(settings, db, UnitOfWorkFactory(db, InProcessBus()), close=db.dispose)
 
         jobs = {"bench.noop": Job("bench.noop", counted(noop)),
                 "bench.extend": Job("bench.extend", counted(series_actors.extend_all_due))}

@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         (GRAPHQL_WS_PROTOCOL,) if settings.ws_legacy_protocol else ()
     )
     guard = SocketGuard(runtime.services.clock)
-    runtime.bus.tap(guard.on_message)
+    runtime.bus.watch(guard.on_event)
     graphql_app = CouchtimeGraphQL(
         schema, runtime.services, ide_html=ide_html, allowed_origins=settings.allowed_origins,
         subscription_protocols=protocols,

@@ -25,7 +25,9 @@ from couchtime import gc_pauses, response_media
 from couchtime.logs import request_id_var
 from couchtime.socket_auth import GuardedTransportWSHandler, GuardedWSHandler, SocketGuard
 from domain import audit, tokens
-from resolvers.context import Context, Services, bearer_token
+from domain.dependencies import Dependencies
+from persistence.database import Database
+from resolvers.context import Context, bearer_token
 from schema.budget import CostBudget
 from schema.schema import budget_spent
 
@@ -94,7 +96,7 @@ class CouchtimeGraphQL(GraphQL):
     graphql_ws_handler_class = GuardedWSHandler
 
     def __init__(
-        self, schema, services: Services, *, ide_html: str | None, slots=None,
+        self, schema, services: Dependencies[Database], *, ide_html: str | None, slots=None,
         max_connections_per_token: int = 10, max_public_connections_per_address: int = 50,
         guard: SocketGuard | None = None, max_body_bytes: int = 65_536,
         budget: CostBudget | None = None, max_tokens: int = 2000, **kwargs,

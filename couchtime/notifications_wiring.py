@@ -14,8 +14,8 @@ from couchtime.settings import Settings
 from domain.notifications import Links
 from domain.services.notifications import NotificationSetup
 from persistence.database import Database
-from persistence.notifications import SqlEmailLog, SqlNotificationReads, portal_of
-from persistence.recovery import resets_of
+from persistence.read_models.notifications import SqlNotificationReads
+from persistence.repositories.email_log import SqlEmailLog
 
 log = logging.getLogger("couchtime.mail")
 
@@ -58,8 +58,7 @@ def notification_setup(settings: Settings, db: Database) -> NotificationSetup:
         mailer = FolderMailer(mail_folder(settings), settings.mail_from,
                               log_subjects=not settings.is_production)
     return NotificationSetup(
-        mailer=mailer, log=SqlEmailLog(db), reads=SqlNotificationReads(db), portal=portal_of,
-        resets=resets_of,
+        mailer=mailer, log=SqlEmailLog(db), reads=SqlNotificationReads(db),
         links=Links(settings.public_app_url), signing_key=signing_key(settings),
         grace=timedelta(minutes=settings.reminder_grace_minutes),
     )

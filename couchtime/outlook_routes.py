@@ -21,15 +21,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from couchtime.settings import OUTLOOK_APP_PATH
-from domain.services import outlook
-from resolvers.context import Services
+from domain.dependencies import Dependencies
+from domain.services import outlook_connection
+from persistence.database import Database
 
 CALLBACK_PATH = "/integrations/outlook/callback"
 FORWARDED = ("code", "state", "error")
 log = logging.getLogger("couchtime.outlook")
 
 
-def callback_route(services: Services) -> Route:
+def callback_route(services: Dependencies[Database]) -> Route:
     async def callback(request: Request) -> Response:
         query = {k: request.query_params[k] for k in FORWARDED if request.query_params.get(k)}
         target = f"{services.config.public_app_url.rstrip('/')}{OUTLOOK_APP_PATH}"
@@ -58,7 +59,7 @@ async def _reencrypt(settings, run) -> tuple[int, int]:
 async def reencrypt_secrets(settings) -> tuple[int, int]:
     """`couchtime reencrypt-secrets`: after putting a new key first in COUCHTIME_SECRET_KEYS,
     re-encrypt every stored Outlook token set with it; then the old keys can be dropped."""
-    return await _reencrypt(settings, outlook.reencrypt_tokens)
+    return await _reencrypt(settings, outlook_connection.reencrypt_tokens)
 
 
 async def reencrypt_webhook_secrets(settings) -> tuple[int, int]:

@@ -35,12 +35,12 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from domain import tokens
+from domain.events import DomainEvent, SignedOut
 from domain.ports.outside_world import Clock
 from resolvers.context import Context
 
 log = logging.getLogger("couchtime.socket_auth")
 FORBIDDEN = 4403
-REVOKING_EVENTS = frozenset({"SignedOut"})
 Revoke = Callable[[], Awaitable[None]]
 
 
@@ -81,11 +81,11 @@ class SocketGuard:
                 del self._by_hash[found[0]]
         # its heap entry is skipped when it comes up
 
-    def on_message(self, message: dict) -> None:
-        """A bus tap: runs for every live message this process receives."""
-        if message.get("type") not in REVOKING_EVENTS:
+    def on_event(self, event: DomainEvent) -> None:
+        """A bus watcher (`EventHub.watch`): runs for every event this process receives."""
+        if not isinstance(event, SignedOut):
             return
-        for watch_id in list(self._by_hash.get(message.get("token_hash") or "", ())):
+        for watch_id in list(self._by_hash.get(event.token_hash, ())):
             self._fire(watch_id)
 
     def expire_due(self) -> None:

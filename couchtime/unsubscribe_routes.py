@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from domain.dependencies import Dependencies
 from domain.services import portal
-from resolvers.context import Services
+from persistence.database import Database
 
 PATH = "/unsubscribe"
 _HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
@@ -33,7 +34,7 @@ def _invalid() -> Response:
     return _page("This link is not valid", "<p>Check that you copied the whole link from the email.</p>", 400)
 
 
-def unsubscribe_route(services: Services) -> Route:
+def unsubscribe_route(services: Dependencies[Database]) -> Route:
     async def unsubscribe(request: Request) -> Response:
         token = request.query_params.get("token", "")
         if request.method == "POST":

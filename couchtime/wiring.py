@@ -21,20 +21,27 @@ from adapters.webhook_sender import HttpWebhookSender
 from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
 from domain.accounts import PasswordPolicy
-from domain.ports.outside_world import Clock, EventPublisher, VideoRooms
+from domain.dependencies import Config, Dependencies
+from domain.ports.outside_world import (
+    Clock,
+    EventPublisher,
+    LiveEvents,
+    PasswordHasher,
+    RateLimiter,
+    VideoRooms,
+)
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
-from domain.services.outlook import OutlookSetup
+from domain.services.outlook_connection import OutlookSetup
 from domain.services.series import SeriesPolicy
 from domain.services.webhooks import WebhookSetup
-from persistence.auth import TokenCache
 from persistence.database import Database
+from persistence.read_models.auth import TokenCache
 from persistence.unit_of_work import UnitOfWorkFactory
-from resolvers.context import ApiConfig, Services
 from workers.audit import linker
 from workers.broker import ActorHost, JobBroker
 from workers.embedded import EmbeddedJobs
-from workers.jobs import WorkerDeps
 from workers.outbox import OutboxRelay
 from workers.scheduler import RedisTickLock, Scheduler
 
@@ -51,7 +58,7 @@ class Runtime:
     db: Database
     bus: EventHub  # InProcessBus, or RedisBus when COUCHTIME_REDIS_URL is set
     redis: Redis | None
-    services: Services
+    services: Dependencies[Database]  # the API's; the actors have their own (worker_deps)
     jobs: JobBroker  # where this process sends jobs (Redis, or the in-process broker)
     embedded: EmbeddedJobs | None = None  # the in-process worker and scheduler (no Redis)
     metrics: Metrics | None = None  # when /metrics is served
@@ -132,24 +139,74 @@ def relay_grace(settings: Settings) -> timedelta:
     return timedelta(seconds=settings.outbox_relay_seconds)
 
 
+def password_hasher(settings: Settings) -> Argon2Hasher:
+    return Argon2Hasher(
+        time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism, threads=settings.password_hash_threads,
+    )
+
+
+def config(settings: Settings) -> Config:
+    return Config(
+        public_app_url=settings.public_app_url,
+        token_ttl=timedelta(hours=settings.token_ttl_hours),
+        signin_limits=SignInLimits(
+            per_email_and_address=settings.signin_limit_per_email_and_address,
+            per_address=settings.signin_limit_per_address,
+            per_email=settings.signin_limit_per_email,
+            window_seconds=settings.signin_window_seconds,
+        ),
+        signup_limits=SignUpLimits(
+            per_address=settings.signup_limit_per_address,
+            window_seconds=settings.signup_window_seconds,
+        ),
+        password_policy=PasswordPolicy(min_strength=settings.password_min_strength),
+        booking_limits=BookingLimits(
+            per_address=settings.booking_limit_per_address,
+            window_seconds=settings.booking_window_seconds,
+        ),
+        series_policy=series_policy(settings),
+        extend_batch=settings.series_extend_batch,
+        audit_retention_days=settings.audit_retention_days,
+    )
+
+
+def dependencies(settings: Settings, db: Database, uow: Callable[[], UnitOfWork], *,
+                 clock: Clock | None = None, rooms: VideoRooms | None = None,
+                 hasher: PasswordHasher | None = None, limiter: RateLimiter | None = None,
+                 outlook: OutlookSetup | None = None, live: LiveEvents | None = None,
+                 close: Callable[[], Awaitable[None]] | None = None,
+                 metrics: Metrics | None = None,
+                 token_cache: TokenCache | None = None) -> Dependencies[Database]:
+    """The one container, for the API or for the actors; what is not given is built from the
+    settings (Outlook's gateway and the mailer have their own clients, per event loop)."""
+    return Dependencies(
+        db=db, uow=uow, clock=clock or SystemClock(),
+        rooms=rooms or VideoRoomUrls(settings.video_base_url),
+        hasher=hasher or password_hasher(settings), limiter=limiter or MemoryRateLimiter(),
+        notifications=counted(notification_setup(settings, db), metrics),
+        outlook=outlook or outlook_setup(settings), config=config(settings), live=live, close=close,
+        token_cache=token_cache, webhooks=webhook_setup(settings),
+    )
+
+
 def worker_deps(settings: Settings, broker: JobBroker, *, publisher: EventPublisher,
-                clock: Clock | None = None, rooms: VideoRooms | None = None,
-                metrics: Metrics | None = None, tracing: Tracing | None = None) -> WorkerDeps:
-    """The actors' dependencies, with their own database engine (used on the actor loop)."""
+                hasher: PasswordHasher, clock: Clock | None = None,
+                rooms: VideoRooms | None = None, metrics: Metrics | None = None,
+                tracing: Tracing | None = None) -> Dependencies[Database]:
+    """The actors' dependencies, with their own database engine (used on the actor loop). Actors
+    take no requests: their rate limiter is an unused one in memory (a Redis client or an
+    asyncio lock belongs to one event loop); the password hasher is loop-safe and shared."""
     db = Database(settings.database_url, pool_size=settings.database_pool_size,
                   max_overflow=settings.database_max_overflow)
     relay = OutboxRelay(db, broker, grace=relay_grace(settings), trace_context=trace_context(tracing))
     if tracing is not None:
         tracing.instrument_engine(db)
     outlook = outlook_setup(settings)  # its own httpx clients, for the actor loop
-    return WorkerDeps(
-        db=db, uow=UnitOfWorkFactory(db, publisher, relay), clock=clock or SystemClock(),
-        rooms=rooms or VideoRoomUrls(settings.video_base_url), series_policy=series_policy(settings),
-        extend_batch=settings.series_extend_batch, close=closing(db.dispose, outlook),
-        outlook=outlook,
-        notifications=counted(notification_setup(settings, db), metrics),
-        audit_retention_days=settings.audit_retention_days,
-        webhooks=webhook_setup(settings),
+    return dependencies(
+        settings, db, UnitOfWorkFactory(db, publisher, relay), clock=clock, rooms=rooms,
+        hasher=hasher, limiter=MemoryRateLimiter(), outlook=outlook, close=closing(db.dispose, outlook),
+        metrics=metrics,
     )
 
 
@@ -175,13 +232,14 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
                         lifetime_seconds=settings.ws_slot_lifetime_seconds)
              if redis is not None else MemorySlots())
     limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
+    hasher = password_hasher(settings)
     clock = clock or SystemClock()
     rooms = VideoRoomUrls(settings.video_base_url)
     embedded: EmbeddedJobs | None = None
     if settings.external_workers:
         jobs = JobBroker.redis(settings.redis_url, settings.jobs_namespace)  # type: ignore[arg-type]
     else:
-        def make_scheduler(broker: JobBroker, deps: WorkerDeps) -> Scheduler:
+        def make_scheduler(broker: JobBroker, deps: Dependencies[Database]) -> Scheduler:
             relay = OutboxRelay(deps.db, broker, grace=relay_grace(settings))
             return Scheduler(broker, relay, tick_seconds=settings.scheduler_tick_seconds,
                              relay_seconds=settings.outbox_relay_seconds,
@@ -189,7 +247,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
 
         embedded = EmbeddedJobs(
             lambda publisher: worker_deps(settings, embedded.broker, publisher=publisher,  # type: ignore[union-attr]
-                                          clock=clock, rooms=rooms, metrics=metrics, tracing=tracing),
+                                          hasher=hasher, clock=clock, rooms=rooms,
+                                          metrics=metrics, tracing=tracing),
             bus, make_scheduler, threads=settings.worker_threads,
         )
         jobs = embedded.broker
@@ -204,43 +263,13 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None,
     if settings.token_cache_seconds > 0:  # README: "Token checks"
         token_cache = TokenCache(db, ttl_seconds=settings.token_cache_seconds, bus_epoch=bus.heard)
         bus.subscribe(token_cache.on_event)  # this process's changes, before they answer
-        bus.tap(token_cache.on_message)  # everyone's, as heard on the bus
-    services = Services(
-        db=db,
-        uow=UnitOfWorkFactory(db, bus, OutboxRelay(
+        bus.watch(token_cache.on_bus_event)  # everyone's, as heard on the bus
+    services = dependencies(
+        settings, db,
+        UnitOfWorkFactory(db, bus, OutboxRelay(
             db, jobs, grace=relay_grace(settings), consuming=consuming, trace_context=trace_context(tracing),
         )),
-        hasher=Argon2Hasher(
-            time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
-            parallelism=settings.argon2_parallelism, threads=settings.password_hash_threads,
-        ),
-        limiter=limiter,
-        clock=clock,
-        rooms=rooms,
-        config=ApiConfig(
-            public_app_url=settings.public_app_url,
-            token_ttl=timedelta(hours=settings.token_ttl_hours),
-            signin_limits=SignInLimits(
-                per_email_and_address=settings.signin_limit_per_email_and_address,
-                per_address=settings.signin_limit_per_address,
-                per_email=settings.signin_limit_per_email,
-                window_seconds=settings.signin_window_seconds,
-            ),
-            signup_limits=SignUpLimits(
-                per_address=settings.signup_limit_per_address,
-                window_seconds=settings.signup_window_seconds,
-            ),
-            password_policy=PasswordPolicy(min_strength=settings.password_min_strength),
-            booking_limits=BookingLimits(
-                per_address=settings.booking_limit_per_address,
-                window_seconds=settings.booking_window_seconds,
-            ),
-            series_policy=series_policy(settings),
-        ),
-        live=bus,
-        outlook=outlook_setup(settings),
-        notifications=counted(notification_setup(settings, db), metrics),
-        webhooks=webhook_setup(settings),
+        clock=clock, rooms=rooms, hasher=hasher, limiter=limiter, live=bus, metrics=metrics,
         token_cache=token_cache,
     )
     return Runtime(settings=settings, db=db, bus=bus, redis=redis, services=services, jobs=jobs,
@@ -274,10 +303,13 @@ def boot_worker() -> None:
 
         tracing = Tracing.from_settings(settings)
 
-    def make_deps() -> WorkerDeps:
+    hasher = password_hasher(settings)  # the container's; actors do not hash passwords
+
+    def make_deps() -> Dependencies[Database]:
         redis = Redis.from_url(settings.redis_url)  # type: ignore[arg-type]  # used on the host loop
         bus = RedisBus(redis, channel=settings.live_events_channel)
-        deps = worker_deps(settings, holder[0], publisher=bus, metrics=metrics, tracing=tracing)
+        deps = worker_deps(settings, holder[0], publisher=bus, hasher=hasher, metrics=metrics,
+                           tracing=tracing)
 
         async def close() -> None:
             try:

@@ -32,6 +32,12 @@ from domain.events import (
     PortalInviteCreated,
     SessionChanged,
 )
+from domain.job_names import (
+    BOOKING_JOB,
+    CANCELLED_BY_CLIENT_JOB,
+    CANCELLED_BY_THERAPIST_JOB,
+    PORTAL_INVITE_JOB,
+)
 from domain.model import SessionVisit
 
 
@@ -47,12 +53,6 @@ class EmailKind(StrEnum):
     REMINDER_DAY_BEFORE = "reminder.day_before"
 
 
-BOOKING_JOB = "email.booking"
-CANCELLED_BY_THERAPIST_JOB = "email.cancelled_by_therapist"
-CANCELLED_BY_CLIENT_JOB = "email.cancelled_by_client"
-PORTAL_INVITE_JOB = "email.portal_invite"
-REMINDER_JOB = "email.reminder"
-REMINDERS_DUE_JOB = "reminders.enqueue_due"
 
 
 def jobs_for_event(event: DomainEvent) -> Iterable[tuple[str, dict]]:

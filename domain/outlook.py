@@ -25,10 +25,8 @@ from domain.events import (
     IntakeResolved,
     SessionChanged,
 )
+from domain.job_names import RESYNC_JOB, SYNC_JOB
 from domain.model import Client, EventType, Session, SessionVisit, Therapist
-
-SYNC_JOB = "outlook.sync_session"
-RESYNC_JOB = "outlook.resync"
 
 # offline_access: a refresh token; Calendars.ReadWrite: /me/events; User.Read: /me (the account)
 SCOPES = ("offline_access", "openid", "profile", "User.Read", "Calendars.ReadWrite")

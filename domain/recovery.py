@@ -14,7 +14,6 @@ from domain.notifications import Email
 
 RESET_TTL = timedelta(hours=1)
 RESET = "password-reset"  # the signing purpose
-PASSWORD_RESET_JOB = "email.password_reset"
 PASSWORD_RESET_EMAIL = "password_reset"  # the email log's kind (one email per reset)
 
 

@@ -21,10 +21,7 @@ from uuid import UUID
 
 from domain.errors import ErrorCode, RuleViolation
 from domain.events import BookingReceived, ClientCancelledSession, DomainEvent, IntakeResolved, SessionChanged
-
-FAN_OUT_JOB = "webhooks.fan_out"  # one event → a delivery per subscribed endpoint
-DELIVER_JOB = "webhooks.deliver"  # one attempt of one delivery
-RETRY_DUE_JOB = "webhooks.retry_due"  # periodic: deliveries whose next attempt is due
+from domain.job_names import WEBHOOK_FAN_OUT_JOB
 
 MAX_ENDPOINTS = 10  # per therapist
 MAX_URL_LENGTH = 2000
@@ -137,7 +134,7 @@ def jobs_for_events(events: Sequence[DomainEvent]) -> Iterable[tuple[str, dict]]
     """The outbox rule (domain/jobs.py): one fan-out job per message; its actor finds the
     endpoints (most therapists have none: one read, nothing written)."""
     for m in messages_for(events):
-        yield FAN_OUT_JOB, {"therapist_id": str(m.therapist_id), "message_id": str(m.message_id),
+        yield WEBHOOK_FAN_OUT_JOB, {"therapist_id": str(m.therapist_id), "message_id": str(m.message_id),
                             "event": m.event.value, "data": m.data}
 
 

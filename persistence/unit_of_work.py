@@ -16,9 +16,13 @@ from persistence.repositories.accounts import SqlTherapists, SqlTokens
 from persistence.repositories.availability import SqlAvailability
 from persistence.repositories.booking_requests import SqlBookingRequests
 from persistence.repositories.clients import SqlClients
+from persistence.repositories.email_log import SqlEmailReservations
 from persistence.repositories.event_types import SqlEventTypes
 from persistence.repositories.outbox import SqlOutbox
 from persistence.repositories.outlook import SqlOutlook
+from persistence.repositories.password_resets import SqlPasswordResets
+from persistence.repositories.portal import SqlPortal
+from persistence.repositories.reminders import SqlReminderSettings
 from persistence.repositories.series import SqlSeries
 from persistence.repositories.sessions import SqlSessions
 from persistence.repositories.time_off import SqlTimeOff
@@ -54,6 +58,10 @@ class SqlUnitOfWork:
         self.series = SqlSeries(self.session)
         self.outlook = SqlOutlook(self.session)
         self.webhooks = SqlWebhooks(self.session)
+        self.portal = SqlPortal(self.session)
+        self.reminder_settings = SqlReminderSettings(self.session)
+        self.password_resets = SqlPasswordResets(self.session)
+        self.email_log = SqlEmailReservations(self.session)
         self._outbox = SqlOutbox(self.session)
         self.audit = SqlAuditTrail(self.session)  # changes' entries, in this transaction
         self._jobs: list[uuid.UUID] = []

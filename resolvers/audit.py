@@ -8,6 +8,7 @@ when the response (or a subscription's delivery) is complete: `reading` starts t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -68,15 +69,68 @@ def _practice(actor: audit.Actor, ctx: Context) -> UUID | None:
     return actor.practice
 
 
-async def flush_reads(ctx: object, collector: audit.Reads | None) -> None:
-    """One READ entry for what was collected (nothing, and no statement, when it was empty)."""
+async def flush_reads(ctx: object, collector: audit.Reads | None, *, coalesce: bool = False) -> None:
+    """One READ entry for what was collected (nothing, and no statement, when it was empty).
+
+    `coalesce` (live deliveries): the entries of every delivery written in the same turn of the
+    event loop — the sockets one event reaches — go in one INSERT, still one entry each."""
     if collector is None or not collector.seen or not isinstance(ctx, Context):
         return
     subjects, clients = collector.take()
     actor = ctx.audit_actor()
     source = replace(audit.origin.get(), operation=collector.operation)
     entry = audit.entry(_practice(actor, ctx), audit.READ, subjects, datetime.now(UTC), source, actor=actor)
-    await audit_store.append(ctx.services.db, [audit_store.row_of(entry, clients)])
+    row = audit_store.row_of(entry, clients)
+    if coalesce:
+        await _batch_of(ctx.services.db).append(row)
+    else:
+        await audit_store.append(ctx.services.db, [row])
+
+
+class _Batch:
+    """Rows handed over in one turn of the event loop, written together once it ends; each
+    writer waits for (and fails with) the INSERT that holds its row. No timer: the batch is
+    whatever is ready at once."""
+
+    def __init__(self, db) -> None:
+        self._db = db
+        self._rows: list[dict] = []
+        self._written: asyncio.Future | None = None
+
+    async def append(self, row: dict) -> None:
+        if self._written is None:
+            loop = asyncio.get_running_loop()
+            self._written = loop.create_future()
+            loop.call_soon(self._start)
+        self._rows.append(row)
+        await asyncio.shield(self._written)
+
+    def _start(self) -> None:
+        rows, written = self._rows, self._written
+        self._rows, self._written = [], None
+        task = asyncio.ensure_future(audit_store.append(self._db, rows))
+        task.add_done_callback(lambda t: _settle(t, written))
+
+
+def _settle(task: asyncio.Task, written: asyncio.Future | None) -> None:
+    if written is None or written.done():
+        return
+    if task.cancelled():
+        written.cancel()
+    elif task.exception() is not None:
+        written.set_exception(task.exception())
+    else:
+        written.set_result(None)
+
+
+_batches: dict[int, _Batch] = {}  # by database (one per process; tests run several)
+
+
+def _batch_of(db) -> _Batch:
+    found = _batches.get(id(db))
+    if found is None or found._db is not db:
+        found = _batches[id(db)] = _Batch(db)
+    return found
 
 
 async def signed_in(ctx: Context, actor: audit.Actor, practice: UUID | None) -> None:

@@ -1,64 +1,19 @@
-"""The per-request context every field receives: services, the caller, fresh loaders."""
+"""The per-request context every field receives: the dependencies (`services`), the caller,
+fresh loaders."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
 
 from domain import audit, tokens
-from domain.accounts import PasswordPolicy
+from domain.dependencies import Dependencies
 from domain.model import Client, Therapist
-from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter, VideoRooms
-from domain.ports.unit_of_work import UnitOfWork
-from domain.services.accounts import SignInLimits, SignUpLimits
-from domain.services.booking import BookingLimits
-from domain.services.notifications import NotificationSetup
-from domain.services.outlook import OutlookSetup
-from domain.services.series import SeriesPolicy
-from domain.services.webhooks import WebhookSetup
-from persistence import auth as auth_queries
-from persistence import notifications as portal_queries
 from persistence.database import Database
+from persistence.read_models import auth as auth_queries
+from persistence.read_models import portal as portal_queries
 from resolvers.errors import unauthenticated
 from resolvers.loaders import Loaders
-
-
-class LiveEvents(Protocol):
-    """What subscriptions need from the event bus (adapters.event_bus)."""
-
-    def listen(self, match: Callable[[dict], bool], maxsize: int = ...) -> Any: ...
-
-
-@dataclass(frozen=True)
-class ApiConfig:
-    public_app_url: str
-    token_ttl: timedelta
-    signin_limits: SignInLimits
-    booking_limits: BookingLimits
-    signup_limits: SignUpLimits = SignUpLimits()
-    password_policy: PasswordPolicy = PasswordPolicy()
-    series_policy: SeriesPolicy = SeriesPolicy()
-
-
-@dataclass(frozen=True)
-class Services:
-    """Ports wired to adapters by the composition root (couchtime.wiring)."""
-
-    db: Database
-    uow: Callable[[], UnitOfWork]
-    hasher: PasswordHasher
-    limiter: RateLimiter
-    clock: Clock
-    rooms: VideoRooms
-    config: ApiConfig
-    live: LiveEvents | None = None  # the event bus live subscriptions listen on
-    outlook: OutlookSetup = OutlookSetup()  # Outlook sync (not offered until configured)
-    notifications: NotificationSetup = NotificationSetup()  # email, reminders, the client portal
-    webhooks: WebhookSetup = WebhookSetup()  # endpoints' secret box and URL rule
-    token_cache: auth_queries.TokenCache | None = None  # therapist tokens, when enabled
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -70,7 +25,8 @@ def bearer_token(header: str | None) -> str | None:
 
 class Context:
     def __init__(
-        self, services: Services, *, token: str | None, client_address: str, request: object = None
+        self, services: Dependencies[Database], *, token: str | None, client_address: str,
+        request: object = None,
     ) -> None:
         self.services = services
         self.token = token

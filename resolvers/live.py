@@ -1,33 +1,47 @@
-"""Live subscriptions: filter the bus's messages for one subscriber, fresh loaders per event.
+"""Live subscriptions: a subscriber's events, and the work its delivery shares with others.
 
-A therapist's streams carry only that therapist's events and end when the token they were
-opened with signs out or expires (couchtime.socket_auth closes the socket too). Public
-streams (a booking page) carry no PHI: days, never people.
+A therapist's streams carry only that therapist's events (the bus routes by therapist) and end
+when the token they were opened with signs out or expires (couchtime.socket_auth closes the
+socket too). Public streams (a booking page) carry no PHI: days, never people.
+
+Every subscriber of one event on this process receives the same `Delivery`. What they would
+each compute the same way — the payload's root object, the response of one document with the
+same variables for the same viewer — is computed once (`shared`) and kept on the delivery,
+which goes away when the last of them has sent it. What a shared computation exposes is still
+written to each subscriber's own audit entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from domain import tokens
+from domain import audit, tokens
 from domain.accounts import normalize_username
+from domain.events import (
+    AvailabilityChanged,
+    DomainEvent,
+    EventTypeChanged,
+    ProfileUpdated,
+    SessionChanged,
+    SignedOut,
+    TimeOffChanged,
+)
 from domain.intervals import Interval
-from domain.live import LiveOverflow, instant
+from domain.live import Delivery, LiveOverflow
 from persistence import queries
 from resolvers import global_ids
 from resolvers.context import Context
 from resolvers.errors import ApiError, check_text_argument
 from resolvers.loaders import Loaders
 
-AVAILABILITY_EVENTS = {  # bookings and intake actions arrive as their SessionChanged
-    "SessionChanged",
-    "TimeOffChanged",
-    "AvailabilityChanged",
-    "EventTypeChanged",
-    "ProfileUpdated",
-}
+T = TypeVar("T")
+AVAILABILITY_EVENTS = (  # bookings and intake actions arrive as their SessionChanged
+    SessionChanged, TimeOffChanged, AvailabilityChanged, EventTypeChanged, ProfileUpdated,
+)
 
 
 def fresh_loaders(ctx: Context) -> None:
@@ -42,51 +56,75 @@ def forget_loaders(ctx: Context) -> None:
     ctx.forget_loaders()
 
 
-def in_range(message: dict, start: datetime, end: datetime) -> bool:
+def in_range(event: SessionChanged, start: datetime, end: datetime) -> bool:
+    """Whether the session was or is in [start, end): the conflict rule's overlap."""
     window = Interval(start, end)
-    for key in ("before", "after"):
-        span = message.get(key)
-        if span and Interval(instant(span[0]), instant(span[1])).overlaps(window):
-            return True
-    return False
+    return any(span is not None and Interval(*span).overlaps(window)
+               for span in (event.before, event.after))
 
 
-async def therapist_messages(ctx: Context, types: set[str]) -> AsyncIterator[dict]:
+async def shared(delivery: Delivery, key: object, compute: Callable[[], Awaitable[T]]) -> T:
+    """`compute()` once per delivery and key, whoever asks first; the others await the same.
+
+    It runs in a task of its own (a subscriber that goes away mid-way cancels nothing the
+    others wait for) with its own audit collector, whose findings each caller adds to its
+    own: every socket's delivery is audited as if it had done the work itself. The key must
+    hold everything the answer depends on (document, variables, viewer)."""
+    task = delivery.shared.get(key)
+    if task is None:
+        task = asyncio.ensure_future(_collecting(compute))
+        delivery.shared[key] = task
+    value, seen = await asyncio.shield(task)  # type: ignore[arg-type]
+    mine = audit.reads.get()
+    if mine is not None:
+        mine.seen |= seen.seen
+        mine.clients |= seen.clients
+    return value
+
+
+async def _collecting(compute: Callable[[], Awaitable[T]]) -> tuple[T, audit.Reads]:
+    collector = audit.Reads()
+    audit.reads.set(collector)  # in this task's own copy of the context
+    return await compute(), collector
+
+
+async def therapist_events(
+    ctx: Context, kinds: tuple[type[DomainEvent], ...]
+) -> AsyncIterator[Delivery]:
+    """The signed-in therapist's events of these kinds, until their token signs out."""
     me = await ctx.therapist()
     token_hash = tokens.hash_token(ctx.token or "")
-    mine = str(me.id)
 
-    def match(message: dict) -> bool:
-        return message.get("therapist_id") == mine and (
-            message["type"] in types or message["type"] == "SignedOut"
-        )
+    def match(event: DomainEvent) -> bool:
+        return isinstance(event, kinds) or isinstance(event, SignedOut)
 
-    subscriber = _subscribe(ctx, match)
+    subscriber = _subscribe(ctx, match, me.id)
     try:
         while True:
-            message = await _next(subscriber)
-            if message["type"] == "SignedOut":
-                if message.get("token_hash") == token_hash:
+            delivery = await _next(subscriber)
+            event = delivery.event
+            if isinstance(event, SignedOut):
+                if event.token_hash == token_hash:
                     return  # signed out: the subscriptions this token opened stop
                 continue
             if not ctx.token_live():
                 return  # expired (or revoked): nothing more is delivered; the socket closes
             fresh_loaders(ctx)
-            yield message
+            yield delivery
             forget_loaders(ctx)
     finally:
         subscriber.close()
 
 
-def _subscribe(ctx: Context, match: Callable[[dict], bool]):
+def _subscribe(ctx: Context, match: Callable[[DomainEvent], bool], therapist):
     bus = ctx.services.live
     if bus is None:
         raise ApiError("Live updates are not available.", "UNAVAILABLE")
-    return bus.listen(match)
+    return bus.listen(match, therapist=therapist)
 
 
-async def _next(subscriber) -> dict:
-    """The next message; a subscriber that fell behind ends with an OVERFLOW error."""
+async def _next(subscriber) -> Delivery:
+    """The next delivery; a subscriber that fell behind ends with an OVERFLOW error."""
     try:
         return await subscriber.next()
     except LiveOverflow:
@@ -95,48 +133,47 @@ async def _next(subscriber) -> dict:
         ) from None
 
 
-async def booking_page_messages(
+async def booking_page_events(
     ctx: Context, username: str, event_type_id: str
-) -> AsyncIterator[tuple[list[str] | None, str]]:
-    """(local dates whose slots may have changed — None = any day, username) per change."""
+) -> AsyncIterator[tuple[Delivery, list[str] | None, str]]:
+    """(the delivery, local dates whose slots may have changed — None = any day, username)."""
     check_text_argument(username, "username")
     therapist = await queries.therapist_by_username(ctx.services.db, normalize_username(username))
     raw_type = global_ids.decode_as(event_type_id, "EventType")
     if therapist is None or raw_type is None:
         raise ApiError("No such booking page or event type.", "NOT_FOUND")
-    mine = str(therapist.id)
     zone = ZoneInfo(therapist.time_zone)
 
-    def match(message: dict) -> bool:
-        return message.get("therapist_id") == mine and message["type"] in AVAILABILITY_EVENTS
+    def match(event: DomainEvent) -> bool:
+        return isinstance(event, AVAILABILITY_EVENTS)
 
-    subscriber = _subscribe(ctx, match)
+    subscriber = _subscribe(ctx, match, therapist.id)
     try:
         while True:
-            message = await _next(subscriber)
-            if message["type"] == "EventTypeChanged" and message.get("event_type_id") != str(raw_type):
+            delivery = await _next(subscriber)
+            event = delivery.event
+            if isinstance(event, EventTypeChanged) and event.event_type_id != raw_type:
                 continue
-            if message["type"] == "SessionChanged" and message.get("before") == message.get("after"):
+            if isinstance(event, SessionChanged) and event.before == event.after:
                 continue  # its client changed (an intake action), not its time: no slot did
-            yield _days(message, zone), therapist.username
+            yield delivery, _days(event, zone), therapist.username
     finally:
         subscriber.close()
 
 
-def _days(message: dict, zone: ZoneInfo) -> list[str] | None:
-    spans = []
-    if message["type"] == "SessionChanged":
-        spans = [message.get("before"), message.get("after")]
-    elif message["type"] == "TimeOffChanged":
-        spans = [[message["start"], message["end"]]]
+def _days(event: DomainEvent, zone: ZoneInfo) -> list[str] | None:
+    if isinstance(event, SessionChanged):
+        spans = [event.before, event.after]
+    elif isinstance(event, TimeOffChanged):
+        spans = [(event.start, event.end)]
     else:
         return None  # hours, event type or profile: any day may have changed
     days: set[date] = set()
     for span in spans:
         if not span:
             continue
-        start = instant(span[0]).astimezone(zone)
-        end = (instant(span[1]) - timedelta(microseconds=1)).astimezone(zone)  # end is exclusive
+        start = span[0].astimezone(zone)
+        end = (span[1] - timedelta(microseconds=1)).astimezone(zone)  # end is exclusive
         day = start.date()
         while day <= end.date():
             days.add(day)

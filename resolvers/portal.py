@@ -1,13 +1,11 @@
-"""The client portal's reads: my sessions, my therapist's name, reminder settings."""
+"""The client portal's reads: my sessions, my therapist's name."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from domain.model import Client, Session
-from domain.reminders import ReminderSettings
-from domain.services import portal
-from persistence import notifications as reads
+from persistence.read_models import portal as reads
 from resolvers.context import Context
 
 
@@ -27,8 +25,3 @@ async def therapist_name(ctx: Context, therapist_id: UUID) -> str:
     if key not in ctx.memo:
         ctx.memo[key] = await reads.therapist_name(ctx.services.db, therapist_id) or ""
     return ctx.memo[key]  # type: ignore[return-value]
-
-
-async def reminder_settings(ctx: Context, therapist_id: UUID) -> ReminderSettings:
-    s = ctx.services
-    return await portal.reminder_settings(s.uow(), s.notifications, therapist_id)

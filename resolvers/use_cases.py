@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from domain import tokens
+from domain.dependencies import Dependencies
 from domain.reminders import ReminderSettings
 from domain.services import (
     accounts,
@@ -23,17 +24,19 @@ from domain.services import (
     booking,
     clients,
     event_types,
-    outlook,
+    outlook_connection,
     portal,
     recovery,
+    reminders,
     series,
     sessions,
     time_off,
     webhooks,
 )
+from persistence.database import Database
 from resolvers import audit as audit_log
-from resolvers import outlook as outlook_connection
-from resolvers.context import Context, Services
+from resolvers import outlook as outlook_resolver
+from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
 
 
@@ -56,7 +59,7 @@ class Caller:
     account: recovery.Account | None = None  # for ACCOUNT: whose token asks
 
 
-UseCase = Callable[[Services, Caller, Any], Awaitable[Any]]
+UseCase = Callable[[Dependencies[Database], Caller, Any], Awaitable[Any]]
 Afterwards = Callable[[Context, Any, Outcome[Any]], Awaitable[None]]  # e.g. audit a sign-in
 
 
@@ -91,10 +94,10 @@ USE_CASES: dict[type, Binding] = {
     accounts.SignOut: anyone(lambda s, who, _: accounts.sign_out(s.uow(), s.clock, who.token)),
     accounts.ProfileChanges: therapist(lambda s, me, c: accounts.update_profile(s.uow(), me.id, c)),
     recovery.ChangePassword: Binding(Who.ACCOUNT, lambda s, who, c: recovery.change_password(
-        s.uow(), s.notifications, s.hasher, s.limiter, s.clock, who.account, c,
+        s.uow(), s.hasher, s.limiter, s.clock, who.account, c,
         limits=s.config.signin_limits, policy=s.config.password_policy)),
     recovery.RequestReset: anyone(lambda s, who, c: recovery.request_reset(
-        s.uow(), s.notifications, s.limiter, s.clock, c, client_address=who.address,
+        s.uow(), s.limiter, s.clock, c, client_address=who.address,
         limits=s.config.signin_limits)),
     recovery.ResetPassword: anyone(lambda s, _, c: recovery.reset_password(
         s.uow(), s.notifications, s.hasher, s.clock, c, token_ttl=s.config.token_ttl,
@@ -102,23 +105,24 @@ USE_CASES: dict[type, Binding] = {
     booking.BookingRequest: anyone(lambda s, caller, c: booking.book(
         s.uow(), s.clock, s.rooms, s.limiter, c, client_address=caller.address,
         limits=s.config.booking_limits)),
-    # the client portal and reminders (domain/services/portal.py)
+    # the client portal and reminders (domain/services/portal.py, reminders.py)
     portal.InviteToPortal: therapist(lambda s, me, c: portal.invite(
-        s.uow(), s.notifications, s.clock, me.id, c)),
+        s.uow(), s.clock, me.id, c)),
     portal.AcceptInvite: anyone(lambda s, _, c: portal.accept_invite(
         s.uow(), s.notifications, s.hasher, s.clock, c, token_ttl=s.config.token_ttl,
         policy=s.config.password_policy)),
     portal.ClientSignIn: anyone(lambda s, who, c: portal.sign_in(
-        s.uow(), s.notifications, s.hasher, s.limiter, s.clock, c, client_address=who.address,
+        s.uow(), s.hasher, s.limiter, s.clock, c, client_address=who.address,
         limits=s.config.signin_limits, token_ttl=s.config.token_ttl), after=audit_log.client_sign_in),
     portal.CancelMySession: client(lambda s, me, c: portal.cancel_my_session(s.uow(), s.clock, me.id, c)),
-    ReminderSettings: therapist(lambda s, me, c: portal.update_reminder_settings(
-        s.uow(), s.notifications, me.id, c)),
-    # Outlook (domain/services/outlook.py)
-    outlook.ConnectOutlook: therapist(lambda s, me, _: outlook.start_connect(
+    ReminderSettings: therapist(lambda s, me, c: reminders.update_reminder_settings(s.uow(), me.id, c)),
+    # Outlook (domain/services/outlook_connection.py)
+    outlook_connection.ConnectOutlook: therapist(lambda s, me, _: outlook_connection.start_connect(
         s.uow(), s.clock, s.outlook, me.id)),
-    outlook.CompleteOutlookConnection: therapist(lambda s, me, c: outlook_connection.complete(s, me.id, c)),
-    outlook.DisconnectOutlook: therapist(lambda s, me, _: outlook.disconnect(s.uow(), me.id)),
+    outlook_connection.CompleteOutlookConnection: therapist(
+        lambda s, me, c: outlook_resolver.complete(s, me.id, c)),
+    outlook_connection.DisconnectOutlook: therapist(
+        lambda s, me, _: outlook_connection.disconnect(s.uow(), me.id)),
     # weekly hours and time off (domain/services/availability.py, time_off.py)
     availability.SetDay: therapist(lambda s, me, c: availability.set_day(s.uow(), me.id, c)),
     availability.CopyDay: therapist(lambda s, me, c: availability.copy_day(s.uow(), me.id, c)),

@@ -104,6 +104,11 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID.")
 
 
+# Descriptions of the contact fields a booking and a hand-made client share (one wording).
+NAME_RULE = "1–100 characters. One line: no control characters or line breaks (else INVALID_CHARACTERS)."
+EMAIL_RULE = "A real address (email-validator's rules, no DNS check; else INVALID_EMAIL); stored lower-case."
+PHONE_RULE = "Optional: digits, spaces and + ( ) . / - (3–40 characters)."
+
 MAX_USER_ERRORS = 20  # a payload lists at most this many (the first found); see user_errors()
 
 

@@ -2,6 +2,11 @@
 
 Delivery is at most once (Redis pub/sub): after a reconnect, refetch what the view shows
 (`sessions`, `conflicts`, `newBookings`, `availableSlots`) and subscribe again.
+
+Each payload's root object is built once per event for every subscriber of this process that
+asks the same (`live.shared`), and carries its delivery (`delivery`, private) so that the
+response to the same document and variables for the same viewer is resolved once too
+(schema.lean_execution).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from uuid import UUID
 
 import strawberry
 
-from domain.live import instant
+from domain.events import BookingReceived, ConflictsChanged, IntakeResolved, SessionChanged
+from domain.intervals import Interval
+from domain.live import Delivery
 from resolvers import calendar, live
 from resolvers.global_ids import encode
 from schema.calendar import ConflictPair
@@ -61,6 +68,7 @@ class CalendarChange:
     after: TimeSpan | None = strawberry.field(
         description="Where it is (null when cancelled or deleted: it no longer takes time)."
     )
+    delivery: strawberry.Private[Delivery | None] = None
 
 
 @strawberry.type(description="Overlaps that appeared and cleared in the subscribed range.")
@@ -75,6 +83,7 @@ class ConflictsUpdate:
         "pairs cannot be listed in `cleared`, one side no longer exists). Cost: counted as 10.",
         metadata=bound(items=10),
     )
+    delivery: strawberry.Private[Delivery | None] = None
 
 
 @described(
@@ -99,6 +108,7 @@ class BookingEvent:
         description="The client now (null once rejected or merged away)."
     )
     into_client: Client | None = strawberry.field(description="For MERGED: the active client.")
+    delivery: strawberry.Private[Delivery | None] = None
 
 
 @strawberry.type(description="A booking page's slots changed. Nothing about who or why.")
@@ -109,19 +119,64 @@ class AvailabilityChange:
         description="Local dates (therapist's zone, YYYY-MM-DD) whose slots may have changed; null "
         "when any day may have (hours, event type or profile edited). Refetch `availableSlots`."
     )
+    delivery: strawberry.Private[Delivery | None] = None
 
 
-def _span(value) -> TimeSpan | None:
-    return TimeSpan(start=instant(value[0]), end=instant(value[1])) if value else None
+def _span(value: tuple[datetime, datetime] | None) -> TimeSpan | None:
+    return TimeSpan(start=value[0], end=value[1]) if value else None
 
 
-def _gid(kind: str, raw: str) -> strawberry.ID:
-    return strawberry.ID(encode(kind, UUID(raw)))
+def _gid(kind: str, raw: UUID) -> strawberry.ID:
+    return strawberry.ID(encode(kind, raw))
 
 
-async def _session(info: strawberry.Info, raw: str) -> Session | None:
-    found = await info.context.loaders.session_by_id.load(UUID(raw))
+async def _session(info: strawberry.Info, session_id: UUID) -> Session | None:
+    found = await info.context.loaders.session_by_id.load(session_id)
     return Session.from_domain(found) if found else None
+
+
+async def _calendar_change(info: strawberry.Info, delivery: Delivery) -> CalendarChange:
+    event: SessionChanged = delivery.event  # type: ignore[assignment]
+    kind = CalendarChangeKind(event.kind)
+    return CalendarChange(
+        kind=kind,
+        session_id=_gid("Session", event.session_id),
+        session=None if kind is CalendarChangeKind.DELETED else await _session(info, event.session_id),
+        before=_span(event.before),
+        after=_span(event.after),
+        delivery=delivery,
+    )
+
+
+async def _conflicts_update(info: strawberry.Info, delivery: Delivery, start: datetime,
+                            end: datetime) -> ConflictsUpdate | None:
+    event: ConflictsChanged = delivery.event  # type: ignore[assignment]
+    appeared = await _pairs(info, event.appeared, start, end)
+    gone: list[strawberry.ID] = []
+    cleared = await _pairs(info, event.cleared, start, end, gone)
+    if not (appeared or cleared or gone):
+        return None
+    return ConflictsUpdate(appeared=appeared, cleared=cleared, deleted_session_ids=gone,
+                           delivery=delivery)
+
+
+async def _booking_event(info: strawberry.Info, delivery: Delivery) -> BookingEvent:
+    event = delivery.event
+    loaders = info.context.loaders
+    if isinstance(event, BookingReceived):
+        kind, into = BookingEventKind.RECEIVED, None
+    else:
+        assert isinstance(event, IntakeResolved)
+        kind, into = BookingEventKind(event.action), event.into_client_id
+    client = await loaders.client_by_id.load(event.client_id)
+    into_client = await loaders.client_by_id.load(into) if into else None
+    return BookingEvent(
+        kind=kind,
+        client_id=_gid("Client", event.client_id),
+        client=Client.from_domain(client) if client else None,
+        into_client=Client.from_domain(into_client) if into_client else None,
+        delivery=delivery,
+    )
 
 
 @strawberry.type(
@@ -145,19 +200,11 @@ class Subscription:
         self, info: strawberry.Info, from_: FROM, to: TO
     ) -> AsyncGenerator[CalendarChange, None]:
         calendar.check_range(from_, to)
-        async for message in live.therapist_messages(info.context, {"SessionChanged"}):
-            if not live.in_range(message, from_, to):
+        async for delivery in live.therapist_events(info.context, (SessionChanged,)):
+            if not live.in_range(delivery.event, from_, to):  # type: ignore[arg-type]
                 continue
-            kind = CalendarChangeKind(message["kind"])
-            yield CalendarChange(
-                kind=kind,
-                session_id=_gid("Session", message["session_id"]),
-                session=None
-                if kind is CalendarChangeKind.DELETED
-                else await _session(info, message["session_id"]),
-                before=_span(message.get("before")),
-                after=_span(message.get("after")),
-            )
+            yield await live.shared(delivery, "calendarChanged",
+                                    lambda d=delivery: _calendar_change(info, d))
 
     @strawberry.subscription(
         description="Conflicts that appeared or cleared with at least one session in [from, to), "
@@ -169,30 +216,21 @@ class Subscription:
         self, info: strawberry.Info, from_: FROM, to: TO
     ) -> AsyncGenerator[ConflictsUpdate, None]:
         calendar.check_range(from_, to)
-        async for message in live.therapist_messages(info.context, {"ConflictsChanged"}):
-            appeared = await _pairs(info, message["appeared"], from_, to)
-            gone: list[strawberry.ID] = []
-            cleared = await _pairs(info, message["cleared"], from_, to, gone)
-            if appeared or cleared or gone:
-                yield ConflictsUpdate(appeared=appeared, cleared=cleared, deleted_session_ids=gone)
+        async for delivery in live.therapist_events(info.context, (ConflictsChanged,)):
+            update = await live.shared(delivery, ("conflictsChanged", from_, to),
+                                       lambda d=delivery: _conflicts_update(info, d, from_, to))
+            if update is not None:
+                yield update
 
     @strawberry.subscription(
         description="New bookings for the New bookings queue, and intake actions (accepted, "
         "rejected, merged). Signed-in therapists only. After a reconnect, refetch `newBookings`."
     )
     async def booking_received(self, info: strawberry.Info) -> AsyncGenerator[BookingEvent, None]:
-        async for message in live.therapist_messages(info.context, {"BookingReceived", "IntakeResolved"}):
-            loaders = info.context.loaders
-            client = await loaders.client_by_id.load(UUID(message["client_id"]))
-            into = message.get("into_client_id")
-            into_client = await loaders.client_by_id.load(UUID(into)) if into else None
-            kind = "RECEIVED" if message["type"] == "BookingReceived" else message["action"]
-            yield BookingEvent(
-                kind=BookingEventKind(kind),
-                client_id=_gid("Client", message["client_id"]),
-                client=Client.from_domain(client) if client else None,
-                into_client=Client.from_domain(into_client) if into_client else None,
-            )
+        kinds = (BookingReceived, IntakeResolved)
+        async for delivery in live.therapist_events(info.context, kinds):
+            yield await live.shared(delivery, "bookingReceived",
+                                    lambda d=delivery: _booking_event(info, d))
 
     @strawberry.subscription(
         description="Public: a booking page learns that its slots changed (a booking, time off, "
@@ -205,21 +243,24 @@ class Subscription:
         username: Annotated[str, strawberry.argument(description="The booking page's username.")],
         event_type_id: Annotated[strawberry.ID, strawberry.argument(description="The event type shown.")],
     ) -> AsyncGenerator[AvailabilityChange, None]:
-        async for days, page_username in live.booking_page_messages(info.context, username, event_type_id):
-            yield AvailabilityChange(username=page_username, event_type_id=event_type_id, days=days)
+        pages = live.booking_page_events(info.context, username, event_type_id)
+        async for delivery, days, page_username in pages:
+            yield AvailabilityChange(username=page_username, event_type_id=event_type_id, days=days,
+                                     delivery=delivery)
 
 
 async def _pairs(
-    info: strawberry.Info, pairs: list, start: datetime, end: datetime,
+    info: strawberry.Info, pairs: tuple[tuple[UUID, UUID], ...], start: datetime, end: datetime,
     gone: list[strawberry.ID] | None = None,
 ) -> list[ConflictPair]:
-    """The pairs with a session in range; a pair whose other side was deleted adds that side's
-    ID to `gone` (when given) instead."""
+    """The pairs with a session in range (the conflict rule's overlap, `Interval.overlaps`); a
+    pair whose other side was deleted adds that side's ID to `gone` (when given) instead."""
     found = []
+    window = Interval(start, end)
     for first_id, second_id in pairs:
         first, second = await _session(info, first_id), await _session(info, second_id)
         present = [s for s in (first, second) if s is not None]
-        if not any(s.start < end and s.end > start for s in present):
+        if not any(Interval(s.start, s.end).overlaps(window) for s in present):
             continue
         if first is not None and second is not None:
             found.append(ConflictPair(first=first, second=second))

@@ -9,7 +9,7 @@ import strawberry
 from domain import model
 from domain.availability import MAX_SLOTS_PER_DAY, format_minute
 from domain.event_types import MAX_EVENT_TYPES
-from resolvers import accounts, global_ids, portal, time_off
+from resolvers import accounts, global_ids, reminders, time_off
 from schema.common import CalendarView, Node, Weekday
 from schema.cost import bound
 from schema.event_types import EventType
@@ -112,4 +112,5 @@ class Therapist(Node):
 
     @strawberry.field(description="Practice Settings > Reminders (off until turned on).")
     async def reminder_settings(self, info: strawberry.Info) -> ReminderSettings:
-        return ReminderSettings.from_domain(await portal.reminder_settings(info.context, self.therapist_id))
+        settings = await reminders.reminder_settings(info.context, self.therapist_id)
+        return ReminderSettings.from_domain(settings)

@@ -1,6 +1,6 @@
 """Jobs: Dramatiq actors, the outbox relay and the periodic scheduler.
 
-- `jobs`: what a job is (`Job`) and what its code receives (`WorkerDeps`).
+- `jobs`: what a job is (`Job`); its code receives the dependencies (`domain.dependencies`).
 - `registry`: the job kinds, name → actor code; adding a job kind is one line there.
 - `broker`: a Redis or in-process broker with every job declared as an actor on it, and the
   `ActorHost` that runs the async actor code on a private event loop thread.

@@ -12,13 +12,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from domain.dependencies import Dependencies
 from persistence import audit as audit_store
 from persistence.database import Database
-from workers.jobs import WorkerDeps
 
 log = logging.getLogger(__name__)
 
-PRUNE_JOB = "audit.prune"
 DEFAULT_RETENTION_DAYS = 6 * 365 + 2  # six years, leap days included
 
 
@@ -28,9 +27,9 @@ def linker(db: Database) -> Callable[[], Awaitable[int]]:
     return lambda: audit_store.link_all(db)
 
 
-async def prune(deps: WorkerDeps) -> int:
+async def prune(deps: Dependencies[Database]) -> int:
     """Delete linked entries older than the retention, leaving each chain a checkpoint."""
-    days = deps.audit_retention_days
+    days = deps.config.audit_retention_days
     if days <= 0:
         return 0  # kept for ever
     before = deps.clock.now() - timedelta(days=days)

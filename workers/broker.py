@@ -26,8 +26,10 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from domain import audit
+from domain.dependencies import Dependencies
 from persistence import audit as audit_store
-from workers.jobs import Job, WorkerDeps
+from persistence.database import Database
+from workers.jobs import Job
 from workers.registry import JOBS
 
 log = logging.getLogger(__name__)
@@ -41,10 +43,10 @@ class ActorHost(dramatiq.Middleware):
     """Runs the actors' async code on a private event loop with dependencies built for it;
     started with the Dramatiq worker (or earlier, by `start()`) and stopped after it."""
 
-    def __init__(self, make_deps: Callable[[], WorkerDeps]) -> None:
+    def __init__(self, make_deps: Callable[[], Dependencies[Database]]) -> None:
         self.make_deps = make_deps
         self._thread: EventLoopThread | None = None
-        self.deps: WorkerDeps | None = None
+        self.deps: Dependencies[Database] | None = None
 
     def before_worker_boot(self, broker, worker) -> None:
         self.start()
@@ -89,7 +91,7 @@ class ActorHost(dramatiq.Middleware):
         return asyncio.run_coroutine_threadsafe(coro, self._thread.loop)
 
 
-async def _as_job(job: Job, coro: Coroutine, deps: WorkerDeps, kwargs: dict) -> object:
+async def _as_job(job: Job, coro: Coroutine, deps: Dependencies[Database], kwargs: dict) -> object:
     """The audit log names the job as the actor of what it changes; a job about one session
     (an email, a reminder, an Outlook sync: each discloses it) is also a READ of it."""
     audit.origin.set(audit.Origin(actor=lambda: audit.Actor(audit.JOB, name=job.name), operation=job.name))

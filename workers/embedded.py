@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 
 import dramatiq
 
+from domain.dependencies import Dependencies
 from domain.events import DomainEvent
 from domain.ports.outside_world import EventPublisher
+from persistence.database import Database
 from workers.broker import ActorHost, JobBroker
-from workers.jobs import WorkerDeps
 from workers.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ class EmbeddedJobs:
     """
 
     def __init__(
-        self, make_deps: Callable[[EventPublisher], WorkerDeps], app_publisher: EventPublisher,
-        make_scheduler: Callable[[JobBroker, WorkerDeps], Scheduler], *, threads: int,
+        self, make_deps: Callable[[EventPublisher], Dependencies[Database]], app_publisher: EventPublisher,
+        make_scheduler: Callable[[JobBroker, Dependencies[Database]], Scheduler], *, threads: int,
     ) -> None:
         self._make_deps = make_deps
         self._app_publisher = app_publisher

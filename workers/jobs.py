@@ -1,4 +1,4 @@
-"""What a job is and what its actor code receives."""
+"""What a job is; its actor code receives the dependencies (`domain.dependencies`)."""
 
 from __future__ import annotations
 
@@ -6,35 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from domain.ports.outside_world import Clock, VideoRooms
-from domain.ports.unit_of_work import UnitOfWork
-from domain.services.notifications import NotificationSetup
-from domain.services.outlook import OutlookSetup
-from domain.services.series import SeriesPolicy
-from domain.services.webhooks import WebhookSetup
-from persistence.database import Database
-
 
 class BadJob(ValueError):
     """A message the actor can never process (a malformed ID): failed at once, not retried."""
-
-
-@dataclass(frozen=True)
-class WorkerDeps:
-    """The ports an actor works with, built by the composition root for the process (and the
-    event loop) that runs the actors."""
-
-    db: Database
-    uow: Callable[[], UnitOfWork]
-    clock: Clock
-    rooms: VideoRooms
-    series_policy: SeriesPolicy
-    extend_batch: int = 500
-    close: Callable[[], Awaitable[None]] | None = None
-    outlook: OutlookSetup = OutlookSetup()  # Outlook sync's gateway, secret box, options
-    notifications: NotificationSetup = NotificationSetup()  # mailer, email log, portal rows
-    webhooks: WebhookSetup = WebhookSetup()  # secret box, sender, private addresses allowed
-    audit_retention_days: int = 6 * 365 + 2  # COUCHTIME_AUDIT_RETENTION_DAYS; 0 = kept for ever
 
 
 ActorCode = Callable[..., Awaitable[object]]

@@ -10,43 +10,52 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from domain import notifications as n
-from domain import recovery
+from domain.dependencies import Dependencies
+from domain.job_names import (
+    BOOKING_JOB,
+    CANCELLED_BY_CLIENT_JOB,
+    CANCELLED_BY_THERAPIST_JOB,
+    PASSWORD_RESET_JOB,
+    PORTAL_INVITE_JOB,
+    REMINDER_JOB,
+    REMINDERS_DUE_JOB,
+)
 from domain.reminders import ReminderKind
 from domain.services import notifications as service
 from domain.services import recovery as recovery_service
-from workers.jobs import BadJob, Job, WorkerDeps, uuid_arg
+from persistence.database import Database
+from workers.jobs import BadJob, Job, uuid_arg
 
 
-async def booking(deps: WorkerDeps, session_id: str) -> int:
+async def booking(deps: Dependencies[Database], session_id: str) -> int:
     """A public booking: the client's confirmation and the therapist's notice."""
     return await service.send_booking(deps.notifications, deps.clock,
                                       UUID(uuid_arg("session_id", session_id)))
 
 
-async def cancelled_by_therapist(deps: WorkerDeps, session_id: str) -> bool:
+async def cancelled_by_therapist(deps: Dependencies[Database], session_id: str) -> bool:
     """Sent only when the session is (still) cancelled with notifyClient ticked."""
     return await service.send_cancelled_by_therapist(
         deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)))
 
 
-async def cancelled_by_client(deps: WorkerDeps, session_id: str) -> bool:
+async def cancelled_by_client(deps: Dependencies[Database], session_id: str) -> bool:
     return await service.send_cancelled_by_client(
         deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)))
 
 
-async def portal_invite(deps: WorkerDeps, invite_id: str) -> bool:
+async def portal_invite(deps: Dependencies[Database], invite_id: str) -> bool:
     return await service.send_portal_invite(
         deps.notifications, deps.clock, UUID(uuid_arg("invite_id", invite_id)))
 
 
-async def password_reset(deps: WorkerDeps, reset_id: str) -> bool:
+async def password_reset(deps: Dependencies[Database], reset_id: str) -> bool:
     """The reset link, once, while it still works (a request for an unknown email sends none)."""
     return await recovery_service.send_reset_email(
         deps.uow(), deps.notifications, deps.clock, UUID(uuid_arg("reset_id", reset_id)))
 
 
-async def reminder(deps: WorkerDeps, session_id: str, kind: str, start: str) -> bool:
+async def reminder(deps: Dependencies[Database], session_id: str, kind: str, start: str) -> bool:
     """One reminder, reserved by `enqueue_due`; re-checked before it is sent."""
     try:
         parsed_kind, parsed_start = ReminderKind(kind), datetime.fromisoformat(start)
@@ -56,7 +65,7 @@ async def reminder(deps: WorkerDeps, session_id: str, kind: str, start: str) -> 
                                        UUID(uuid_arg("session_id", session_id)), parsed_kind, parsed_start)
 
 
-async def enqueue_due(deps: WorkerDeps) -> int:
+async def enqueue_due(deps: Dependencies[Database]) -> int:
     """Every scheduler tick: reserve and enqueue the reminders due now (from the database)."""
     return await service.enqueue_due_reminders(deps.uow(), deps.notifications, deps.clock)
 
@@ -66,13 +75,13 @@ async def enqueue_due(deps: WorkerDeps) -> int:
 # is skipped when its retry runs.
 EMAIL_RETRY = {"max_retries": 6, "min_backoff": timedelta(seconds=5), "max_backoff": timedelta(minutes=30)}
 JOBS = (
-    Job(n.BOOKING_JOB, booking, **EMAIL_RETRY),
-    Job(n.CANCELLED_BY_THERAPIST_JOB, cancelled_by_therapist, **EMAIL_RETRY),
-    Job(n.CANCELLED_BY_CLIENT_JOB, cancelled_by_client, **EMAIL_RETRY),
-    Job(n.PORTAL_INVITE_JOB, portal_invite, **EMAIL_RETRY),
-    Job(recovery.PASSWORD_RESET_JOB, password_reset, max_retries=3, min_backoff=timedelta(seconds=5),
+    Job(BOOKING_JOB, booking, **EMAIL_RETRY),
+    Job(CANCELLED_BY_THERAPIST_JOB, cancelled_by_therapist, **EMAIL_RETRY),
+    Job(CANCELLED_BY_CLIENT_JOB, cancelled_by_client, **EMAIL_RETRY),
+    Job(PORTAL_INVITE_JOB, portal_invite, **EMAIL_RETRY),
+    Job(PASSWORD_RESET_JOB, password_reset, max_retries=3, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=5)),  # the link lives 1 hour: no point retrying longer
-    Job(n.REMINDER_JOB, reminder, max_retries=3, min_backoff=timedelta(seconds=5),
+    Job(REMINDER_JOB, reminder, max_retries=3, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=2)),
-    Job(n.REMINDERS_DUE_JOB, enqueue_due, periodic=True, time_limit=timedelta(minutes=5)),
+    Job(REMINDERS_DUE_JOB, enqueue_due, periodic=True, time_limit=timedelta(minutes=5)),
 )

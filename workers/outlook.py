@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.dependencies import Dependencies
 from domain.services import outlook_sync
-from persistence.repositories.outlook import integration_of
-from workers.jobs import WorkerDeps, uuid_arg
+from persistence.database import Database
+from persistence.read_models.outlook import integration_of
+from workers.jobs import uuid_arg
 
 
-async def sync_session(deps: WorkerDeps, session_id: str, therapist_id: str | None = None) -> str:
+async def sync_session(deps: Dependencies[Database], session_id: str, therapist_id: str | None = None) -> str:
     """After a session was created, changed, cancelled, uncancelled or deleted (outbox job)."""
     session = UUID(uuid_arg("session_id", session_id))
     owner = UUID(uuid_arg("therapist_id", therapist_id)) if therapist_id else None
@@ -26,7 +28,7 @@ async def sync_session(deps: WorkerDeps, session_id: str, therapist_id: str | No
     return result.value
 
 
-async def resync(deps: WorkerDeps, therapist_id: str, backfill: bool = False) -> dict[str, int]:
+async def resync(deps: Dependencies[Database], therapist_id: str, backfill: bool = False) -> dict[str, int]:
     """After connecting (backfill of upcoming sessions), or after a change that alters many
     events' text (a client renamed or merged, an event type renamed) or removes sessions."""
     owner = UUID(uuid_arg("therapist_id", therapist_id))
@@ -35,7 +37,7 @@ async def resync(deps: WorkerDeps, therapist_id: str, backfill: bool = False) ->
     return await outlook_sync.resync(deps.uow, deps.clock, deps.outlook, owner, backfill=bool(backfill))
 
 
-async def _connected(deps: WorkerDeps, therapist_id: UUID) -> bool:
+async def _connected(deps: Dependencies[Database], therapist_id: UUID) -> bool:
     found = await integration_of(deps.db, therapist_id)
     return found is not None and found.connected
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from domain.outlook import RESYNC_JOB, SYNC_JOB
-from domain.services.series import EXTEND_JOB
+from domain.job_names import EXTEND_DUE_JOB, EXTEND_JOB, PRUNE_JOB, RESYNC_JOB, SYNC_JOB
 from workers import audit, outlook, series
 from workers.jobs import Job
 from workers.notifications import JOBS as notifications_jobs
 from workers.webhooks import JOBS as webhook_jobs
-
-EXTEND_DUE_JOB = "series.extend_due"
 
 
 def _by_name(*jobs: Job) -> Mapping[str, Job]:
@@ -32,7 +29,7 @@ JOBS: Mapping[str, Job] = _by_name(
         max_backoff=timedelta(minutes=10), time_limit=timedelta(minutes=30)),  # connected; renames
     *notifications_jobs,  # emails and reminders (workers/notifications.py)
     *webhook_jobs,  # fan-out, attempts, due retries (workers/webhooks.py)
-    Job(audit.PRUNE_JOB, audit.prune, periodic=True, time_limit=timedelta(minutes=30)),
+    Job(PRUNE_JOB, audit.prune, periodic=True, time_limit=timedelta(minutes=30)),
 )
 
 

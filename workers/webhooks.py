@@ -12,11 +12,13 @@ from datetime import timedelta
 from uuid import UUID
 
 from domain import webhooks as rules
+from domain.dependencies import Dependencies
+from domain.job_names import WEBHOOK_DELIVER_JOB, WEBHOOK_FAN_OUT_JOB, WEBHOOK_RETRY_DUE_JOB
 from domain.services import webhooks as service
-from workers.jobs import BadJob, Job, WorkerDeps, uuid_arg
+from workers.jobs import BadJob, Job, uuid_arg
 
 
-async def fan_out(deps: WorkerDeps, therapist_id: str, message_id: str, event: str, data: dict) -> int:
+async def fan_out(deps: Dependencies, therapist_id: str, message_id: str, event: str, data: dict) -> int:
     try:
         kind = rules.WebhookEvent(event)
     except ValueError:
@@ -27,20 +29,20 @@ async def fan_out(deps: WorkerDeps, therapist_id: str, message_id: str, event: s
                                  UUID(uuid_arg("message_id", message_id)), kind, data)
 
 
-async def deliver(deps: WorkerDeps, delivery_id: str) -> str:
+async def deliver(deps: Dependencies, delivery_id: str) -> str:
     return await service.deliver(deps.uow, deps.clock, deps.webhooks,
                                  UUID(uuid_arg("delivery_id", delivery_id)))
 
 
-async def retry_due(deps: WorkerDeps) -> int:
+async def retry_due(deps: Dependencies) -> int:
     return await service.enqueue_due(deps.uow(), deps.clock)
 
 
 JOBS = (
-    Job(rules.FAN_OUT_JOB, fan_out, max_retries=6, min_backoff=timedelta(seconds=2),
+    Job(WEBHOOK_FAN_OUT_JOB, fan_out, max_retries=6, min_backoff=timedelta(seconds=2),
         max_backoff=timedelta(minutes=10)),
     # an attempt takes at most the HTTP timeout; our own failures (database) retry briefly
-    Job(rules.DELIVER_JOB, deliver, max_retries=3, min_backoff=timedelta(seconds=2),
+    Job(WEBHOOK_DELIVER_JOB, deliver, max_retries=3, min_backoff=timedelta(seconds=2),
         max_backoff=timedelta(minutes=1), time_limit=timedelta(minutes=1)),
-    Job(rules.RETRY_DUE_JOB, retry_due, periodic=True, time_limit=timedelta(minutes=5)),
+    Job(WEBHOOK_RETRY_DUE_JOB, retry_due, periodic=True, time_limit=timedelta(minutes=5)),
 )

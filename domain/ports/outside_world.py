@@ -3,9 +3,9 @@ and the job broker, video rooms, secrets, Outlook, mail. Adapters implement them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.events import DomainEvent
@@ -17,7 +17,6 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """The current instant, timezone-aware UTC."""
         ...
-
 
 
 class PasswordHasher(Protocol):
@@ -33,17 +32,22 @@ class PasswordHasher(Protocol):
         ...
 
 
-
 class RateLimiter(Protocol):
     async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
         """Count one attempt; None when allowed, else seconds until the window frees."""
         ...
 
 
-
 class EventPublisher(Protocol):
     async def publish(self, events: Sequence[DomainEvent]) -> None: ...
 
+
+class LiveEvents(Protocol):
+    """What subscriptions need from the event bus (adapters.event_bus): a mailbox of one
+    therapist's events that `match` accepts (typed domain events, see domain.live)."""
+
+    def listen(self, match: Callable[[Any], bool] | None = ..., maxsize: int = ..., *,
+               therapist: Any = ...) -> Any: ...
 
 
 class JobRelay(Protocol):
@@ -53,12 +57,10 @@ class JobRelay(Protocol):
         ...
 
 
-
 class VideoRooms(Protocol):
     def new_room_url(self) -> str:
         """An unguessable meeting URL for one session."""
         ...
-
 
 
 class SecretBox(Protocol):
@@ -72,7 +74,6 @@ class SecretBox(Protocol):
         """Decrypt with any configured key; `domain.errors.SecretUnreadable` when none fits or
         the text was tampered with."""
         ...
-
 
 
 class OutlookGateway(Protocol):
@@ -105,7 +106,6 @@ class OutlookGateway(Protocol):
     async def delete_event(self, access_token: str, event_id: str) -> None:
         """Idempotent: an event already gone (404) is success."""
         ...
-
 
 
 class Mailer(Protocol):

@@ -45,7 +45,6 @@ class TherapistRepository(Protocol):
     async def save(self, therapist: Therapist) -> None: ...
 
 
-
 class TokenRepository(Protocol):
     async def add(
         self, *, token_hash: str, kind: str, subject_id: UUID, created_at: datetime,
@@ -68,14 +67,12 @@ class TokenRepository(Protocol):
         ...
 
 
-
 class AvailabilityRepository(Protocol):
     async def week(self, therapist_id: UUID) -> Mapping[int, Sequence[TimeSlot]]: ...
 
     async def replace_days(
         self, therapist_id: UUID, days: Mapping[int, Sequence[TimeSlot]]
     ) -> None: ...
-
 
 
 class EventTypeRepository(Protocol):
@@ -94,7 +91,6 @@ class EventTypeRepository(Protocol):
     async def delete(self, event_type_id: UUID, at: datetime) -> None: ...
 
 
-
 class ClientRepository(Protocol):
     async def get(self, client_id: UUID, *, for_update: bool = False) -> Client | None: ...
 
@@ -105,7 +101,6 @@ class ClientRepository(Protocol):
     async def save(self, client: Client) -> None: ...
 
     async def delete(self, client_id: UUID) -> None: ...
-
 
 
 class SessionRepository(Protocol):
@@ -144,7 +139,6 @@ class SessionRepository(Protocol):
         ...
 
 
-
 class SeriesRepository(Protocol):
     async def add(self, series: Series) -> None: ...
 
@@ -175,7 +169,6 @@ class SeriesRepository(Protocol):
         ...
 
 
-
 class TimeOffRepository(Protocol):
     async def add(self, time_off: TimeOff) -> None: ...
 
@@ -188,14 +181,12 @@ class TimeOffRepository(Protocol):
     async def save_interval(self, time_off: TimeOff) -> None: ...
 
 
-
 class BookingRequestRepository(Protocol):
     async def session_for(self, key_hash: str) -> tuple[UUID, str | None] | None:
         """(the session booked with this key, the hash of that booking's details)."""
         ...
 
     async def add(self, key_hash: str, session_id: UUID, at: datetime, details_hash: str) -> None: ...
-
 
 
 class OutlookRepository(Protocol):
@@ -265,9 +256,8 @@ class OutlookRepository(Protocol):
         ...
 
 
-
 class PortalRepository(Protocol):
-    """The portal's and reminders' rows, inside a unit of work."""
+    """The client portal's accounts and invites, inside a unit of work."""
 
     async def account(self, client_id: UUID, *, for_update: bool = False) -> PortalAccount | None: ...
 
@@ -283,14 +273,22 @@ class PortalRepository(Protocol):
         """Every open invite of the client is used up (single use; a newer one included)."""
         ...
 
-    async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings: ...
 
-    async def save_reminder_settings(self, therapist_id: UUID, settings: ReminderSettings) -> None: ...
+class ReminderSettingsRepository(Protocol):
+    """Practice Settings > Reminders, inside a unit of work (none saved = reminders off)."""
 
-    async def reserve_emails(self, items: Sequence[tuple[str, str]], now: datetime) -> set[tuple[str, str]]:
+    async def get(self, therapist_id: UUID) -> ReminderSettings: ...
+
+    async def save(self, therapist_id: UUID, settings: ReminderSettings) -> None: ...
+
+
+class EmailLogRepository(Protocol):
+    """The email log inside a unit of work: reservations written in the use case's transaction
+    (the sender's claims go through `EmailLog`, whose calls commit on their own)."""
+
+    async def reserve(self, items: Sequence[tuple[str, str]], now: datetime) -> set[tuple[str, str]]:
         """Insert (kind, key) records as queued, skipping existing ones; returns those inserted."""
         ...
-
 
 
 class PasswordResetRepository(Protocol):
@@ -307,7 +305,6 @@ class PasswordResetRepository(Protocol):
     async def facts(self, reset_id: UUID) -> ResetFacts | None:
         """The reset with its account's email and name (None when it opens no account)."""
         ...
-
 
 
 class EmailLog(Protocol):
@@ -328,7 +325,6 @@ class EmailLog(Protocol):
     async def skip(self, kind: str, key: str, now: datetime) -> None:
         """Never to be sent (no longer due, cancelled, unsubscribed)."""
         ...
-
 
 
 class NotificationReads(Protocol):

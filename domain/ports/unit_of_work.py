@@ -10,8 +10,12 @@ from domain.ports.repositories import (
     AvailabilityRepository,
     BookingRequestRepository,
     ClientRepository,
+    EmailLogRepository,
     EventTypeRepository,
     OutlookRepository,
+    PasswordResetRepository,
+    PortalRepository,
+    ReminderSettingsRepository,
     SeriesRepository,
     SessionRepository,
     TherapistRepository,
@@ -29,7 +33,6 @@ class AuditTrail(Protocol):
     def record(self, entry: Entry) -> None: ...
 
 
-
 class UnitOfWork(Protocol):
     """One use case's transaction: rolls back unless `commit()` is called; events after commit."""
 
@@ -44,6 +47,10 @@ class UnitOfWork(Protocol):
     series: SeriesRepository
     outlook: OutlookRepository
     webhooks: WebhookRepository
+    portal: PortalRepository
+    reminder_settings: ReminderSettingsRepository
+    password_resets: PasswordResetRepository
+    email_log: EmailLogRepository
     audit: AuditTrail
 
     async def __aenter__(self) -> Self: ...

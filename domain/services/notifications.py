@@ -9,15 +9,15 @@ send loses that one email).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain import notifications as n
 from domain import reminders
+from domain.job_names import REMINDER_JOB
 from domain.ports.outside_world import Clock, Mailer
-from domain.ports.repositories import EmailLog, NotificationReads, PasswordResetRepository, PortalRepository
+from domain.ports.repositories import EmailLog, NotificationReads
 from domain.ports.unit_of_work import UnitOfWork
 from domain.reminders import ReminderKind
 
@@ -26,13 +26,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class NotificationSetup:
-    """The ports of email and the portal, built per event loop by the composition root."""
+    """The ports of email (mailer, email log, reads) and the signing of links, built per event
+    loop by the composition root."""
 
-    mailer: Mailer | None = None
-    log: EmailLog | None = None
-    reads: NotificationReads | None = None
-    portal: Callable[[UnitOfWork], PortalRepository] | None = None
-    resets: Callable[[UnitOfWork], PasswordResetRepository] | None = None  # account recovery
+    mailer: Mailer
+    log: EmailLog  # claims commit on their own: visible to every worker before the send
+    reads: NotificationReads
     links: n.Links = field(default_factory=lambda: n.Links("http://localhost:3000"))
     signing_key: bytes = b""
     grace: timedelta = reminders.DEFAULT_GRACE
@@ -40,7 +39,6 @@ class NotificationSetup:
 
 async def deliver(setup: NotificationSetup, clock: Clock, kind: str, key: str, email: n.Email) -> bool:
     """Claim, send, mark sent. True when this call sent it."""
-    assert setup.log is not None and setup.mailer is not None
     if not await setup.log.claim(kind, key, clock.now()):
         return False
     try:
@@ -55,7 +53,6 @@ async def deliver(setup: NotificationSetup, clock: Clock, kind: str, key: str, e
 
 async def send_booking(setup: NotificationSetup, clock: Clock, session_id: UUID) -> int:
     """New booking: the client's confirmation and the therapist's notice (one each, ever)."""
-    assert setup.reads is not None
     facts = await setup.reads.session_facts(session_id)
     if facts is None:  # rejected meanwhile: nothing to confirm
         return 0
@@ -67,7 +64,6 @@ async def send_booking(setup: NotificationSetup, clock: Clock, session_id: UUID)
 
 
 async def send_cancelled_by_therapist(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
-    assert setup.reads is not None
     facts = await setup.reads.session_facts(session_id)
     if facts is None or not facts.cancelled or not facts.notify_client:
         return False
@@ -76,7 +72,6 @@ async def send_cancelled_by_therapist(setup: NotificationSetup, clock: Clock, se
 
 
 async def send_cancelled_by_client(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
-    assert setup.reads is not None
     facts = await setup.reads.session_facts(session_id)
     if facts is None or not facts.cancelled:
         return False
@@ -85,7 +80,6 @@ async def send_cancelled_by_client(setup: NotificationSetup, clock: Clock, sessi
 
 
 async def send_portal_invite(setup: NotificationSetup, clock: Clock, invite_id: UUID) -> bool:
-    assert setup.reads is not None
     found = await setup.reads.invite_facts(invite_id)
     if found is None:
         return False
@@ -103,7 +97,6 @@ async def send_reminder(
 ) -> bool:
     """Re-checks everything at send time: the session is still scheduled at `start`, the
     reminder is due, reminders are on, the client has portal access and did not unsubscribe."""
-    assert setup.reads is not None and setup.log is not None
     key = reminders.key(session_id, start)
     facts = await setup.reads.session_facts(session_id)
     now = clock.now()
@@ -124,7 +117,6 @@ async def enqueue_due_reminders(
     """The scheduler's periodic job: one indexed query for candidates, the due rule, then in one
     transaction a reservation per (kind, key) — unique, so a reminder is queued once however
     many schedulers, ticks or restarts — and an outbox job per reservation."""
-    assert setup.reads is not None and setup.portal is not None
     now = clock.now()
     candidates = await setup.reads.reminder_candidates(
         now, reminders.max_lookahead(setup.grace), reminders.DAY_BEFORE, setup.grace
@@ -134,11 +126,11 @@ async def enqueue_due_reminders(
         return 0
     async with uow:
         wanted = {(kind.value, reminders.key(c.session_id, c.start)): (c, kind) for c, kind in due}
-        reserved = await setup.portal(uow).reserve_emails(list(wanted), now)
+        reserved = await uow.email_log.reserve(list(wanted), now)
         for item in wanted:
             if item in reserved:
                 c, kind = wanted[item]
-                uow.enqueue(n.REMINDER_JOB, {"session_id": str(c.session_id), "kind": kind.value,
+                uow.enqueue(REMINDER_JOB, {"session_id": str(c.session_id), "kind": kind.value,
                                              "start": c.start.isoformat()})
         await uow.commit()
     return len(reserved)

@@ -1,12 +1,11 @@
-"""Outlook sync: make Outlook show what is committed for a session (create, patch, delete or
-nothing), the access token it needs, and the resync of a therapist's upcoming sessions.
+"""Outlook sync use cases: sync one session, resync (backfill on connect; after a client or
+event type changed the text of many events).
 
-Runs in jobs after the change committed (outbox), never inside the change's transaction: a
-failure here never blocks or rolls back a session change or its emails. Each sync of a session
-holds a short lease on the session's link row, so two jobs for one session never create two
-events; a job that finds the lease taken marks the link dirty and the holder syncs once more
-with what is then committed. No Graph call happens inside a transaction. Connecting and
-disconnecting: domain/services/outlook.py.
+Sync runs in jobs after the change committed (outbox), never inside the change's transaction:
+a failure here never blocks or rolls back a session change or its emails. Each sync of a
+session holds a short lease on the session's link row, so two jobs for one session never
+create two events; a job that finds the lease taken marks the link dirty and the holder syncs
+once more with what is then committed. No Graph call happens inside a transaction.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from domain.outlook import (
     OutlookGrantRevoked,
     OutlookIntegration,
     OutlookRejected,
-    OutlookTokens,
     OutlookUnauthorized,
     OutlookUnavailable,
     SyncAction,
@@ -40,7 +38,7 @@ from domain.outlook import (
 )
 from domain.ports.outside_world import Clock, OutlookGateway
 from domain.ports.unit_of_work import UnitOfWork
-from domain.services.outlook import OutlookSetup
+from domain.services.outlook_connection import OutlookSetup, access_token
 
 log = logging.getLogger(__name__)
 
@@ -218,30 +216,6 @@ async def _apply(gateway: OutlookGateway, token: str, loaded: _Loaded, session_i
     event_id = await gateway.create_event(token, event, transaction_id=transaction_id)
     return replace(link, graph_event_id=event_id, content_hash=event.content_hash(),
                    transaction_id=None), SyncResult.CREATED
-
-
-async def access_token(
-    uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: OutlookSetup,
-    integration: OutlookIntegration, *, force: bool = False,
-) -> str:
-    """The stored access token, or a refreshed one when it is (about to be) expired. A refresh
-    is saved compare-and-set: when another job refreshed first, both token sets stay valid
-    (Microsoft does not invalidate a refresh token when it issues the next) and theirs is kept."""
-    assert setup.box is not None and setup.gateway is not None and integration.tokens_sealed
-    tokens = OutlookTokens.from_bytes(setup.box.decrypt(integration.tokens_sealed))
-    if not force and tokens.fresh(clock.now()):
-        return tokens.access_token
-    grant = await setup.gateway.refresh(tokens.refresh_token)
-    fresh = grant.tokens(clock.now(), tokens.refresh_token)
-    sealed = setup.box.encrypt(fresh.to_bytes())
-    async with uow_factory() as uow:
-        saved = await uow.outlook.replace_tokens(
-            integration.therapist_id, sealed, expected_version=integration.token_version
-        )
-        await uow.commit()
-    if saved:
-        integration.tokens_sealed, integration.token_version = sealed, integration.token_version + 1
-    return fresh.access_token
 
 
 async def _give_up(

@@ -1,4 +1,4 @@
-"""Use cases of the client portal and of reminder settings."""
+"""Use cases of the client portal."""
 
 from __future__ import annotations
 
@@ -14,16 +14,10 @@ from domain.model import Client, Session
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
 from domain.ports.unit_of_work import UnitOfWork
-from domain.reminders import ReminderSettings, settings_errors
 from domain.services.accounts import SignInLimits, check_sign_in_limits, sign_in_password
 from domain.services.notifications import NotificationSetup
 from domain.services.recovery import revoke_tokens
 from domain.services.session_events import record_change
-
-
-def _repo(setup: NotificationSetup, uow: UnitOfWork):
-    assert setup.portal is not None
-    return setup.portal(uow)
 
 
 async def _issue_token(uow: UnitOfWork, clock: Clock, client_id: UUID, ttl: timedelta) -> str:
@@ -57,7 +51,7 @@ class CancelMySession:
 
 
 async def invite(
-    uow: UnitOfWork, setup: NotificationSetup, clock: Clock, therapist_id: UUID, command: InviteToPortal
+    uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: InviteToPortal
 ) -> Client:
     """A single-use invite link (7 days) is emailed to the client. Inviting again sends a new
     link and voids the earlier ones (a link sent to a wrong address stops working); it also
@@ -68,7 +62,7 @@ async def invite(
         client = await uow.clients.get(client_id, for_update=True) if client_id else None
         if client is None or client.therapist_id != therapist_id:
             raise RuleViolation.one(("clientId",), ErrorCode.NOT_FOUND, "No such client.")
-        repo = _repo(setup, uow)
+        repo = uow.portal
         now = clock.now()
         account = await repo.account(client.id, for_update=True) or PortalAccount(client.id)
         account.invited_at = now
@@ -101,7 +95,7 @@ async def accept_invite(
         raise RuleViolation(errors)
     password_hash = await hasher.hash(password)
     async with uow:
-        repo = _repo(setup, uow)
+        repo = uow.portal
         found = await repo.invite(invite_id, for_update=True)
         now = clock.now()
         if found is None or not found.usable(now):
@@ -121,7 +115,7 @@ async def accept_invite(
 
 
 async def sign_in(
-    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, limiter: RateLimiter,
+    uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter,
     clock: Clock, command: ClientSignIn, *, client_address: str, limits: SignInLimits,
     token_ttl: timedelta,
 ) -> tuple[Client, str]:
@@ -140,7 +134,7 @@ async def sign_in(
     found: list[PortalAccount] = []
     if not text.has_bad_characters(email):  # no account has such an email: nothing to look up
         async with uow:  # no transaction is held while hashing: it may wait for the hasher
-            found = [a for a in await _repo(setup, uow).active_accounts_by_email(email) if a.password_hash]
+            found = [a for a in await uow.portal.active_accounts_by_email(email) if a.password_hash]
     if not found:
         await hasher.verify_stand_in(candidate)
     for account in found:
@@ -187,7 +181,7 @@ async def unsubscribe(uow: UnitOfWork, setup: NotificationSetup, clock: Clock, t
     if client_id is None:
         return False
     async with uow:
-        repo = _repo(setup, uow)
+        repo = uow.portal
         account = await repo.account(client_id, for_update=True)
         if account is None:
             return False
@@ -200,23 +194,3 @@ async def unsubscribe(uow: UnitOfWork, setup: NotificationSetup, clock: Clock, t
 
 def unsubscribe_token_valid(setup: NotificationSetup, token: str) -> bool:
     return notifications.verify(setup.signing_key, notifications.UNSUBSCRIBE, token) is not None
-
-
-async def reminder_settings(
-    uow: UnitOfWork, setup: NotificationSetup, therapist_id: UUID
-) -> ReminderSettings:
-    async with uow:
-        return await _repo(setup, uow).reminder_settings(therapist_id)
-
-
-async def update_reminder_settings(
-    uow: UnitOfWork, setup: NotificationSetup, therapist_id: UUID, settings: ReminderSettings
-) -> ReminderSettings:
-    """The settings are their own command: saved as given once the lead time is allowed."""
-    errors = settings_errors(settings.lead_minutes)
-    if errors:
-        raise RuleViolation(errors)
-    async with uow:
-        await _repo(setup, uow).save_reminder_settings(therapist_id, settings)
-        await uow.commit()
-    return settings

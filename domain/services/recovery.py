@@ -15,12 +15,11 @@ from uuid import UUID
 from domain import accounts, notifications, tokens
 from domain.errors import ErrorCode, RateLimited, RuleViolation
 from domain.events import SignedOut
+from domain.job_names import PASSWORD_RESET_JOB
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
-from domain.ports.repositories import PasswordResetRepository
 from domain.ports.unit_of_work import UnitOfWork
 from domain.recovery import (
     PASSWORD_RESET_EMAIL,
-    PASSWORD_RESET_JOB,
     RESET,
     RESET_TTL,
     PasswordReset,
@@ -80,7 +79,7 @@ def _wrong_current() -> RuleViolation:
 
 
 async def change_password(
-    uow: UnitOfWork, setup: NotificationSetup, hasher: PasswordHasher, limiter: RateLimiter,
+    uow: UnitOfWork, hasher: PasswordHasher, limiter: RateLimiter,
     clock: Clock, account: Account, cmd: ChangePassword, *, limits: SignInLimits,
     policy: accounts.PasswordPolicy = accounts.PasswordPolicy(),
 ) -> int:
@@ -106,18 +105,16 @@ async def change_password(
             therapist.password_hash = new_hash
             await uow.therapists.save(therapist)
         else:
-            assert setup.portal is not None
-            repo = setup.portal(uow)
-            portal_account = await repo.account(account.subject_id, for_update=True)
+            portal_account = await uow.portal.account(account.subject_id, for_update=True)
             if portal_account is None or not portal_account.password_hash or not await hasher.verify(
                 portal_account.password_hash, cmd.current_password
             ):
                 raise _wrong_current()
             portal_account.password_hash = new_hash
-            await repo.save_account(portal_account)
+            await uow.portal.save_account(portal_account)
         revoked = await revoke_tokens(uow, account.subject_id, account.kind, now,
                                       announce_as=account.practice_id, keep=account.token_hash)
-        await _resets(setup, uow).use_all(account.kind, account.subject_id, now)  # open links die too
+        await uow.password_resets.use_all(account.kind, account.subject_id, now)  # open links die too
         await uow.commit()
     return revoked
 
@@ -125,13 +122,8 @@ async def change_password(
 # --- reset by email ----------------------------------------------------------------------------
 
 
-def _resets(setup: NotificationSetup, uow: UnitOfWork) -> PasswordResetRepository:
-    assert setup.resets is not None
-    return setup.resets(uow)
-
-
 async def request_reset(
-    uow: UnitOfWork, setup: NotificationSetup, limiter: RateLimiter, clock: Clock,
+    uow: UnitOfWork, limiter: RateLimiter, clock: Clock,
     command: RequestReset, *, client_address: str, limits: SignInLimits,
 ) -> None:
     """Emails a reset link to the account with this email, if there is one. The answer is the
@@ -152,11 +144,10 @@ async def request_reset(
             therapist = await uow.therapists.by_email(email)
             subjects = [therapist.id if therapist else None]
         else:
-            assert setup.portal is not None
-            found = await setup.portal(uow).active_accounts_by_email(email)
+            found = await uow.portal.active_accounts_by_email(email)
             subjects = [a.client_id for a in found] or [None]  # one per portal account
         now = clock.now()
-        repo = _resets(setup, uow)
+        repo = uow.password_resets
         for subject in subjects:
             reset = PasswordReset(uuid.uuid4(), kind, subject, now, now + RESET_TTL)
             await repo.add(reset)
@@ -185,7 +176,7 @@ async def reset_password(
         raise _invalid_link()
     new_hash = await hasher.hash(new_password)
     async with uow:
-        repo = _resets(setup, uow)
+        repo = uow.password_resets
         reset = await repo.get(reset_id, for_update=True)
         now = clock.now()
         if reset is None or not reset.usable(now) or reset.subject_id is None:
@@ -199,14 +190,12 @@ async def reset_password(
             await uow.therapists.save(therapist)
             practice = therapist.id
         else:
-            assert setup.portal is not None
             client = await uow.clients.get(subject)
-            portal = setup.portal(uow)
-            account = await portal.account(subject, for_update=True)
+            account = await uow.portal.account(subject, for_update=True)
             if client is None or account is None or not account.active:
                 raise _invalid_link()
             account.password_hash = new_hash
-            await portal.save_account(account)
+            await uow.portal.save_account(account)
             practice = client.therapist_id
         await repo.use_all(reset.kind, subject, now)
         await revoke_tokens(uow, subject, reset.kind, now, announce_as=practice)
@@ -222,7 +211,7 @@ async def send_reset_email(
 ) -> bool:
     """The job: one email per reset (the email log), only while the link still works."""
     async with uow:
-        facts = await _resets(setup, uow).facts(reset_id)
+        facts = await uow.password_resets.facts(reset_id)
     if facts is None or not facts.reset.usable(clock.now()):
         return False
     token = notifications.sign(setup.signing_key, RESET, reset_id)

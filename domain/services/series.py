@@ -19,6 +19,7 @@ from domain import recurrence
 from domain.errors import ErrorCode, RuleViolation
 from domain.events import SessionChanged
 from domain.intervals import Interval
+from domain.job_names import EXTEND_JOB
 from domain.model import (
     Client,
     EventType,
@@ -32,8 +33,6 @@ from domain.ports.outside_world import Clock, VideoRooms
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.session_events import record_deleted, record_many
 from domain.wallclock import local_date, minute_of_day
-
-EXTEND_JOB = "series.extend"
 
 
 @dataclass(frozen=True)

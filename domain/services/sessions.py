@@ -33,6 +33,7 @@ from domain.ports.unit_of_work import UnitOfWork
 from domain.reschedule import Landing, landing
 from domain.services import series as series_service
 from domain.services.session_events import SessionResult, conflict_change, record_change
+from domain.worked_on import Work
 
 MAX_NOTE = 20_000
 MAX_REASON = 500
@@ -299,7 +300,7 @@ async def write_note(uow: UnitOfWork, clock: Clock, therapist_id: UUID, command:
     async with uow:
         session = await _owned(uow, therapist_id, command.session_id)
         await uow.sessions.write_note(session.id, text, clock.now())
-        uow.record(SessionWorkedOn(therapist_id, session.id, "NOTE"))
+        uow.record(SessionWorkedOn(therapist_id, session.id, Work.NOTE))
         await uow.commit()
     return session
 
@@ -321,7 +322,7 @@ async def record_payment(
         await uow.sessions.add_payment(
             Payment(uuid.uuid4(), session.id, amount_cents, currency, payment.method, clock.now())
         )
-        uow.record(SessionWorkedOn(therapist_id, session.id, "PAYMENT"))
+        uow.record(SessionWorkedOn(therapist_id, session.id, Work.PAYMENT))
         facts = await uow.sessions.facts(session.id)
         await uow.commit()
     return session, facts
@@ -332,11 +333,6 @@ async def set_claim_status(uow: UnitOfWork, therapist_id: UUID, command: SetClai
         session = await _owned(uow, therapist_id, command.session_id)
         session.claim_status = command.status
         await uow.sessions.save(session)
-        uow.record(SessionWorkedOn(therapist_id, session.id, "CLAIM"))
+        uow.record(SessionWorkedOn(therapist_id, session.id, Work.CLAIM))
         await uow.commit()
     return session
-
-
-def worked_on(session: Session, facts: SessionFacts) -> bool:
-    """A note, a payment or a claim: such occurrences survive the end of a series."""
-    return facts.has_note or facts.payment_count > 0 or session.claim_status is not ClaimStatus.NONE

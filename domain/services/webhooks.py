@@ -18,6 +18,7 @@ from uuid import UUID
 
 from domain import webhooks as rules
 from domain.errors import ErrorCode, RuleViolation, SecretUnreadable
+from domain.job_names import WEBHOOK_DELIVER_JOB
 from domain.ports.outside_world import Clock, SecretBox, WebhookSender
 from domain.ports.unit_of_work import UnitOfWork
 from domain.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -129,7 +130,7 @@ async def redeliver(uow: UnitOfWork, clock: Clock, me: UUID, c: RedeliverWebhook
         if found is None or found.therapist_id != me:
             raise RuleViolation.one(("deliveryId",), ErrorCode.NOT_FOUND, "No such webhook delivery.")
         await uow.webhooks.queue([found.id], clock.now() + rules.LEASE)
-        uow.enqueue(rules.DELIVER_JOB, {"delivery_id": str(found.id)})
+        uow.enqueue(WEBHOOK_DELIVER_JOB, {"delivery_id": str(found.id)})
         await uow.commit()
     return replace(found, status=DeliveryStatus.PENDING, next_attempt_at=clock.now() + rules.LEASE)
 
@@ -151,7 +152,7 @@ async def fan_out(uow: UnitOfWork, clock: Clock, therapist_id: UUID, message_id:
             delivery = WebhookDelivery(uuid.uuid4(), endpoint.id, therapist_id, message_id, event, body,
                                        now, next_attempt_at=now + rules.LEASE)
             uow.webhooks.add_delivery(delivery)
-            uow.enqueue(rules.DELIVER_JOB, {"delivery_id": str(delivery.id)})
+            uow.enqueue(WEBHOOK_DELIVER_JOB, {"delivery_id": str(delivery.id)})
             added += 1
         if added:
             await uow.commit()
@@ -228,7 +229,7 @@ async def enqueue_due(uow: UnitOfWork, clock: Clock) -> int:
         due = await uow.webhooks.due(clock.now(), DUE_BATCH)
         await uow.webhooks.queue(due, clock.now() + rules.LEASE)
         for delivery_id in due:
-            uow.enqueue(rules.DELIVER_JOB, {"delivery_id": str(delivery_id)})
+            uow.enqueue(WEBHOOK_DELIVER_JOB, {"delivery_id": str(delivery_id)})
         if due:
             await uow.commit()
     return len(due)

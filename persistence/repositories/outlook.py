@@ -7,13 +7,11 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import SessionStatus
 from domain.outlook import EventLink, OutlookIntegration, PendingConnect
-from persistence.database import Database
+from persistence.database import upsert_for
 from persistence.tables.outlook import OutlookConnectStateRow, OutlookEventRow, OutlookIntegrationRow
 from persistence.tables.sessions import SessionRow
 
@@ -40,9 +38,6 @@ def link_from_row(row: OutlookEventRow) -> EventLink:
 class SqlOutlook:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    def _insert(self):
-        return pg_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
 
     # --- the integration ---------------------------------------------------------------
 
@@ -137,7 +132,8 @@ class SqlOutlook:
         self, session_id: UUID, therapist_id: UUID, holder: str, now: datetime, until: datetime
     ) -> EventLink | None:
         await self.session.execute(
-            self._insert()(LINKS).values(session_id=session_id, therapist_id=therapist_id, dirty=False)
+            upsert_for(self.session)(LINKS)
+            .values(session_id=session_id, therapist_id=therapist_id, dirty=False)
             .on_conflict_do_nothing(index_elements=["session_id"])
         )
         result = await self.session.execute(
@@ -207,10 +203,3 @@ class SqlOutlook:
             .order_by(SessionRow.start_at, SessionRow.id)
         )
         return list(stale.scalars()) + list(upcoming.scalars())
-
-
-async def integration_of(db: Database, therapist_id: UUID) -> OutlookIntegration | None:
-    """Read model for `me { integrations { outlook } }`."""
-    async with db.read_session() as session:
-        row = await session.get(OutlookIntegrationRow, therapist_id)
-        return integration_from_row(row) if row else None

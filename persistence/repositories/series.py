@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import Series, Session
+from persistence.database import upsert_for
 from persistence.mapping import series_from_row, series_to_row, session_from_row, session_to_row
+from persistence.repositories.sessions import worked_on_clause
 from persistence.tables.accounts import TherapistRow
 from persistence.tables.series import SeriesRow
-from persistence.tables.sessions import PaymentRow, SessionNoteRow, SessionRow
+from persistence.tables.sessions import SessionRow
 
 
 class SqlSeries:
@@ -61,8 +61,7 @@ class SqlSeries:
         """INSERT … ON CONFLICT (series_id, occurrence_date) DO NOTHING RETURNING id."""
         if not sessions:
             return []
-        dialect = self.session.bind.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = upsert_for(self.session)
         table = SessionRow.__table__
         inserted: set[UUID] = set()
         for chunk in _chunks(list(sessions), 500):
@@ -85,12 +84,7 @@ class SqlSeries:
     async def delete_upcoming_unworked(
         self, series_id: UUID, *, after: datetime, keep: UUID | None = None
     ) -> list[Session]:
-        worked = or_(
-            SessionRow.claim_status != "NONE",
-            select(SessionNoteRow.session_id).where(SessionNoteRow.session_id == SessionRow.id).exists(),
-            select(PaymentRow.id).where(PaymentRow.session_id == SessionRow.id).exists(),
-        )
-        condition = (SessionRow.series_id == series_id) & (SessionRow.start_at > after) & ~worked
+        condition = (SessionRow.series_id == series_id) & (SessionRow.start_at > after) & ~worked_on_clause()
         if keep is not None:
             condition &= SessionRow.id != keep
         doomed = [session_from_row(r) for r in (await self.session.execute(

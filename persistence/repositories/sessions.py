@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import bindparam, delete, func, select, union_all, update
+from sqlalchemy import bindparam, delete, func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.intervals import Interval
 from domain.model import Payment, Session, SessionFacts, SessionStatus
+from domain.worked_on import NO_CLAIM, Work
 from persistence.mapping import payment_from_row, session_from_row, session_to_row
 from persistence.tables.sessions import PaymentRow, SessionNoteRow, SessionRow
 from persistence.tables.time_off import TimeOffRow
@@ -158,3 +159,15 @@ def _utc(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def worked_on_clause():
+    """`domain.worked_on` in SQL, on `sessions` rows: one condition per kind of work (a kind
+    without one fails here, at the first query)."""
+    done = {
+        Work.NOTE: select(SessionNoteRow.session_id)
+        .where(SessionNoteRow.session_id == SessionRow.id).exists(),
+        Work.PAYMENT: select(PaymentRow.id).where(PaymentRow.session_id == SessionRow.id).exists(),
+        Work.CLAIM: SessionRow.claim_status != NO_CLAIM.value,
+    }
+    return or_(*(done[kind] for kind in Work))

@@ -11,8 +11,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from domain import tokens
-from persistence.auth import TokenCache
 from persistence.instrumentation import count_statements
+from persistence.read_models.auth import TokenCache
 from persistence.tables.accounts import AuthTokenRow
 from tests.support.app import REDIS_URL, Api, LiveServer, app_settings, need
 

@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from couchtime.app import create_app
-from domain.notifications import BOOKING_JOB
+from domain.job_names import BOOKING_JOB
 from tests.support.app import BACKENDS, Api, LiveServer, app_settings, fresh_database
 from tests.support.booking import book, slots, therapist_with_hours
 from tests.support.calendar import CREATE_CLIENT, create

@@ -24,7 +24,9 @@ from adapters.event_bus import InProcessBus
 from adapters.outlook_graph import GraphConfig, GraphOutlook, RetryPolicy
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
+from couchtime.wiring import dependencies
 from domain.errors import SecretUnreadable
+from domain.job_names import SYNC_JOB
 from domain.model import (
     CalendarView,
     Client,
@@ -34,18 +36,16 @@ from domain.model import (
     Therapist,
     VisitType,
 )
-from domain.outlook import SYNC_JOB, UNAVAILABLE, UNREADABLE, OutlookUnavailable, event_for
-from domain.services import outlook, outlook_sync, sessions
-from domain.services.series import SeriesPolicy
+from domain.outlook import UNAVAILABLE, UNREADABLE, OutlookUnavailable, event_for
+from domain.services import outlook_connection, outlook_sync, sessions
 from persistence import migrate
 from persistence.database import Database
 from persistence.tables.outbox import OutboxRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.fakes.microsoft import FakeMicrosoft
-from tests.support.app import BACKENDS, fresh_database
+from tests.support.app import BACKENDS, app_settings, fresh_database
 from tests.support.clock import MutableClock
 from workers import outlook as outlook_jobs
-from workers.jobs import WorkerDeps
 
 KEY = Fernet.generate_key().decode()
 REDIRECT = "http://localhost:8000/integrations/outlook/callback"
@@ -65,7 +65,7 @@ class Env:
     db: Database
     uow: UnitOfWorkFactory
     clock: MutableClock
-    setup: outlook.OutlookSetup
+    setup: outlook_connection.OutlookSetup
     microsoft: FakeMicrosoft
     therapist_id: uuid.UUID = uuid.uuid4()
     client_id: uuid.UUID = uuid.uuid4()
@@ -79,7 +79,7 @@ class Env:
                                      sessions.CreateSession(self.client_id, self.event_type_id, start, visit))
         return made.session.id
 
-    async def sync(self, session_id: uuid.UUID, setup: outlook.OutlookSetup | None = None) -> outlook_sync.SyncResult:
+    async def sync(self, session_id: uuid.UUID, setup: outlook_connection.OutlookSetup | None = None) -> outlook_sync.SyncResult:
         return await outlook_sync.sync_session(self.uow, self.clock, setup or self.setup, session_id, self.therapist_id)
 
     async def integration(self):
@@ -114,7 +114,7 @@ async def env(request, tmp_path_factory, microsoft):
     db = Database(url)
     gateway = gateway_for(microsoft)
     e = Env(request.param, url, db, UnitOfWorkFactory(db, InProcessBus()), MutableClock(),
-            outlook.OutlookSetup(gateway, FernetBox([KEY])), microsoft,
+            outlook_connection.OutlookSetup(gateway, FernetBox([KEY])), microsoft,
             therapist_id=uuid.uuid4(), client_id=uuid.uuid4(), event_type_id=uuid.uuid4())
     now = e.clock.now()
     async with e.uow() as uow:
@@ -138,13 +138,13 @@ async def env(request, tmp_path_factory, microsoft):
 async def connect(e: Env) -> str:
     account = f"dr{uuid.uuid4().hex[:8]}@contoso.example"
     e.microsoft.account = account
-    start = await outlook.start_connect(e.uow(), e.clock, e.setup, e.therapist_id)
+    start = await outlook_connection.start_connect(e.uow(), e.clock, e.setup, e.therapist_id)
     async with httpx.AsyncClient() as browser:
         back = httpx.URL((await browser.get(start.authorize_url)).headers["location"]).params
-    result, who = await outlook.complete_connect(e.uow, e.clock, e.setup, therapist_id=e.therapist_id,
+    result, who = await outlook_connection.complete_connect(e.uow, e.clock, e.setup, therapist_id=e.therapist_id,
                                                  state=back["state"],
                                                  code=back["code"], error=None)
-    assert (result, who) == (outlook.ConnectResult.CONNECTED, e.therapist_id)
+    assert (result, who) == (outlook_connection.ConnectResult.CONNECTED, e.therapist_id)
     return account
 
 
@@ -186,7 +186,7 @@ async def test_key_rotation_reencrypts_with_the_first_key(env):
     new = Fernet.generate_key().decode()
     rotated = FernetBox([new, KEY])
     before = (await env.integration()).tokens_sealed
-    assert await outlook.reencrypt_tokens(env.uow, rotated) == (1, 0)
+    assert await outlook_connection.reencrypt_tokens(env.uow, rotated) == (1, 0)
     after = await env.integration()
     assert after.tokens_sealed != before
     assert FernetBox([new]).decrypt(after.tokens_sealed) == FernetBox([KEY]).decrypt(before)
@@ -269,7 +269,7 @@ async def test_a_create_whose_response_was_lost_is_found_by_our_session_property
         event = event_for(session, await uow.event_types.get(env.event_type_id),
                           await uow.clients.get(env.client_id), await uow.therapists.get(env.therapist_id))
         await uow.commit()
-    token = await outlook_sync.access_token(env.uow, env.clock, env.setup, await env.integration())
+    token = await outlook_connection.access_token(env.uow, env.clock, env.setup, await env.integration())
     made = await env.setup.gateway.create_event(token, event, transaction_id="tx-lost")
     env.microsoft.reset_log()
 
@@ -284,7 +284,7 @@ async def test_delete_is_idempotent_and_clears_the_stored_id(env):
     session_id = await env.session()
     await env.sync(session_id)
     event_id = (await env.link(session_id)).graph_event_id
-    token = await outlook_sync.access_token(env.uow, env.clock, env.setup, await env.integration())
+    token = await outlook_connection.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, event_id)  # deleted in Outlook meanwhile
     await sessions.cancel(env.uow(), env.therapist_id, sessions.CancelSession(session_id, None, False))
     env.microsoft.reset_log()
@@ -299,7 +299,7 @@ async def test_an_event_deleted_in_outlook_comes_back_on_the_next_change(env):
     session_id = await env.session()
     await env.sync(session_id)
     first = (await env.link(session_id)).graph_event_id
-    token = await outlook_sync.access_token(env.uow, env.clock, env.setup, await env.integration())
+    token = await outlook_connection.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, first)
     await sessions.update(env.uow(), env.therapist_id,
                           sessions.SessionEdit(session_id, start=datetime.now(UTC) + timedelta(days=5)))
@@ -329,11 +329,11 @@ async def test_a_session_change_becomes_an_outbox_job_whose_actor_syncs(env):
     [row] = [r for r in rows if json.loads(r.payload)["session_id"] == str(session_id)]
     payload = json.loads(row.payload)
     assert payload == {"session_id": str(session_id), "therapist_id": str(env.therapist_id)}  # IDs only
-    deps = WorkerDeps(db=env.db, uow=env.uow, clock=env.clock, rooms=VideoRoomUrls("https://meet.example"),
-                      series_policy=SeriesPolicy(), outlook=env.setup)
+    deps = dependencies(app_settings(env.url, video_base_url="https://meet.example"), env.db, env.uow,
+                        clock=env.clock, outlook=env.setup)
     assert await outlook_jobs.sync_session(deps, **payload) == "CREATED"
     assert await outlook_jobs.sync_session(deps, **payload) == "UNCHANGED"
-    no_outlook = replace(deps, outlook=outlook.OutlookSetup())
+    no_outlook = replace(deps, outlook=outlook_connection.OutlookSetup())
     assert await outlook_jobs.sync_session(no_outlook, **payload) == "SKIPPED"
     started = time.monotonic()
     counts = await outlook_jobs.resync(deps, str(env.therapist_id))

@@ -47,8 +47,9 @@ from adapters.video import VideoRoomUrls
 from couchtime.app import create_app
 from couchtime.settings import Settings
 from domain.events import SessionChanged
+from domain.job_names import EXTEND_DUE_JOB, EXTEND_JOB
 from domain.reminders import ReminderKind
-from domain.services.series import EXTEND_JOB, SeriesPolicy, extend_due
+from domain.services.series import SeriesPolicy, extend_due
 from persistence.database import Database
 from persistence.tables.outbox import OutboxRow
 from persistence.tables.series import SeriesRow
@@ -62,7 +63,7 @@ from tests.support.seeds import complete_problems, count_sessions, seed_series, 
 from tests.support.seeds import seed_due_reminders as seed_reminders
 from workers.broker import JobBroker
 from workers.outbox import OutboxRelay
-from workers.registry import EXTEND_DUE_JOB, JOBS, periodic_jobs
+from workers.registry import JOBS, periodic_jobs
 from workers.scheduler import RedisTickLock, Scheduler
 
 HORIZON = 56  # COUCHTIME_SERIES_HORIZON_WEEKS default (8)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain import notifications as n
 from domain.events import BookingReceived, ClientCancelledSession, SessionChanged
+from domain.job_names import BOOKING_JOB, CANCELLED_BY_CLIENT_JOB, CANCELLED_BY_THERAPIST_JOB
 from domain.model import SessionVisit
 
 T, S, C = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -16,12 +17,12 @@ START = datetime(2030, 3, 5, 14, 0, tzinfo=UTC)
 
 def test_events_become_email_jobs_with_ids_only():
     booking = BookingReceived(T, S, C, uuid.uuid4(), START, START + timedelta(minutes=50))
-    assert list(n.jobs_for_event(booking)) == [(n.BOOKING_JOB, {"session_id": str(S)})]
+    assert list(n.jobs_for_event(booking)) == [(BOOKING_JOB, {"session_id": str(S)})]
     cancelled = SessionChanged(T, S, "CANCELLED", (START, START), None)
-    assert list(n.jobs_for_event(cancelled)) == [(n.CANCELLED_BY_THERAPIST_JOB, {"session_id": str(S)})]
+    assert list(n.jobs_for_event(cancelled)) == [(CANCELLED_BY_THERAPIST_JOB, {"session_id": str(S)})]
     assert list(n.jobs_for_event(SessionChanged(T, S, "MOVED", None, None))) == []
     assert list(n.jobs_for_event(ClientCancelledSession(T, S))) == [
-        (n.CANCELLED_BY_CLIENT_JOB, {"session_id": str(S)})]
+        (CANCELLED_BY_CLIENT_JOB, {"session_id": str(S)})]
 
 
 def test_signed_tokens_are_single_purpose_and_unforgeable():

@@ -18,6 +18,7 @@ from domain.events import (
     SessionChanged,
     SessionWorkedOn,
 )
+from domain.job_names import RESYNC_JOB, SYNC_JOB
 from domain.jobs import jobs_for
 from domain.model import (
     CalendarView,
@@ -33,8 +34,6 @@ from domain.model import (
     VisitType,
 )
 from domain.outlook import (
-    RESYNC_JOB,
-    SYNC_JOB,
     EventLink,
     Grant,
     OutlookTokens,

@@ -17,7 +17,7 @@ T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 async def test_a_signed_out_token_closes_its_sockets_only():
     clock = MutableClock(T0)
     guard, bus = SocketGuard(clock), InProcessBus()
-    bus.tap(guard.on_message)
+    bus.watch(guard.on_event)
     closed: list[str] = []
 
     def closer(name: str):

@@ -12,21 +12,16 @@ from resolvers import global_ids
 from resolvers.outcome import Outcome
 from resolvers.use_cases import run
 from schema.booking import BookingConfirmation
-from schema.common import UserError, user_errors
+from schema.common import EMAIL_RULE, NAME_RULE, PHONE_RULE, UserError, user_errors
 from schema.sessions import SessionVisit
 
 
 @strawberry.input(description="Who is booking. Stored as an intake client of the therapist.")
 class BookingClientInput:
-    first_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
-        "line breaks (else INVALID_CHARACTERS).")
-    last_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
-        "line breaks (else INVALID_CHARACTERS).")
-    email: str = strawberry.field(description="A real address (email-validator's rules, no DNS check; else "
-        "INVALID_EMAIL); stored lower-case.")
-    phone: str | None = strawberry.field(
-        default=None, description="Optional: digits, spaces and + ( ) . / - (3–40 characters)."
-    )
+    first_name: str = strawberry.field(description=NAME_RULE)
+    last_name: str = strawberry.field(description=NAME_RULE)
+    email: str = strawberry.field(description=EMAIL_RULE)
+    phone: str | None = strawberry.field(default=None, description=PHONE_RULE)
 
 
 @strawberry.input(description="A booking from the public page.")

@@ -8,20 +8,16 @@ import strawberry
 
 from domain.services.clients import ClientFields
 from resolvers.use_cases import run
+from schema.common import EMAIL_RULE, NAME_RULE, PHONE_RULE
 from schema.mutations.clients.shared import ClientPayload
 
 
 @strawberry.input(description="A client added by hand (returning client, referral); starts active.")
 class CreateClientInput:
-    first_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
-        "line breaks (else INVALID_CHARACTERS).")
-    last_name: str = strawberry.field(description="1–100 characters. One line: no control characters or "
-        "line breaks (else INVALID_CHARACTERS).")
-    email: str = strawberry.field(description="A real address (email-validator's rules, no DNS check; else "
-        "INVALID_EMAIL); stored lower-case.")
-    phone: str | None = strawberry.field(
-        default=None, description="Optional: digits, spaces and + ( ) . / - (3–40 characters)."
-    )
+    first_name: str = strawberry.field(description=NAME_RULE)
+    last_name: str = strawberry.field(description=NAME_RULE)
+    email: str = strawberry.field(description=EMAIL_RULE)
+    phone: str | None = strawberry.field(default=None, description=PHONE_RULE)
     time_zone: str | None = strawberry.field(default=None, description="Optional. IANA zone from tzdata, "
         "e.g. America/New_York; an old link name (US/Eastern) is stored as the zone it names; localtime, "
         "Factory and unknown names are INVALID_TIME_ZONE.")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from domain.services.outlook import CompleteOutlookConnection
+from domain.services.outlook_connection import CompleteOutlookConnection
 from resolvers import outlook
 from resolvers.outcome import Outcome
 from resolvers.use_cases import run

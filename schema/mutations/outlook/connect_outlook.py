@@ -6,7 +6,7 @@ from datetime import datetime
 
 import strawberry
 
-from domain.services.outlook import ConnectOutlook
+from domain.services.outlook_connection import ConnectOutlook
 from resolvers.outcome import Outcome
 from resolvers.use_cases import run
 from schema.common import UserError, user_errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.services.outlook import DisconnectOutlook
+from domain.services.outlook_connection import DisconnectOutlook
 from resolvers import outlook
 from resolvers.outcome import Outcome
 from resolvers.use_cases import run

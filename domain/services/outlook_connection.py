@@ -1,5 +1,6 @@
-"""Outlook use cases: connect (authorize URL → callback), disconnect, re-encrypt the stored
-tokens; what sync needs of the wiring (`OutlookSetup`). Syncing sessions: outlook_sync.py.
+"""Outlook connection use cases: connect (authorize URL → callback), disconnect, the access
+token (refreshed when needed, saved compare-and-set) and the re-encryption of stored tokens on
+key rotation. Syncing sessions is domain/services/outlook_sync.py.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.errors import ErrorCode, RuleViolation, SecretUnreadable
+from domain.job_names import RESYNC_JOB
 from domain.outlook import (
-    RESYNC_JOB,
     STATE_TTL,
     OutlookError,
     OutlookIntegration,
+    OutlookTokens,
     PendingConnect,
     new_pkce,
     new_state,
@@ -43,9 +45,6 @@ class OutlookSetup:
     @property
     def ready(self) -> bool:
         return self.gateway is not None and self.box is not None
-
-
-# --- connect and disconnect ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -174,6 +173,30 @@ async def disconnect(uow: UnitOfWork, therapist_id: UUID) -> OutlookIntegration:
     return integration
 
 
+async def access_token(
+    uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: OutlookSetup,
+    integration: OutlookIntegration, *, force: bool = False,
+) -> str:
+    """The stored access token, or a refreshed one when it is (about to be) expired. A refresh
+    is saved compare-and-set: when another job refreshed first, both token sets stay valid
+    (Microsoft does not invalidate a refresh token when it issues the next) and theirs is kept."""
+    assert setup.box is not None and setup.gateway is not None and integration.tokens_sealed
+    tokens = OutlookTokens.from_bytes(setup.box.decrypt(integration.tokens_sealed))
+    if not force and tokens.fresh(clock.now()):
+        return tokens.access_token
+    grant = await setup.gateway.refresh(tokens.refresh_token)
+    fresh = grant.tokens(clock.now(), tokens.refresh_token)
+    sealed = setup.box.encrypt(fresh.to_bytes())
+    async with uow_factory() as uow:
+        saved = await uow.outlook.replace_tokens(
+            integration.therapist_id, sealed, expected_version=integration.token_version
+        )
+        await uow.commit()
+    if saved:
+        integration.tokens_sealed, integration.token_version = sealed, integration.token_version + 1
+    return fresh.access_token
+
+
 async def reencrypt_tokens(uow_factory: Callable[[], UnitOfWork], box: SecretBox) -> tuple[int, int]:
     """Key rotation: re-encrypt every stored token set with the current (first) key. Returns
     (re-encrypted, unreadable); unreadable ones need their therapist to connect again."""
@@ -191,4 +214,3 @@ async def reencrypt_tokens(uow_factory: Callable[[], UnitOfWork], box: SecretBox
                 done += 1
             await uow.commit()
     return done, unreadable
-

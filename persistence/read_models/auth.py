@@ -22,8 +22,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from domain.events import DomainEvent
-from domain.live import to_message
+from domain.events import AccountChanged, DomainEvent, ProfileUpdated, SignedOut
 from domain.model import Therapist
 from persistence.database import Database
 from persistence.mapping import therapist_from_row
@@ -56,7 +55,7 @@ async def therapist_by_live_token(
 
 # Messages after which a therapist's cached tokens are dropped: a token revoked (sign-out, a
 # password change or reset: one SignedOut per token), the therapist's own row changed.
-FORGETTING_EVENTS = frozenset({"SignedOut", "ProfileUpdated", "AccountChanged"})
+FORGETTING_EVENTS = (SignedOut, ProfileUpdated, AccountChanged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,20 +108,19 @@ class TokenCache:
         self._entries[token_hash] = _Entry(therapist, expires_at, self._monotonic() + self._ttl)
         self._by_therapist.setdefault(str(therapist.id), set()).add(token_hash)
 
-    def on_message(self, message: dict) -> None:
-        """A bus tap: every message this process hears (its own included)."""
-        kind = message.get("type")
-        if kind not in FORGETTING_EVENTS:
+    def on_bus_event(self, event: DomainEvent) -> None:
+        """A bus watcher: every event this process hears (its own included)."""
+        if not isinstance(event, FORGETTING_EVENTS):
             return
         self._generation += 1
-        if kind == "SignedOut":
-            self._drop(message.get("token_hash") or "")
-        for token_hash in list(self._by_therapist.get(str(message.get("therapist_id")), ())):
+        if isinstance(event, SignedOut):
+            self._drop(event.token_hash)
+        for token_hash in list(self._by_therapist.get(str(event.therapist_id), ())):
             self._drop(token_hash)
 
     async def on_event(self, event: DomainEvent) -> None:
         """A bus handler: this process's own events, before the change's response leaves."""
-        self.on_message(to_message(event))
+        self.on_bus_event(event)
 
     def _drop(self, token_hash: str) -> None:
         entry = self._entries.pop(token_hash, None)

@@ -1,4 +1,4 @@
-"""Password resets (domain/recovery.py) on a unit of work's session."""
+"""Password-reset links (domain/recovery.py) on a unit of work's session."""
 
 from __future__ import annotations
 
@@ -62,7 +62,3 @@ class SqlPasswordResets:
             return None
         return ResetFacts(reset, found[0], found[1], found[2])
 
-
-def resets_of(uow) -> SqlPasswordResets:
-    """The PasswordResetRepository of a SQL unit of work (same transaction)."""
-    return SqlPasswordResets(uow.session)
