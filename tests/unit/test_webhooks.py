@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -70,3 +71,23 @@ def test_messages_hold_ids_and_times_and_who_cancelled():
     assert merged[0].data == {"clientId": str(c), "intoClientId": str(s)}
     assert rules.messages_for([SessionChanged(T, s, "UPDATED", (NOW, NOW), (NOW, NOW))]) == []
     assert rules.new_secret().startswith("whsec_")
+
+
+PRIVATE_V4 = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",
+                                                "169.254.0.0/16", "100.64.0.0/10", "0.0.0.0/8")]
+
+
+@given(st.sampled_from(PRIVATE_V4), st.integers(min_value=0, max_value=2**24 - 1), st.booleans())
+def test_any_private_ipv4_is_refused_plain_or_ipv6_mapped(network, offset, mapped):
+    address = network[offset % network.num_addresses]
+    host = f"[::ffff:{address}]" if mapped else str(address)
+    with pytest.raises(RuleViolation):
+        rules.check_url(f"https://{host}/hook", allow_private=False)
+
+
+@given(st.integers(min_value=1, max_value=len(rules.RETRY_AFTER)),
+       st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)))
+def test_each_retry_waits_its_step_in_absolute_time(attempts, now):
+    # instants in UTC: a retry is never moved by a DST change
+    due = rules.next_attempt(attempts, now)
+    assert due is not None and due - now == rules.RETRY_AFTER[attempts - 1]
