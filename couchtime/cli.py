@@ -159,7 +159,7 @@ def cmd_migrate(_: argparse.Namespace) -> None:
 
 
 def cmd_reencrypt_secrets(_: argparse.Namespace) -> None:
-    from couchtime.outlook_routes import reencrypt_secrets
+    from couchtime.outlook_routes import reencrypt_secrets, reencrypt_webhook_secrets
 
     settings = _settings()
     if not settings.secret_keys:
@@ -168,6 +168,9 @@ def cmd_reencrypt_secrets(_: argparse.Namespace) -> None:
     done, unreadable = asyncio.run(reencrypt_secrets(settings))
     print(f"re-encrypted {done} Outlook token set(s) with the first key; {unreadable} unreadable "
           "with any configured key (those therapists must connect Outlook again)")
+    done, unreadable = asyncio.run(reencrypt_webhook_secrets(settings))
+    print(f"re-encrypted {done} webhook endpoint secret(s); {unreadable} unreadable (those endpoints "
+          "need rotateWebhookSecret)")
 
 
 EXIT_TAMPERED = 1
@@ -333,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="then copy schema.graphql to released.graphql (add a CHANGELOG entry)")
     check.set_defaults(func=cmd_schema_check)
     sub.add_parser(
-        "reencrypt-secrets", help="re-encrypt stored Outlook tokens with the first COUCHTIME_SECRET_KEYS key"
+        "reencrypt-secrets",
+        help="re-encrypt stored Outlook tokens and webhook secrets with the first COUCHTIME_SECRET_KEYS key"
     ).set_defaults(func=cmd_reencrypt_secrets)
     trusted = sub.add_parser(
         "trusted-documents", help="check app manifests and add them to COUCHTIME_TRUSTED_DOCUMENTS",

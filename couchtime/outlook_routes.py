@@ -43,9 +43,7 @@ def callback_route(services: Dependencies[Database]) -> Route:
     return Route(CALLBACK_PATH, callback, methods=["GET"])
 
 
-async def reencrypt_secrets(settings) -> tuple[int, int]:
-    """`couchtime reencrypt-secrets`: after putting a new key first in COUCHTIME_SECRET_KEYS,
-    re-encrypt every stored Outlook token set with it; then the old keys can be dropped."""
+async def _reencrypt(settings, run) -> tuple[int, int]:
     from adapters.event_bus import InProcessBus
     from adapters.secrets import FernetBox
     from persistence.database import Database
@@ -53,7 +51,19 @@ async def reencrypt_secrets(settings) -> tuple[int, int]:
 
     db = Database(settings.database_url)
     try:
-        return await outlook_connection.reencrypt_tokens(UnitOfWorkFactory(db, InProcessBus()),
-                                              FernetBox(settings.secret_keys))
+        return await run(UnitOfWorkFactory(db, InProcessBus()), FernetBox(settings.secret_keys))
     finally:
         await db.dispose()
+
+
+async def reencrypt_secrets(settings) -> tuple[int, int]:
+    """`couchtime reencrypt-secrets`: after putting a new key first in COUCHTIME_SECRET_KEYS,
+    re-encrypt every stored Outlook token set with it; then the old keys can be dropped."""
+    return await _reencrypt(settings, outlook_connection.reencrypt_tokens)
+
+
+async def reencrypt_webhook_secrets(settings) -> tuple[int, int]:
+    """The same for webhook endpoints' signing secrets (README: "Webhooks")."""
+    from domain.services import webhooks
+
+    return await _reencrypt(settings, webhooks.reencrypt_secrets)

@@ -121,6 +121,9 @@ class Settings:
     outlook_retry_attempts: int = 5
     outlook_retry_base_ms: int = 500
     outlook_max_retry_after_seconds: int = 120
+    # webhooks (README: "Webhooks"); without secret_keys, registering endpoints is refused
+    webhooks_allow_private: bool = False  # http:// and private/loopback endpoints; never in production
+    webhooks_timeout_seconds: int = 10  # one attempt's HTTP timeout
     # email, reminders, client portal (README: "Notifications, reminders and the portal")
     smtp_host: str = ""  # empty = no SMTP: emails are written as .eml files to mail_dir
     smtp_port: int = 587
@@ -192,6 +195,10 @@ class Settings:
         if not self.jobs_namespace.strip():
             raise SettingsError("COUCHTIME_JOBS_NAMESPACE must not be empty")
         self._validate_outlook()
+        if self.is_production and self.webhooks_allow_private:
+            raise SettingsError("COUCHTIME_WEBHOOKS_ALLOW_PRIVATE is for development only (SSRF)")
+        if self.webhooks_timeout_seconds < 1:
+            raise SettingsError("COUCHTIME_WEBHOOKS_TIMEOUT_SECONDS must be at least 1")
         self._validate_mail()
         self._validate_operations()
 

@@ -17,6 +17,7 @@ from adapters.passwords import Argon2Hasher
 from adapters.rate_limit import MemoryRateLimiter, RedisRateLimiter
 from adapters.secrets import FernetBox
 from adapters.video import VideoRoomUrls
+from adapters.webhook_sender import HttpWebhookSender
 from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
 from domain.accounts import PasswordPolicy
@@ -34,6 +35,7 @@ from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
 from domain.services.outlook_connection import OutlookSetup
 from domain.services.series import SeriesPolicy
+from domain.services.webhooks import WebhookSetup
 from persistence.database import Database
 from persistence.read_models.auth import TokenCache
 from persistence.unit_of_work import UnitOfWorkFactory
@@ -101,6 +103,17 @@ def outlook_setup(settings: Settings) -> OutlookSetup:
     ))
     return OutlookSetup(gateway=gateway, box=FernetBox(settings.secret_keys),
                         full_names=settings.outlook_full_names)
+
+
+def webhook_setup(settings: Settings) -> WebhookSetup:
+    """Webhooks' ports: the secret box (none without COUCHTIME_SECRET_KEYS: registering is then
+    refused) and the signing HTTP sender."""
+    return WebhookSetup(
+        box=FernetBox(settings.secret_keys) if settings.secret_keys else None,
+        sender=HttpWebhookSender(timeout_seconds=settings.webhooks_timeout_seconds,
+                                 allow_private=settings.webhooks_allow_private),
+        allow_private=settings.webhooks_allow_private,
+    )
 
 
 async def close_outlook(outlook: OutlookSetup) -> None:
@@ -173,7 +186,7 @@ def dependencies(settings: Settings, db: Database, uow: Callable[[], UnitOfWork]
         hasher=hasher or password_hasher(settings), limiter=limiter or MemoryRateLimiter(),
         notifications=counted(notification_setup(settings, db), metrics),
         outlook=outlook or outlook_setup(settings), config=config(settings), live=live, close=close,
-        token_cache=token_cache,
+        token_cache=token_cache, webhooks=webhook_setup(settings),
     )
 
 

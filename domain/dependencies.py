@@ -21,6 +21,7 @@ from domain.services.booking import BookingLimits
 from domain.services.notifications import NotificationSetup
 from domain.services.outlook_connection import OutlookSetup
 from domain.services.series import SeriesPolicy
+from domain.services.webhooks import WebhookSetup
 
 Db = TypeVar("Db")
 
@@ -59,3 +60,4 @@ class Dependencies(Generic[Db]):
     # the API's cache of therapist-token answers (persistence.read_models.auth.TokenCache; README "Token
     # checks"), emptied through the bus on every revocation; None = ask the database every time
     token_cache: object | None = None
+    webhooks: WebhookSetup = WebhookSetup()  # endpoints' secret box, the signing sender, URL rule

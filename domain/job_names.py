@@ -26,3 +26,8 @@ REMINDERS_DUE_JOB = "reminders.enqueue_due"  # periodic: reserve and enqueue due
 
 # the audit log
 PRUNE_JOB = "audit.prune"  # periodic: drop entries past COUCHTIME_AUDIT_RETENTION_DAYS
+
+# webhooks
+WEBHOOK_FAN_OUT_JOB = "webhooks.fan_out"  # one event → a delivery per subscribed endpoint
+WEBHOOK_DELIVER_JOB = "webhooks.deliver"  # one attempt of one delivery
+WEBHOOK_RETRY_DUE_JOB = "webhooks.retry_due"  # periodic: deliveries whose next attempt is due

@@ -7,11 +7,12 @@ Payloads hold IDs only — never names, emails or notes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from domain.events import DomainEvent
 from domain.notifications import jobs_for_event as notification_jobs
 from domain.outlook import jobs_for_event as outlook_jobs
+from domain.webhooks import jobs_for_events as webhook_jobs
 
 Job = tuple[str, dict]
 Rule = Callable[[DomainEvent], Iterable[Job]]
@@ -25,7 +26,7 @@ def jobs_for(event: DomainEvent) -> list[Job]:
     return [job for rule in RULES for job in rule(event)]
 
 
-def jobs_for_all(events: Iterable[DomainEvent]) -> list[Job]:
+def jobs_for_all(events: Sequence[DomainEvent]) -> list[Job]:
     """The jobs of one unit of work's events, each distinct job once (a booking records both
     `BookingReceived` and `SessionChanged`, and both ask for the same Outlook sync)."""
     seen: set[tuple[str, tuple]] = set()
@@ -36,4 +37,7 @@ def jobs_for_all(events: Iterable[DomainEvent]) -> list[Job]:
             if key not in seen:
                 seen.add(key)
                 found.append((name, payload))
+    # webhooks read the whole batch (a client's cancellation is two events, one message)
+    events = list(events)
+    found.extend(webhook_jobs(events))
     return found

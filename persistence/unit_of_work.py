@@ -26,6 +26,7 @@ from persistence.repositories.reminders import SqlReminderSettings
 from persistence.repositories.series import SqlSeries
 from persistence.repositories.sessions import SqlSessions
 from persistence.repositories.time_off import SqlTimeOff
+from persistence.repositories.webhooks import SqlWebhooks
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.booking_requests = SqlBookingRequests(self.session)
         self.series = SqlSeries(self.session)
         self.outlook = SqlOutlook(self.session)
+        self.webhooks = SqlWebhooks(self.session)
         self.portal = SqlPortal(self.session)
         self.reminder_settings = SqlReminderSettings(self.session)
         self.password_resets = SqlPasswordResets(self.session)

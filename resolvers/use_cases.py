@@ -33,6 +33,7 @@ from domain.services import (
     series,
     sessions,
     time_off,
+    webhooks,
 )
 from persistence.database import Database
 from persistence.repositories.calendar_feed import SqlCalendarFeeds
@@ -164,6 +165,13 @@ USE_CASES: dict[type, Binding] = {
         lambda s, me, c: date_overrides.set_override(s.uow(), s.clock, me.id, c)),
     date_overrides.RemoveDateOverride: therapist(
         lambda s, me, c: date_overrides.remove_override(s.uow(), me.id, c)),
+    # webhooks (domain/services/webhooks.py)
+    webhooks.CreateWebhookEndpoint: therapist(lambda s, me, c: webhooks.create(
+        s.uow(), s.clock, s.webhooks, me.id, c)),
+    webhooks.RotateWebhookSecret: therapist(lambda s, me, c: webhooks.rotate(
+        s.uow(), s.clock, s.webhooks, me.id, c)),
+    webhooks.DeleteWebhookEndpoint: therapist(lambda s, me, c: webhooks.delete(s.uow(), me.id, c)),
+    webhooks.RedeliverWebhook: therapist(lambda s, me, c: webhooks.redeliver(s.uow(), s.clock, me.id, c)),
 }
 
 

@@ -67,6 +67,9 @@ ErrorCode = described(
     "reached; start again.",
     INVALID_CHARACTERS="Text with control characters or invalid Unicode (lone surrogates).",
     PASSWORD_TOO_WEAK="The new password is too easy to guess (zxcvbn score too low).",
+    PRIVATE_ADDRESS="Webhooks: the URL points at a private, loopback or link-local address, which "
+    "this server does not call.",
+    WEBHOOKS_NOT_CONFIGURED="Webhooks are not set up on this server (COUCHTIME_SECRET_KEYS is unset).",
 )(domain_errors.ErrorCode)
 VisitType = described(
     "Where sessions of an event type may take place.",

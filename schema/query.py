@@ -14,6 +14,7 @@ from resolvers import booking, calendar, clients, global_ids, nodes
 from resolvers.use_cases import run
 from schema import audit as audit_schema
 from schema import portal as portal_schema
+from schema import webhooks as webhooks_schema
 from schema.audit import AuditEventConnection
 from schema.booking import AvailableSlot, BookingPage
 from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
@@ -25,6 +26,7 @@ from schema.portal import MySessions
 from schema.sessions import Session
 from schema.therapist import Therapist
 from schema.time_off import TimeOff
+from schema.webhooks import WebhookDeliveryConnection, WebhookEndpoint
 
 _NODE_TYPES = {"EventType": EventType, "Client": Client, "Session": Session, "TimeOff": TimeOff}
 
@@ -216,6 +218,19 @@ class Query:
         "for the retention the server is set to, six years by default). Reading it is not itself "
         "logged. UNAUTHENTICATED without a therapist token. Cost: `first` (1–100) events, each "
         "counted with its subjects.",
+        metadata=bound(page="first", max=100),
+    )
+
+    webhook_endpoints: list[WebhookEndpoint] = strawberry.field(
+        resolver=webhooks_schema.webhook_endpoints,
+        description="The signed-in therapist's webhook endpoints, oldest first. UNAUTHENTICATED "
+        "without a therapist token. Cost: counted as 10 (at most 10 endpoints).",
+        metadata=bound(items=10),
+    )
+    webhook_deliveries: WebhookDeliveryConnection = strawberry.field(
+        resolver=webhooks_schema.webhook_deliveries,
+        description="The record of webhook deliveries (status, attempts, last response code), newest "
+        "first (Relay connection). UNAUTHENTICATED without a therapist token. Cost: `first` (1–100).",
         metadata=bound(page="first", max=100),
     )
 

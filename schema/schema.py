@@ -40,6 +40,7 @@ from schema.mutations.reminders import ReminderMutations
 from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
+from schema.mutations.webhooks import WebhookMutations
 from schema.query import Query
 from schema.subscription import Subscription
 
@@ -58,7 +59,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations, CalendarFeedMutations,
     PortalMutations, ReminderMutations,
-    RecoveryMutations,
+    RecoveryMutations, WebhookMutations,
 ):
     pass
 

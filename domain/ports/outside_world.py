@@ -120,3 +120,13 @@ class Mailer(Protocol):
     async def send(self, email: Email) -> None:
         """Deliver one email (SMTP, or an .eml file in development); raises when it could not."""
         ...
+
+
+class WebhookSender(Protocol):
+    """Signs and POSTs one webhook message (Standard Webhooks headers)."""
+
+    async def send(self, url: str, *, message_id: str, timestamp: datetime, body: str,
+                   secrets: Sequence[str]) -> int | None:
+        """The response's status code; None when it timed out, could not connect, or the URL
+        resolved to an address this server may not call. Signed with each secret."""
+        ...

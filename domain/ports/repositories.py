@@ -28,6 +28,7 @@ from domain.outlook import EventLink, OutlookIntegration, PendingConnect
 from domain.portal import PortalAccount, PortalInvite
 from domain.recovery import PasswordReset, ResetFacts
 from domain.reminders import Candidate, ReminderSettings
+from domain.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 
 class TherapistRepository(Protocol):
@@ -385,3 +386,38 @@ class ExternalBusyStore(Protocol):
     async def between(self, therapist_id: UUID, start: datetime, end: datetime) -> list[BusyInterval]:
         """Stored intervals overlapping [start, end), minus Couchtime's own events."""
         ...
+class WebhookRepository(Protocol):
+    """Endpoints and their deliveries (persistence/repositories/webhooks.py)."""
+
+    async def endpoints(self, therapist_id: UUID) -> list[WebhookEndpoint]: ...
+
+    async def endpoint(self, endpoint_id: UUID) -> WebhookEndpoint | None: ...
+
+    async def all_endpoints(self) -> list[WebhookEndpoint]:
+        """Every practice's (key rotation only)."""
+        ...
+
+    async def save_endpoint(self, endpoint: WebhookEndpoint) -> None: ...
+
+    async def delete_endpoint(self, endpoint_id: UUID) -> None:
+        """The endpoint and its deliveries' record."""
+        ...
+
+    async def delivery(self, delivery_id: UUID) -> WebhookDelivery | None: ...
+
+    async def has_delivery(self, endpoint_id: UUID, message_id: UUID) -> bool: ...
+
+    def add_delivery(self, delivery: WebhookDelivery) -> None: ...
+
+    async def claim(self, delivery_id: UUID, now: datetime, lease_until: datetime) -> bool:
+        """Take the next attempt if it is due and nobody holds it."""
+        ...
+
+    async def record_attempt(self, delivery_id: UUID, *, status: DeliveryStatus, code: int | None,
+                             at: datetime, next_at: datetime | None) -> None: ...
+
+    async def queue(self, delivery_ids: list[UUID], lost_after: datetime) -> None:
+        """A deliver job was enqueued for each: PENDING until a worker claims it."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[UUID]: ...

@@ -21,6 +21,7 @@ from domain.ports.repositories import (
     TherapistRepository,
     TimeOffRepository,
     TokenRepository,
+    WebhookRepository,
 )
 
 
@@ -45,6 +46,7 @@ class UnitOfWork(Protocol):
     booking_requests: BookingRequestRepository
     series: SeriesRepository
     outlook: OutlookRepository
+    webhooks: WebhookRepository
     portal: PortalRepository
     reminder_settings: ReminderSettingsRepository
     password_resets: PasswordResetRepository
