@@ -69,6 +69,7 @@ class Therapist:
     calendar_view: CalendarView
     created_at: datetime
     booking_horizon_days: int | None = None
+    locale: str = "en_US"  # how emails word dates and times (domain/wording.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class EventType:
     deleted: bool = False
     price_cents: int | None = None
     currency: str | None = None
+    name_in_emails: bool = False  # a title like "Couples intake" reveals care: off by default
 
 
 class ClientStatus(StrEnum):
@@ -115,6 +117,11 @@ class Client:
 class SessionStatus(StrEnum):
     SCHEDULED = "SCHEDULED"
     CANCELLED = "CANCELLED"
+
+
+class CancelledBy(StrEnum):
+    THERAPIST = "THERAPIST"
+    CLIENT = "CLIENT"
 
 
 class SessionSource(StrEnum):
@@ -144,6 +151,8 @@ class Session:
     claim_status: ClaimStatus = ClaimStatus.NONE
     series_id: UUID | None = None
     occurrence_date: date | None = None  # the series' original local date: its key
+    cancelled_by: CancelledBy | None = None
+    cancelled_at: datetime | None = None
 
     @property
     def interval(self) -> Interval:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.model import Client, Session, SessionStatus, SessionVisit
+from domain.model import Client, Session, SessionSource, SessionStatus, SessionVisit
 from domain.notifications import SessionFactsForEmail
 from domain.portal import PortalAccount, PortalInvite
 from domain.reminders import Candidate, ReminderSettings
@@ -22,6 +22,7 @@ from persistence.tables import (
     AuthTokenRow,
     ClientRow,
     EmailSendRow,
+    EventTypeRow,
     PortalAccountRow,
     PortalInviteRow,
     ReminderSettingsRow,
@@ -100,9 +101,10 @@ class SqlNotificationReads:
 
     async def session_facts(self, session_id: UUID) -> SessionFactsForEmail | None:
         stmt = (
-            select(SessionRow, ClientRow, TherapistRow, PortalAccountRow)
+            select(SessionRow, ClientRow, TherapistRow, PortalAccountRow, EventTypeRow)
             .join(ClientRow, ClientRow.id == SessionRow.client_id)
             .join(TherapistRow, TherapistRow.id == SessionRow.therapist_id)
+            .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
             .outerjoin(PortalAccountRow, PortalAccountRow.client_id == ClientRow.id)
             .where(SessionRow.id == session_id)
         )
@@ -110,7 +112,7 @@ class SqlNotificationReads:
             found = (await session.execute(stmt)).first()
         if found is None:
             return None
-        s, c, t, p = found
+        s, c, t, p, e = found
         return SessionFactsForEmail(
             session_id=s.id, therapist_id=t.id, client_id=c.id, therapist_name=t.display_name,
             therapist_email=t.email, therapist_zone=t.time_zone, client_first_name=c.first_name,
@@ -121,6 +123,9 @@ class SqlNotificationReads:
             created_at=s.created_at,
             portal_access=p is not None and p.accepted_at is not None and p.password_hash is not None,
             unsubscribed=p is not None and p.unsubscribed_at is not None,
+            therapist_locale=t.locale or "en_US", therapist_username=t.username,
+            event_type_title=e.title, name_type=bool(e.name_in_emails), sequence=s.ics_sequence or 0,
+            booked_by_client=s.source == SessionSource.BOOKING.value,
         )
 
     async def invite_facts(self, invite_id: UUID) -> tuple[PortalInvite, str, str, str] | None:

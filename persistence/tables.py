@@ -60,6 +60,9 @@ class TherapistRow(SQLModel, table=True):
     calendar_view: str = Field(sa_column=Column(String(10), nullable=False))
     created_at: datetime = Field(sa_column=_instant())
     booking_horizon_days: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    locale: str = Field(
+        default="en_US", sa_column=Column(String(35), nullable=False, server_default="en_US")
+    )
 
 
 class AuthTokenRow(SQLModel, table=True):
@@ -101,6 +104,9 @@ class EventTypeRow(SQLModel, table=True):
     currency: str | None = Field(default=None, sa_column=Column(String(3)))
     created_at: datetime = Field(sa_column=_instant())
     deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    name_in_emails: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class ClientRow(SQLModel, table=True):
@@ -178,6 +184,11 @@ class SessionRow(SQLModel, table=True):
     series_id: uuid.UUID | None = Field(
         default=None, sa_column=Column(ForeignKey("series.id", ondelete="SET NULL"))
     )
+    ics_sequence: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    cancelled_by: str | None = Field(default=None, sa_column=Column(String(10)))
+    cancelled_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     occurrence_date: date | None = Field(default=None, sa_column=Column(Date))
     created_at: datetime = Field(sa_column=_instant())
 

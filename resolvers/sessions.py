@@ -70,7 +70,7 @@ async def cancel(
     me = await ctx.therapist()
     return await attempt(
         sessions.cancel(ctx.services.uow(), me.id, session_id(global_id), reason=reason,
-                        notify_client=notify_client)
+                        notify_client=notify_client, at=ctx.services.clock.now())
     )
 
 

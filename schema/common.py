@@ -33,6 +33,7 @@ ErrorCode = described(
     USERNAME_RESERVED="The username is reserved (e.g. `admin`, `graphql`): choose another.",
     USERNAME_TAKEN="Another therapist already has this username.",
     INVALID_TIME_ZONE="Not an IANA time zone such as Europe/London.",
+    INVALID_LOCALE="Not a locale Couchtime can format dates in, such as en_US, en_GB or de_DE.",
     PASSWORD_TOO_SHORT="The new password is shorter than the minimum length.",
     INVALID_CREDENTIALS="Sign-in (therapist or portal): the email or password is wrong (never says "
     "which); change password: the current password is wrong.",

@@ -28,6 +28,9 @@ class EventType(Node):
         description="Default fee of its sessions; null = no fee. Each session can override it."
     )
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
+    name_in_emails: bool = strawberry.field(
+        description="Whether emails about its sessions name it (never reminders); off by default."
+    )
 
     @classmethod
     def from_domain(cls, e: model.EventType) -> EventType:
@@ -36,5 +39,5 @@ class EventType(Node):
             minutes=e.minutes, visit_type=e.visit_type, description=e.description,
             created_at=e.created_at, slot_interval_minutes=grid_minutes(e),
             custom_slot_interval=e.slot_interval_minutes is not None,
-            price=Money.of(e.price_cents, e.currency),
+            price=Money.of(e.price_cents, e.currency), name_in_emails=e.name_in_emails,
         )

@@ -28,6 +28,7 @@ class EventTypeFields:
     price_cents: int | None = None
     currency: str | None = None
     clear_price: bool = False
+    name_in_emails: bool | None = None
 
 
 def _errors(fields: EventTypeFields) -> list:
@@ -71,6 +72,7 @@ async def create(
             description=_clean_description(fields.description), created_at=clock.now(),
             slot_interval_minutes=fields.slot_interval_minutes,
             price_cents=fields.price_cents, currency=fields.currency,
+            name_in_emails=bool(fields.name_in_emails),
         )
         await uow.event_types.add(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
@@ -109,6 +111,8 @@ async def update(
             event_type.price_cents = event_type.currency = None
         elif fields.price_cents is not None:
             event_type.price_cents, event_type.currency = fields.price_cents, fields.currency
+        if fields.name_in_emails is not None:
+            event_type.name_in_emails = fields.name_in_emails
         await uow.event_types.save(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
         await uow.commit()

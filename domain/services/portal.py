@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain import accounts, notifications, text, tokens
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.model import Client, Session, SessionStatus
+from domain.model import CancelledBy, Client, Session, SessionStatus
 from domain.notifications import ClientCancelledSession, PortalInviteCreated
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
@@ -150,6 +150,7 @@ async def cancel_my_session(
                 "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
         before = session.interval
         session.status = SessionStatus.CANCELLED
+        session.cancelled_by, session.cancelled_at = CancelledBy.CLIENT, clock.now()
         session.cancel_reason, session.notify_client = None, False
         await _record_change(uow, session, "CANCELLED", before, None)
         uow.record(ClientCancelledSession(session.therapist_id, session.id))

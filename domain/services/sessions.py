@@ -19,6 +19,7 @@ from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
 from domain.intervals import Interval
 from domain.model import (
     CalendarView,
+    CancelledBy,
     ClientStatus,
     EventType,
     Payment,
@@ -283,7 +284,7 @@ async def preview(
 
 async def cancel(
     uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, *, reason: str | None,
-    notify_client: bool,
+    notify_client: bool, at: datetime | None = None,
 ) -> SessionResult:
     errors = text_rule.optional_text_errors(reason, ("reason",), max_length=MAX_REASON, multiline=True)
     if errors:
@@ -294,6 +295,7 @@ async def cancel(
             raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
         before = session.interval
         session.status = SessionStatus.CANCELLED
+        session.cancelled_by, session.cancelled_at = CancelledBy.THERAPIST, at
         session.cancel_reason = (reason or "").strip() or None
         session.notify_client = notify_client
         result = await _record_change(uow, session, "CANCELLED", before, None)
@@ -309,6 +311,7 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None)
             raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
         session.status = SessionStatus.SCHEDULED
         session.cancel_reason, session.notify_client = None, False
+        session.cancelled_by = session.cancelled_at = None
         result = await _record_change(uow, session, "UNCANCELLED", None, session.interval)
         await uow.commit()
     return result

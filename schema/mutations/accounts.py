@@ -120,6 +120,11 @@ class UpdateProfileInput:
     clear_booking_horizon: bool = strawberry.field(
         default=False, description="No horizon: any free slot from the current week on."
     )
+    locale: str | None = strawberry.field(
+        default=None, description="How emails write dates and times, e.g. en_US (the default: "
+        "\"Tuesday, March 2, 2027 at 2:00 PM EST\"), en_GB or de_DE (24-hour clocks). Stored in its "
+        "canonical spelling (de-de → de_DE); an unknown locale is INVALID_LOCALE.",
+    )
 
 
 @strawberry.type(description="The profile after the update, or why it was not changed.")
@@ -188,7 +193,7 @@ class AccountMutations:
             if address else None,
             clear_office_address=input.clear_office_address,
             booking_horizon_days=input.booking_horizon_days,
-            clear_booking_horizon=input.clear_booking_horizon,
+            clear_booking_horizon=input.clear_booking_horizon, locale=input.locale,
         )
         outcome = await accounts.update_profile(info.context, changes)
         return UpdateProfilePayload(

@@ -11,6 +11,11 @@ from resolvers import event_types
 from schema.common import UserError, VisitType, user_errors
 from schema.event_types import EventType
 
+NAME_IN_EMAILS = (
+    "Name this type (its title) in the emails about its sessions, never in reminders. Off by "
+    "default: a title like \"Couples intake\" tells whoever reads the client's mail what the care is."
+)
+
 
 @strawberry.input(description="A new event type.")
 class CreateEventTypeInput:
@@ -32,6 +37,8 @@ class CreateEventTypeInput:
         default=None, description="Default session fee in cents (≥ 0); needs `currency`."
     )
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code of the price.")
+    name_in_emails: bool = strawberry.field(
+        default=False, description=NAME_IN_EMAILS)
 
 
 @strawberry.input(description="Fields left out (null) stay as they are; \"\" clears description.")
@@ -57,6 +64,7 @@ class UpdateEventTypeInput:
     )
     currency: str | None = strawberry.field(default=None, description="ISO 4217 code of the price.")
     clear_price: bool = strawberry.field(default=False, description="No default fee.")
+    name_in_emails: bool | None = strawberry.field(default=None, description=NAME_IN_EMAILS)
 
 
 @strawberry.input(description="The event type to retire.")
@@ -104,7 +112,7 @@ class EventTypeMutations:
     ) -> EventTypePayload:
         fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description,
                                  input.slot_interval_minutes, price_cents=input.price_cents,
-                                 currency=input.currency)
+                                 currency=input.currency, name_in_emails=input.name_in_emails)
         return _payload(await event_types.create(info.context, fields))
 
     @strawberry.mutation(description="Edit an event type; sessions already booked keep theirs.")
@@ -117,7 +125,7 @@ class EventTypeMutations:
         fields = EventTypeFields(input.title, input.minutes, input.visit_type, input.description,
                                  input.slot_interval_minutes, input.reset_slot_interval,
                                  price_cents=input.price_cents, currency=input.currency,
-                                 clear_price=input.clear_price)
+                                 clear_price=input.clear_price, name_in_emails=input.name_in_emails)
         return _payload(await event_types.update(info.context, input.event_type_id, fields))
 
     @strawberry.mutation(description="Retire an event type; sessions booked with it are kept.")

@@ -22,9 +22,11 @@ def test_events_become_email_jobs_with_ids_only():
     assert list(n.jobs_for_event(booking)) == [(n.BOOKING_JOB, {"session_id": str(S)})]
     cancelled = SessionChanged(T, S, "CANCELLED", (START, START), None)
     assert list(n.jobs_for_event(cancelled)) == [(n.CANCELLED_BY_THERAPIST_JOB, {"session_id": str(S)})]
-    assert list(n.jobs_for_event(SessionChanged(T, S, "MOVED", None, None))) == []
+    assert list(n.jobs_for_event(SessionChanged(T, S, "MOVED", None, None))) == [
+        (n.RESCHEDULED_JOB, {"session_id": str(S)})]
+    assert list(n.jobs_for_event(SessionChanged(T, S, "UPDATED", None, None))) == []
     assert list(n.jobs_for_event(n.ClientCancelledSession(T, S))) == [
-        (n.CANCELLED_BY_CLIENT_JOB, {"session_id": str(S)})]
+        (n.CANCELLED_BY_CLIENT_JOB, {"session_id": str(S), "via_link": False})]
 
 
 @pytest.mark.parametrize("lead", [15, 30, 45])
@@ -71,5 +73,7 @@ def test_emails_show_times_in_the_recipients_zone():
         visit=SessionVisit.TELEHEALTH, meeting_url="https://meet/x", office_address=None, cancelled=False,
         notify_client=False, created_at=START - timedelta(days=2),
     )
-    assert "23:00–23:50 (Asia/Tokyo)" in " ".join(n.booking_for_client(facts).lines)
-    assert "09:00–09:50 (America/New_York)" in " ".join(n.booking_for_therapist(facts).lines)
+    assert "Tuesday, March 5, 2030 at 11:00 PM Japan Time (50 minutes)" in " ".join(
+        n.booking_for_client(facts, "https://app/manage?token=t").lines)
+    assert "Tuesday, March 5, 2030 at 9:00 AM EST (50 minutes)" in " ".join(
+        n.booking_for_therapist(facts).lines)
