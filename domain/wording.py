@@ -64,7 +64,8 @@ def when(start: datetime, zone: str, locale: str) -> str:
     """The date and start time in `zone`, e.g. "Tuesday, March 2, 2027 at 2:00 PM EST"."""
     locale = _locale(locale)
     local = start.astimezone(ZoneInfo(zone))
-    return _plain(f"{format_datetime(local, _patterns(locale)[0], locale=locale)} {_zone_label(local, locale)}")
+    written = format_datetime(local, _patterns(locale)[0], locale=locale)
+    return _plain(f"{written} {_zone_label(local, locale)}")
 
 
 def clock_time(start: datetime, zone: str, locale: str) -> str:
