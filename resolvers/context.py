@@ -23,6 +23,8 @@ from persistence.database import Database
 from resolvers.errors import unauthenticated
 from resolvers.loaders import Loaders
 
+LINK_CLIENT = "manage_link_client"  # memo: (client ID, therapist ID) a manage link proved
+
 
 class LiveEvents(Protocol):
     """What subscriptions need from the event bus (adapters.event_bus)."""
@@ -175,4 +177,7 @@ class Context:
         client = self.memo.get("portal_client")
         if client is not None:
             return audit.Actor(audit.CLIENT, client.id)  # type: ignore[attr-defined]
+        link = self.memo.get(LINK_CLIENT)
+        if link is not None:  # a manage-booking link: the client it was sent to
+            return audit.Actor(audit.CLIENT, link[0], name=audit.MANAGE_LINK)  # type: ignore[index]
         return audit.ANONYMOUS_ACTOR

@@ -58,9 +58,12 @@ ErrorCode = described(
     CURRENCY_MISMATCH="A payment in another currency than the session's fee.",
     NOT_IN_SERIES="Stop repeating: the session is not part of an active series.",
     OUTLOOK_NOT_CONFIGURED="Outlook sync is not set up on this server (its settings are unset).",
-    TOO_LATE_TO_CANCEL="Client portal: the session starts in less than 24 hours, too soon to cancel "
-    "online; contact the therapist.",
+    TOO_LATE_TO_CANCEL="Client portal or manage link: the session starts in less than 24 hours, too "
+    "soon to cancel online; contact the therapist.",
     INVALID_INVITE="Client portal: the invite link is not valid any more (unknown, used or expired).",
+    INVALID_MANAGE_LINK="Manage-booking link: not one Couchtime signed, altered, or sent to an email "
+    "address the client no longer has.",
+    MANAGE_LINK_EXPIRED="Manage-booking link: the session has ended, so the link no longer works.",
     IDEMPOTENCY_KEY_REUSED="Public booking: this idempotency key was used with different booking "
     "details (use a new key for each booking).",
     INVALID_RESET_LINK="Password reset: the link is unknown, used or expired.",

@@ -12,6 +12,7 @@ from domain.event_types import COMMON_LENGTHS
 from resolvers import booking, calendar, clients, nodes
 from resolvers import sessions as sessions_resolver
 from schema import audit as audit_schema
+from schema import manage_booking as manage_schema
 from schema import portal as portal_schema
 from schema.audit import AuditEventConnection
 from schema.booking import AvailableSlot, BookingPage
@@ -20,6 +21,7 @@ from schema.clients import Client, ClientConnection, ClientEdge, PageInfo
 from schema.common import CalendarView, Node, UserError, user_errors
 from schema.cost import SESSIONS_PER_DAY, SLOTS_PER_DAY, bound
 from schema.event_types import EventType
+from schema.manage_booking import ManagedBooking
 from schema.portal import MySessions
 from schema.sessions import Session
 from schema.therapist import Therapist
@@ -102,6 +104,15 @@ class Query:
         )
         zone = ZoneInfo(time_zone)
         return [AvailableSlot.at(start, zone) for start in starts]
+
+    @strawberry.field(description="Public: the session a manage-booking link (in every booking "
+                      "confirmation) is for. Errors: INVALID_MANAGE_LINK (altered, another session's, "
+                      "or sent to an address the client no longer has), MANAGE_LINK_EXPIRED (the "
+                      "session has ended). Audited as that client.")
+    async def managed_booking(
+        self, info: strawberry.Info, token: manage_schema.TokenArgument
+    ) -> ManagedBooking:
+        return await manage_schema.managed_booking(info, token)
 
     @strawberry.field(description="Client portal: your own sessions (upcoming and past), times in your zone. "
                       "Needs a portal token (clientSignIn); UNAUTHENTICATED otherwise.")

@@ -31,6 +31,7 @@ from schema.mutations.availability import AvailabilityMutations
 from schema.mutations.booking import BookingMutations
 from schema.mutations.clients import ClientMutations
 from schema.mutations.event_types import EventTypeMutations
+from schema.mutations.manage_booking import ManageBookingMutations
 from schema.mutations.outlook import OutlookMutations
 from schema.mutations.portal import PortalMutations
 from schema.mutations.recovery import RecoveryMutations
@@ -47,7 +48,7 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 @strawberry.type(
     description="Everything you can change. signUp, signIn, signOut, bookSession, "
-    "requestPasswordReset and resetPassword need no sign-in; "
+    "requestPasswordReset, resetPassword and cancelManagedBooking need no sign-in; "
     "the rest answer UNAUTHENTICATED without a token. A rule that says no comes back in the "
     "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
@@ -56,7 +57,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations,
     PortalMutations, ReminderMutations,
-    RecoveryMutations,
+    RecoveryMutations, ManageBookingMutations,
 ):
     pass
 
