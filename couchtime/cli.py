@@ -1,4 +1,4 @@
-"""The `couchtime` command: serve, migrate, export-schema, worker, scheduler, reencrypt-secrets,
+"""The `couchtime` command: serve, migrate, export-schema, schema-check, worker, scheduler, reencrypt-secrets,
 audit (verify, link, prune), trusted-documents.
 
 Every failure a user can cause (bad URL, unreachable database, refused option) prints one
@@ -262,6 +262,27 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
     print(f"wrote {path}")
 
 
+def cmd_schema_check(args: argparse.Namespace) -> None:
+    """Fail on breaking changes not deprecated first; `--release` cuts a new released schema."""
+    from schema import compatibility as c
+
+    first_cut = args.release and not c.RELEASED_SDL.exists()
+    if not first_cut and not c.RELEASED_SDL.exists():
+        raise CliError(f"{c.RELEASED_SDL} is missing: cut the first one with --release")
+    broken = [] if first_cut else c.unannounced_breaking_changes(
+        c.RELEASED_SDL.read_text(), c.CURRENT_SDL.read_text())
+    for change in broken:
+        print(f"breaking, not deprecated first: {change}")
+    if broken:
+        raise CliError(f"{len(broken)} breaking change(s): deprecate first, release, then remove", 1)
+    if args.release:
+        c.RELEASED_SDL.write_text(c.CURRENT_SDL.read_text(), encoding="utf-8")
+        print(f"wrote {c.RELEASED_SDL}; add a CHANGELOG.md entry with the line\n"
+              f"  released.graphql sha256: {c.sha256_of(c.RELEASED_SDL)}")
+    else:
+        print("no breaking change that was not deprecated first")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -306,6 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-schema", help="write the SDL to schema/schema.graphql")
     export.add_argument("--output", default=None)
     export.set_defaults(func=cmd_export_schema)
+    check = sub.add_parser(
+        "schema-check", help="compare schema/schema.graphql with schema/released.graphql")
+    check.add_argument("--release", action="store_true",
+                       help="then copy schema.graphql to released.graphql (add a CHANGELOG entry)")
+    check.set_defaults(func=cmd_schema_check)
     sub.add_parser(
         "reencrypt-secrets", help="re-encrypt stored Outlook tokens with the first COUCHTIME_SECRET_KEYS key"
     ).set_defaults(func=cmd_reencrypt_secrets)
