@@ -4,6 +4,7 @@ reminder scheduler's query, the portal's repository and read models."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -284,16 +285,29 @@ async def client_by_token(db: Database, token_hash: str, kind: str, now: datetim
         return client_from_row(row) if row else None
 
 
-async def client_sessions(db: Database, client_id: UUID) -> list[tuple[Session, str]]:
-    """A client's sessions (cancelled ones too) with their therapist's zone, by start."""
+@dataclass(frozen=True, slots=True)
+class PortalSessionRow:
+    """A client's session as the portal shows it: with its therapist's zone and office address
+    and its event type's title."""
+
+    session: Session
+    therapist_zone: str
+    event_type_title: str
+    office_address: str | None
+
+
+async def client_sessions(db: Database, client_id: UUID) -> list[PortalSessionRow]:
+    """A client's sessions (cancelled ones too), by start."""
     stmt = (
-        select(SessionRow, TherapistRow.time_zone)
+        select(SessionRow, TherapistRow, EventTypeRow.title)
         .join(TherapistRow, TherapistRow.id == SessionRow.therapist_id)
+        .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
         .where(SessionRow.client_id == client_id)
         .order_by(SessionRow.start_at)
     )
     async with db.read_session() as session:
-        return [(session_from_row(r), tz) for r, tz in (await session.execute(stmt)).all()]
+        return [PortalSessionRow(session_from_row(r), t.time_zone, title, _address(t))
+                for r, t, title in (await session.execute(stmt)).all()]
 
 
 async def therapist_name(db: Database, therapist_id: UUID) -> str | None:

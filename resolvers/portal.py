@@ -44,7 +44,7 @@ async def sign_in(ctx: Context, email: str, password: str) -> Outcome[tuple[Clie
     return outcome
 
 
-async def my_sessions(ctx: Context) -> tuple[Client, list[tuple[Session, str]]]:
+async def my_sessions(ctx: Context) -> tuple[Client, list[reads.PortalSessionRow]]:
     me = await ctx.portal_client()
     return me, await reads.client_sessions(ctx.services.db, me.id)
 

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from domain import audit, model
+from domain.portal import CANCEL_NOTICE
 from domain.reminders import ReminderSettings as DomainReminderSettings
+from persistence.notifications import PortalSessionRow
 from resolvers import global_ids, portal
 from schema.cost import bound
 from schema.sessions import SessionVisit
@@ -41,15 +43,30 @@ class PortalSession:
     cancelled: bool = strawberry.field(description="True when the session was cancelled.")
     upcoming: bool = strawberry.field(description="True until the session has ended.")
     therapist_display_name: str = strawberry.field(description="Who the session is with.")
+    event_type_title: str = strawberry.field(description="What was booked (the event type's title).")
+    office_address: str | None = strawberry.field(
+        description="Where to go, for an in-person visit; null for telehealth.")
+    cancellable_until: datetime = strawberry.field(
+        description="The last instant cancelMySession accepts (24 hours before the start): the app "
+        "shows the Cancel button until then, without re-implementing the rule.")
+    can_cancel: bool = strawberry.field(
+        description="Not cancelled and `cancellableUntil` not passed.")
 
     @classmethod
-    def from_domain(cls, s: model.Session, zone: str, therapist_name: str, now: datetime) -> PortalSession:
+    def from_domain(
+        cls, row: PortalSessionRow, zone: str, therapist_name: str, now: datetime
+    ) -> PortalSession:
+        s = row.session
         audit.saw("session", s.id, s.client_id)
+        until = s.start - CANCEL_NOTICE
         return cls(
             id=strawberry.ID(global_ids.encode("Session", s.id)), start=s.start, end=s.end,
             local_start=s.start.astimezone(ZoneInfo(zone)).isoformat(), time_zone=zone,
             visit_type=s.visit, meeting_url=s.meeting_url, cancelled=s.cancelled,
             upcoming=s.end > now, therapist_display_name=therapist_name,
+            event_type_title=row.event_type_title,
+            office_address=row.office_address if s.visit is model.SessionVisit.IN_PERSON else None,
+            cancellable_until=until, can_cancel=not s.cancelled and now <= until,
         )
 
 
@@ -70,9 +87,10 @@ async def my_sessions(info: strawberry.Info) -> MySessions:
     client, found = await portal.my_sessions(info.context)
     audit.saw("client", client.id, client.id)  # their own name is in the answer
     now = info.context.services.clock.now()
-    views = [PortalSession.from_domain(s, _zone(s, client, tz),
-                                       await portal.therapist_name(info.context, s.therapist_id), now)
-             for s, tz in found]
+    views = [PortalSession.from_domain(row, _zone(row.session, client, row.therapist_zone),
+                                       await portal.therapist_name(info.context, row.session.therapist_id),
+                                       now)
+             for row in found]
     return MySessions(
         first_name=client.first_name,
         upcoming=[v for v in views if v.upcoming],

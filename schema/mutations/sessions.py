@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -14,22 +13,7 @@ from resolvers import global_ids
 from resolvers import sessions as resolve
 from schema.calendar import ConflictChange, conflict_change
 from schema.common import CalendarView, UserError, user_errors
-from schema.enums import described
-from schema.sessions import ClaimStatus, Repeats, Session, SessionVisit
-
-
-@described(
-    "How a payment was made.",
-    CASH="Cash.", CARD="Credit or debit card.", CHECK="Check.", BANK_TRANSFER="Bank transfer.",
-    INSURANCE="Paid by the client's insurer.", OTHER="Any other way.",
-)
-class PaymentMethod(Enum):
-    CASH = "CASH"
-    CARD = "CARD"
-    CHECK = "CHECK"
-    BANK_TRANSFER = "BANK_TRANSFER"
-    INSURANCE = "INSURANCE"
-    OTHER = "OTHER"
+from schema.sessions import ClaimStatus, PaymentMethod, Repeats, Session, SessionVisit
 
 
 @strawberry.input(description="A session scheduled by hand from a client's profile.")
