@@ -78,6 +78,15 @@ def resolve_visit(event_type: EventType, requested: SessionVisit | None) -> Sess
     return requested
 
 
+def switch_visit(requested: SessionVisit, office_address: object | None) -> SessionVisit | UserError:
+    """A therapist may switch any session's visit at any time, whatever its event type allows
+    (the guide: "switch visit type at any time"); in person needs an office address to send."""
+    if requested is SessionVisit.IN_PERSON and office_address is None:
+        return UserError(("visitType",), ErrorCode.OFFICE_ADDRESS_MISSING,
+                         "Add your office address to your profile first.")
+    return requested
+
+
 def slot_interval_errors(minutes: int | None) -> list[UserError]:
     if minutes is not None and not MIN_SLOT_INTERVAL <= minutes <= MAX_SLOT_INTERVAL:
         return [

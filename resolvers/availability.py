@@ -23,6 +23,14 @@ async def set_day(
     return Outcome(me.id, outcome.errors)
 
 
+async def set_week(
+    ctx: Context, *, days: Sequence[tuple[str, Sequence[tuple[str, str]]]]
+) -> Outcome[UUID]:
+    me = await ctx.therapist()
+    outcome = await attempt(availability.set_week(ctx.services.uow(), me.id, days=days))
+    return Outcome(me.id, outcome.errors)
+
+
 async def copy_day(ctx: Context, *, from_day: str, to_days: Sequence[str]) -> Outcome[UUID]:
     me = await ctx.therapist()
     outcome = await attempt(

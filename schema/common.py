@@ -46,6 +46,8 @@ ErrorCode = described(
     LIMIT_REACHED="A count limit is reached: e.g. at most 15 event types per therapist.",
     RANGE_TOO_LONG="A date range longer than allowed: a slot search or a time-off span.",
     SLOT_UNAVAILABLE="Public booking: the slot is no longer free (taken, blocked, or too soon).",
+    OFFICE_ADDRESS_MISSING="An in-person visit needs the office address in your profile first "
+    "(updateProfile).",
     VISIT_TYPE_NOT_ALLOWED="The chosen visit type (telehealth or in person) is not offered by this "
     "event type.",
     NOT_INTAKE="Accept, reject or merge: the client is no longer waiting in New bookings.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -13,18 +14,33 @@ from domain.reminders import ReminderSettings as DomainReminderSettings
 from persistence.notifications import PortalSessionRow
 from resolvers import global_ids, portal
 from schema.cost import bound
+from schema.enums import described
 from schema.sessions import SessionVisit
+
+
+@described(
+    "How long before a session its reminder goes out: the three choices the settings screen offers.",
+    MINUTES_15="15 minutes before the start.", MINUTES_30="30 minutes before the start.",
+    MINUTES_45="45 minutes before the start.",
+)
+class ReminderLead(Enum):
+    MINUTES_15 = 15
+    MINUTES_30 = 30
+    MINUTES_45 = 45
 
 
 @strawberry.type(description="Practice Settings > Reminders: emails to clients with portal access.")
 class ReminderSettings:
     enabled: bool = strawberry.field(description="Reminders are sent (off until turned on).")
-    lead_minutes: int = strawberry.field(description="Minutes before the start: 15, 30 or 45.")
-    also_day_before: bool = strawberry.field(description="Also 24 hours before the start.")
+    lead_minutes: int = strawberry.field(description="Minutes before the start: 15, 30 or 45.",
+                                         deprecation_reason="Use `lead`.")
+    lead: ReminderLead = strawberry.field(description="When before the start the reminder goes out.")
+    also_day_before: bool = strawberry.field(description="Also the day before, 24 hours before the start.")
 
     @classmethod
     def from_domain(cls, s: DomainReminderSettings) -> ReminderSettings:
-        return cls(enabled=s.enabled, lead_minutes=s.lead_minutes, also_day_before=s.also_day_before)
+        return cls(enabled=s.enabled, lead_minutes=s.lead_minutes, lead=ReminderLead(s.lead_minutes),
+                   also_day_before=s.also_day_before)
 
 
 @strawberry.type(description="The portal client's own view of one of their sessions: time, visit "

@@ -40,6 +40,7 @@ from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
 from schema.query import Query
+from schema.scalars import SCALAR_OVERRIDES
 from schema.subscription import Subscription
 
 log = logging.getLogger(__name__)
@@ -250,6 +251,7 @@ def build_schema(limits: SchemaLimits | None = None, budget: CostBudget | None =
         query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits(),
         budget=budget, extensions=list(extensions),
         execution_context_class=LeanExecutionContext,  # no per-subscription memo (lean_execution)
+        scalar_overrides=SCALAR_OVERRIDES,  # DateTime out in UTC with Z (schema/scalars.py)
     )
 
 

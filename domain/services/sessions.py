@@ -197,8 +197,9 @@ async def update(
             event_type = new_type
             session.event_type_id = new_type.id
         assert event_type is not None
-        if edit.visit is not None or edit.event_type_given:
-            chosen = booking.resolve_visit(event_type, edit.visit or session.visit)
+        if edit.visit is not None and edit.visit is not session.visit:
+            therapist = await uow.therapists.get(therapist_id)
+            chosen = booking.switch_visit(edit.visit, therapist.office_address if therapist else None)
             if isinstance(chosen, UserError):
                 raise RuleViolation([chosen])
             session.visit = chosen

@@ -1,4 +1,4 @@
-"""Weekly-hours mutations: save a day, copy a day."""
+"""Weekly-hours mutations: save a day, save the week, copy a day."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ class TimeSlotInput:
 class SetDayAvailabilityInput:
     day: str = strawberry.field(description="MONDAY … SUNDAY (a string, so a typo is a user error).")
     slots: list[TimeSlotInput] = strawberry.field(description="0 to 15, non-overlapping.")
+
+
+@strawberry.input(description="The whole week, as the weekly-hours screen saves it with one button.")
+class SetWeeklyAvailabilityInput:
+    days: list[SetDayAvailabilityInput] = strawberry.field(
+        description="Each day at most once; a day left out has no hours (the whole week is replaced). "
+        "Errors name the entry, e.g. [\"days\", \"2\", \"slots\", \"0\", \"end\"].")
 
 
 @strawberry.input(description="Copy one day's slots onto other days, in one transaction.")
@@ -61,6 +68,19 @@ class AvailabilityMutations:
     ) -> AvailabilityPayload:
         outcome = await availability.set_day(
             info.context, day=input.day, slots=[(s.start, s.end) for s in input.slots]
+        )
+        return await _payload(info, outcome.value, outcome.errors)
+
+    @strawberry.mutation(description="Save the whole week's slots in one transaction: every day is "
+                         "saved, or (on any userError) none.")
+    async def set_weekly_availability(
+        self, info: strawberry.Info,
+        input: Annotated[SetWeeklyAvailabilityInput, strawberry.argument(
+            description="Every day's slots."
+        )],
+    ) -> AvailabilityPayload:
+        outcome = await availability.set_week(
+            info.context, days=[(d.day, [(s.start, s.end) for s in d.slots]) for d in input.days]
         )
         return await _payload(info, outcome.value, outcome.errors)
 

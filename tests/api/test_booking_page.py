@@ -61,8 +61,8 @@ async def test_weekly_hours_stay_on_the_wall_clock_across_dst(api, clock):
                         tz="America/New_York")
     starts = [s["start"] for s in found]
     # Monday 9 March (after the switch on 8 March) is EDT (UTC-4), Monday 2 March is EST (UTC-5)
-    assert starts == ["2026-03-02T14:00:00+00:00", "2026-03-02T15:00:00+00:00", "2026-03-02T16:00:00+00:00",
-                      "2026-03-09T13:00:00+00:00", "2026-03-09T14:00:00+00:00", "2026-03-09T15:00:00+00:00"]
+    assert starts == ["2026-03-02T14:00:00Z", "2026-03-02T15:00:00Z", "2026-03-02T16:00:00Z",
+                      "2026-03-09T13:00:00Z", "2026-03-09T14:00:00Z", "2026-03-09T15:00:00Z"]
     assert [s["localTime"] for s in found] == ["09:00", "10:00", "11:00"] * 2
 
 

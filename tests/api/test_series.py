@@ -55,8 +55,8 @@ async def test_weekly_series_is_eight_weeks_of_wall_clock_sessions(api, clock):
         "03-03", "03-10", "03-17", "03-24", "03-31", "04-07", "04-14", "04-21", "04-28")][:len(sessions)]
     assert len(sessions) >= 8
     assert sessions[0]["id"] == first["session"]["id"]
-    assert sessions[0]["start"] == "2026-03-03T22:00:00+00:00"
-    assert sessions[1]["start"] == "2026-03-10T21:00:00+00:00"  # still 17:00, now EDT
+    assert sessions[0]["start"] == "2026-03-03T22:00:00Z"
+    assert sessions[1]["start"] == "2026-03-10T21:00:00Z"  # still 17:00, now EDT
     assert len({s["series"]["id"] for s in sessions}) == 1 and sessions[0]["series"]["repeats"] == "WEEKLY"
 
 
