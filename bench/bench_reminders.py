@@ -32,14 +32,12 @@ from domain.services.notifications import enqueue_due_reminders
 from persistence import migrate
 from persistence.database import Database
 from persistence.instrumentation import count_statements
-from persistence.tables import (
-    ClientRow,
-    EventTypeRow,
-    PortalAccountRow,
-    ReminderSettingsRow,
-    SessionRow,
-    TherapistRow,
-)
+from persistence.tables.accounts import TherapistRow
+from persistence.tables.clients import ClientRow
+from persistence.tables.event_types import EventTypeRow
+from persistence.tables.portal import PortalAccountRow
+from persistence.tables.reminders import ReminderSettingsRow
+from persistence.tables.sessions import SessionRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from workers.broker import JobBroker
 from workers.outbox import OutboxRelay

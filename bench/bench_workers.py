@@ -37,7 +37,11 @@ from domain.wallclock import local_date
 from persistence import migrate
 from persistence.database import Database
 from persistence.instrumentation import count_statements
-from persistence.tables import ClientRow, EventTypeRow, SeriesRow, SessionRow, TherapistRow
+from persistence.tables.accounts import TherapistRow
+from persistence.tables.clients import ClientRow
+from persistence.tables.event_types import EventTypeRow
+from persistence.tables.series import SeriesRow
+from persistence.tables.sessions import SessionRow
 from persistence.unit_of_work import UnitOfWorkFactory
 
 ZONES = ("America/New_York", "Europe/Berlin", "Asia/Tokyo", "UTC")

@@ -34,7 +34,7 @@ from couchtime.settings import Settings
 from couchtime.socket_auth import GuardedTransportWSHandler, GuardedWSHandler, SocketGuard
 from couchtime.wiring import Runtime, build_runtime
 from domain import audit, tokens
-from domain.ports import Clock
+from domain.ports.outside_world import Clock
 from persistence import migrate
 from resolvers.context import Context, Services, bearer_token
 from schema.budget import CostBudget

@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from couchtime.persisted import OPERATION_SCOPE_KEY, OTHER_OPERATION
 from domain.services.notifications import NotificationSetup
 from persistence.database import Database
-from persistence.tables import OutboxRow
+from persistence.tables.outbox import OutboxRow
 from workers.metrics import JobMetrics
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,47}")

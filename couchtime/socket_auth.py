@@ -35,7 +35,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 from domain import tokens
-from domain.ports import Clock
+from domain.ports.outside_world import Clock
 from resolvers.context import Context
 
 log = logging.getLogger("couchtime.socket_auth")

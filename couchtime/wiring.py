@@ -20,7 +20,7 @@ from adapters.video import VideoRoomUrls
 from couchtime.notifications_wiring import notification_setup
 from couchtime.settings import Settings
 from domain.accounts import PasswordPolicy
-from domain.ports import Clock, EventPublisher, VideoRooms
+from domain.ports.outside_world import Clock, EventPublisher, VideoRooms
 from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
 from domain.services.outlook import OutlookSetup

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from domain import recurrence
 from domain.errors import ErrorCode, UserError
 from domain.intervals import Interval
-from domain.model import EventType, SessionVisit, Therapist, TimeSlot
+from domain.model import EventType, Series, SeriesSpan, SessionVisit, Therapist, TimeSlot
 from domain.slots import BookingRules, default_grid_minutes
 
 MAX_RANGE_DAYS = 62
@@ -20,17 +22,41 @@ def grid_minutes(event_type: EventType) -> int:
     return event_type.slot_interval_minutes or default_grid_minutes(event_type.minutes)
 
 
-def rules_for(
-    *,
-    therapist: Therapist,
-    event_type: EventType,
-    weekly: Mapping[int, Sequence[TimeSlot]],
-    busy: Iterable[Interval],
-    now: datetime,
-) -> BookingRules:
-    """The one way to build the rules, so listing and booking cannot drift apart."""
+@dataclass(frozen=True)
+class SlotFacts:
+    """What decides the free starts of one event type, as the caller loaded it: the therapist's
+    weekly hours, and the sessions and time off (`busy`) and active series overlapping `window`
+    (see `facts_window`)."""
+
+    therapist: Therapist
+    event_type: EventType
+    weekly: Mapping[int, Sequence[TimeSlot]]
+    busy: Sequence[Interval]
+    active_series: Sequence[Series | SeriesSpan]
+    window: Interval
+
+
+def facts_window(event_type: EventType, first_start: datetime, last_start: datetime) -> Interval:
+    """The span whose busy facts decide starts from `first_start` to `last_start`: a session
+    starting at `last_start` runs for the event type's length."""
+    return Interval(first_start, last_start + timedelta(minutes=event_type.minutes))
+
+
+def slot_rules(facts: SlotFacts, now: datetime) -> BookingRules:
+    """The one slot function: weekly hours minus busy sessions and time off minus the occurrences
+    active series will create, with the event type's grid and the therapist's notice and horizon.
+    The booking page lists `free_starts` of it and a booking re-checks with `is_bookable`, so a
+    listed slot can be booked and an unlisted one cannot. It answers for starts whose session
+    lies inside `facts.window`."""
+    therapist, event_type = facts.therapist, facts.event_type
+    busy = [
+        *facts.busy,
+        *recurrence.future_busy(
+            facts.active_series, therapist.time_zone, facts.window.start, facts.window.end
+        ),
+    ]
     return BookingRules(
-        weekly={day: [(s.start_minute, s.end_minute) for s in slots] for day, slots in weekly.items()},
+        weekly={day: [(s.start_minute, s.end_minute) for s in slots] for day, slots in facts.weekly.items()},
         zone=ZoneInfo(therapist.time_zone),
         length_minutes=event_type.minutes,
         grid_minutes=grid_minutes(event_type),

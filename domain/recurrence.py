@@ -6,11 +6,13 @@ anchor, so a years-old series costs no more than a new one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.intervals import Interval
+from domain.model import Series, SeriesSpan
 from domain.wallclock import (
     MINUTES_PER_DAY,
     local_date,
@@ -108,3 +110,26 @@ def occurrences_between(
     return [
         (day, iv) for day, iv in occurrences(rule, first, last) if iv.overlaps(window)
     ]
+
+
+def rule_of(series: Series | SeriesSpan, zone_name: str) -> SeriesRule:
+    """The cadence of a stored series, in its therapist's zone."""
+    return SeriesRule(
+        anchor_date=series.anchor_date, start_minute=series.start_minute,
+        length_minutes=series.length_minutes, every_weeks=series.every_weeks, zone_name=zone_name,
+    )
+
+
+def future_busy(
+    series: Sequence[Series | SeriesSpan], zone_name: str, start: datetime, end: datetime
+) -> list[Interval]:
+    """Occurrences active series will create beyond what is materialised, within [start, end):
+    the booking page must not offer them even though no session row exists yet."""
+    busy: list[Interval] = []
+    for s in series:
+        if not s.active:
+            continue
+        for day, interval in occurrences_between(rule_of(s, zone_name), start, end):
+            if day > s.materialised_until:
+                busy.append(interval)
+    return busy

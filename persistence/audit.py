@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import audit
 from persistence.database import Database
-from persistence.tables import AuditEntryRow, AuditHeadRow, SessionRow
+from persistence.tables.audit import AuditEntryRow, AuditHeadRow
+from persistence.tables.sessions import SessionRow
 
 GENESIS = "0" * 64
 _ENTRIES = AuditEntryRow.__table__
@@ -259,7 +260,7 @@ async def page(
 
 async def practice_of_email(db: Database, email: str) -> UUID | None:
     """The therapist account an email signs in to, if any (for a failed sign-in's entry)."""
-    from persistence.tables import TherapistRow
+    from persistence.tables.accounts import TherapistRow
 
     async with db.read_session() as session:
         return (await session.execute(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from domain.model import Therapist
 from persistence.database import Database
 from persistence.mapping import therapist_from_row
-from persistence.tables import AuthTokenRow, TherapistRow
+from persistence.tables.accounts import AuthTokenRow, TherapistRow
 
 
 async def therapist_by_live_token(

@@ -23,15 +23,12 @@ from domain.model import (
     VisitType,
 )
 from domain.money import ClaimStatus
-from persistence.tables import (
-    ClientRow,
-    EventTypeRow,
-    PaymentRow,
-    SeriesRow,
-    SessionRow,
-    TherapistRow,
-    TimeOffRow,
-)
+from persistence.tables.accounts import TherapistRow
+from persistence.tables.clients import ClientRow
+from persistence.tables.event_types import EventTypeRow
+from persistence.tables.series import SeriesRow
+from persistence.tables.sessions import PaymentRow, SessionRow
+from persistence.tables.time_off import TimeOffRow
 
 
 def therapist_from_row(row: TherapistRow) -> Therapist:

@@ -19,17 +19,13 @@ from domain.portal import PortalAccount, PortalInvite
 from domain.reminders import Candidate, ReminderSettings
 from persistence.database import Database
 from persistence.mapping import client_from_row, session_from_row
-from persistence.tables import (
-    AuthTokenRow,
-    ClientRow,
-    EmailSendRow,
-    EventTypeRow,
-    PortalAccountRow,
-    PortalInviteRow,
-    ReminderSettingsRow,
-    SessionRow,
-    TherapistRow,
-)
+from persistence.tables.accounts import AuthTokenRow, TherapistRow
+from persistence.tables.clients import ClientRow
+from persistence.tables.email_log import EmailSendRow
+from persistence.tables.event_types import EventTypeRow
+from persistence.tables.portal import PortalAccountRow, PortalInviteRow
+from persistence.tables.reminders import ReminderSettingsRow
+from persistence.tables.sessions import SessionRow
 
 QUEUED, SENDING, SENT, SKIPPED = "queued", "sending", "sent", "skipped"
 

@@ -26,7 +26,6 @@ from domain.model import (
     TimeOff,
     TimeSlot,
 )
-from persistence import repositories
 from persistence.database import Database
 from persistence.mapping import (
     client_from_row,
@@ -37,17 +36,15 @@ from persistence.mapping import (
     therapist_from_row,
     time_off_from_row,
 )
-from persistence.tables import (
-    AvailabilitySlotRow,
-    ClientRow,
-    EventTypeRow,
-    PaymentRow,
-    SeriesRow,
-    SessionNoteRow,
-    SessionRow,
-    TherapistRow,
-    TimeOffRow,
-)
+from persistence.repositories.sessions import busy_intervals as _busy_intervals
+from persistence.repositories.sessions import facts_columns, session_facts
+from persistence.tables.accounts import TherapistRow
+from persistence.tables.availability import AvailabilitySlotRow
+from persistence.tables.clients import ClientRow
+from persistence.tables.event_types import EventTypeRow
+from persistence.tables.series import SeriesRow
+from persistence.tables.sessions import PaymentRow, SessionNoteRow, SessionRow
+from persistence.tables.time_off import TimeOffRow
 
 
 async def _by_id(db: Database, row_type, ids: Sequence[UUID], to_domain: Callable) -> dict:
@@ -126,7 +123,7 @@ async def busy_intervals(
     db: Database, therapist_id: UUID, start: datetime, end: datetime
 ) -> list[Interval]:
     async with db.read_session() as session:
-        return await repositories.busy_intervals(session, therapist_id, start, end)
+        return await _busy_intervals(session, therapist_id, start, end)
 
 
 async def time_off_by_therapist(
@@ -213,7 +210,7 @@ async def calendar_rows(
 ) -> list[CalendarRow]:
     """Sessions overlapping [start − 12 h, end + 12 h) with client, event type and paperwork
     facts, in one statement; the margin lets conflicts across the range's edges be seen."""
-    _, has_note, paid, count = repositories.facts_columns()
+    _, has_note, paid, count = facts_columns()
     clients, event_types = ClientRow.__table__, EventTypeRow.__table__
     stmt = (
         select(
@@ -254,7 +251,7 @@ def _unprefixed(row, prefix: str) -> SimpleNamespace:
 
 async def facts_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, SessionFacts]:
     async with db.read_session() as session:
-        return await repositories.session_facts(session, list(session_ids))
+        return await session_facts(session, list(session_ids))
 
 
 async def notes_by_session(db: Database, session_ids: Sequence[UUID]) -> dict[UUID, str]:

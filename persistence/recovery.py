@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import tokens
 from domain.recovery import PasswordReset, ResetFacts
-from persistence.tables import ClientRow, PasswordResetRow, TherapistRow
+from persistence.tables.accounts import TherapistRow
+from persistence.tables.clients import ClientRow
+from persistence.tables.recovery import PasswordResetRow
 
 
 def _reset(row: PasswordResetRow) -> PasswordReset:

@@ -9,22 +9,19 @@ from typing import Self
 
 from domain.events import DomainEvent
 from domain.jobs import jobs_for_all
-from domain.ports import EventPublisher, JobRelay
+from domain.ports.outside_world import EventPublisher, JobRelay
 from persistence.audit import SqlAuditTrail
 from persistence.database import Database
-from persistence.outlook import SqlOutlook
-from persistence.repositories import (
-    SqlAvailability,
-    SqlBookingRequests,
-    SqlClients,
-    SqlEventTypes,
-    SqlOutbox,
-    SqlSeries,
-    SqlSessions,
-    SqlTherapists,
-    SqlTimeOff,
-    SqlTokens,
-)
+from persistence.repositories.accounts import SqlTherapists, SqlTokens
+from persistence.repositories.availability import SqlAvailability
+from persistence.repositories.booking_requests import SqlBookingRequests
+from persistence.repositories.clients import SqlClients
+from persistence.repositories.event_types import SqlEventTypes
+from persistence.repositories.outbox import SqlOutbox
+from persistence.repositories.outlook import SqlOutlook
+from persistence.repositories.series import SqlSeries
+from persistence.repositories.sessions import SqlSessions
+from persistence.repositories.time_off import SqlTimeOff
 
 log = logging.getLogger(__name__)
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from domain import booking
 from domain.accounts import is_time_zone, normalize_username
-from domain.model import EventType, SessionVisit, Therapist
-from domain.services import booking as booking_service
-from domain.services import series
+from domain.model import EventType, Therapist
 from persistence import queries
 from resolvers import global_ids
 from resolvers.context import Context
 from resolvers.errors import ApiError, check_text_argument
-from resolvers.outcome import Outcome, attempt
 
 BAD_USER_INPUT, NOT_FOUND = "BAD_USER_INPUT", "NOT_FOUND"
 
@@ -43,7 +40,8 @@ async def free_slots(
     ctx: Context, *, username: str, event_type_id: str, start: datetime, end: datetime,
     time_zone: str,
 ) -> list[datetime]:
-    """Bookable starts in [start, end): the same rule object the booking re-checks with."""
+    """Bookable starts in [start, end): loads the facts `domain.booking.slot_rules` needs (the
+    booking re-checks with the same function) and maps bad arguments to GraphQL errors."""
     check_text_argument(username, "username")
     errors = booking.range_errors(start, end)
     if errors:
@@ -59,31 +57,12 @@ async def free_slots(
         raise ApiError("No such booking page or event type.", NOT_FOUND)
     therapist, event_type = found
     db = ctx.services.db
+    window = booking.facts_window(event_type, start, end)
     weekly, active_series = await queries.hours_and_series(db, therapist.id)
-    span_end = end + timedelta(minutes=event_type.minutes)
-    busy = await queries.busy_intervals(db, therapist.id, start, span_end)
-    busy += series.future_busy(active_series, therapist.time_zone, start, span_end)
-    rules = booking.rules_for(
-        therapist=therapist, event_type=event_type, weekly=weekly, busy=busy,
-        now=ctx.services.clock.now(),
+    facts = booking.SlotFacts(
+        therapist=therapist, event_type=event_type, weekly=weekly,
+        busy=await queries.busy_intervals(db, therapist.id, window.start, window.end),
+        active_series=active_series, window=window,
     )
+    rules = booking.slot_rules(facts, ctx.services.clock.now())
     return rules.free_starts(start, end)
-
-
-async def book(
-    ctx: Context, *, username: str, event_type_id: str, start: datetime,
-    visit: SessionVisit | None, first_name: str, last_name: str, email: str, phone: str | None,
-    time_zone: str, idempotency_key: str,
-) -> Outcome[booking_service.Confirmation]:
-    s = ctx.services
-    request = booking_service.BookingRequest(
-        username=username, event_type_id=global_ids.decode_as(event_type_id, "EventType"),
-        start=start, visit=visit, first_name=first_name, last_name=last_name, email=email,
-        phone=phone, time_zone=time_zone, idempotency_key=idempotency_key,
-    )
-    return await attempt(
-        booking_service.book(
-            s.uow(), s.clock, s.rooms, s.limiter, request, client_address=ctx.client_address,
-            limits=s.config.booking_limits,
-        )
-    )

@@ -11,7 +11,8 @@ from typing import Any, Protocol
 from domain import audit, tokens
 from domain.accounts import PasswordPolicy
 from domain.model import Client, Therapist
-from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork, VideoRooms
+from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.accounts import SignInLimits, SignUpLimits
 from domain.services.booking import BookingLimits
 from domain.services.notifications import NotificationSetup

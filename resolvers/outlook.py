@@ -7,7 +7,7 @@ from uuid import UUID
 from domain.errors import ErrorCode, UserError
 from domain.outlook import OutlookIntegration
 from domain.services import outlook
-from persistence.outlook import integration_of
+from persistence.repositories.outlook import integration_of
 from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
 

@@ -64,21 +64,6 @@ async def preview(
     return await attempt(sessions.preview(ctx.services.uow(), me.id, session_id(global_id), view, target))
 
 
-async def cancel(
-    ctx: Context, global_id: str, reason: str | None, notify_client: bool
-) -> Outcome[sessions.SessionResult]:
-    me = await ctx.therapist()
-    return await attempt(
-        sessions.cancel(ctx.services.uow(), me.id, session_id(global_id), reason=reason,
-                        notify_client=notify_client, at=ctx.services.clock.now())
-    )
-
-
-async def uncancel(ctx: Context, global_id: str) -> Outcome[sessions.SessionResult]:
-    me = await ctx.therapist()
-    return await attempt(sessions.uncancel(ctx.services.uow(), me.id, session_id(global_id)))
-
-
 async def write_note(ctx: Context, global_id: str, text: str) -> Outcome[Session]:
     me = await ctx.therapist()
     s = ctx.services

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import dramatiq
 
 from domain.events import DomainEvent
-from domain.ports import EventPublisher
+from domain.ports.outside_world import EventPublisher
 from workers.broker import ActorHost, JobBroker
 from workers.jobs import WorkerDeps
 from workers.scheduler import Scheduler

@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.ports.outside_world import Clock, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.notifications import NotificationSetup
 from domain.services.outlook import OutlookSetup
 from domain.services.series import SeriesPolicy

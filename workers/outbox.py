@@ -26,7 +26,7 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 
 from persistence.database import Database
-from persistence.tables import OutboxRow
+from persistence.tables.outbox import OutboxRow
 from workers.broker import JobBroker
 
 log = logging.getLogger(__name__)

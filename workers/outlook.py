@@ -12,7 +12,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.services import outlook
-from persistence.outlook import integration_of
+from persistence.repositories.outlook import integration_of
 from workers.jobs import WorkerDeps, uuid_arg
 
 

@@ -13,7 +13,8 @@ from domain.booking import horizon_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
 from domain.events import ProfileUpdated, SignedOut, TherapistSignedUp
 from domain.model import CalendarView, OfficeAddress, Therapist
-from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
+from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services import time_off
 
 

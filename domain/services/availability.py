@@ -9,7 +9,7 @@ from uuid import UUID
 from domain.availability import day_errors, parse_day, parse_slots
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import AvailabilityChanged
-from domain.ports import UnitOfWork
+from domain.ports.unit_of_work import UnitOfWork
 
 
 async def set_day(

@@ -28,8 +28,8 @@ from domain.model import (
     SessionVisit,
     Therapist,
 )
-from domain.ports import Clock, RateLimiter, UnitOfWork, VideoRooms
-from domain.services import series
+from domain.ports.outside_world import Clock, RateLimiter, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -160,14 +160,14 @@ async def book(
             visit=visit, meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
             source=SessionSource.BOOKING, created_at=clock.now(), client_time_zone=time_zone,
         )
-        weekly = await uow.availability.week(therapist.id)
-        busy = await uow.sessions.busy(therapist.id, session.start, session.end)
-        busy += series.future_busy(
-            await uow.series.active_of(therapist.id), therapist.time_zone, session.start, session.end
+        window = booking.facts_window(event_type, req.start, req.start)
+        facts = booking.SlotFacts(
+            therapist=therapist, event_type=event_type,
+            weekly=await uow.availability.week(therapist.id),
+            busy=await uow.sessions.busy(therapist.id, window.start, window.end),
+            active_series=await uow.series.active_of(therapist.id), window=window,
         )
-        rules = booking.rules_for(
-            therapist=therapist, event_type=event_type, weekly=weekly, busy=busy, now=clock.now()
-        )
+        rules = booking.slot_rules(facts, clock.now())
         if not rules.is_bookable(req.start):
             raise RuleViolation.one(
                 ("start",), ErrorCode.SLOT_UNAVAILABLE, "This time is not available. Pick another."

@@ -15,7 +15,8 @@ from domain.clients import contact_errors
 from domain.errors import ErrorCode, RuleViolation
 from domain.events import ClientChanged, IntakeResolved
 from domain.model import Client, ClientStatus
-from domain.ports import Clock, UnitOfWork
+from domain.ports.outside_world import Clock
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.session_events import record_deleted, record_updated
 
 

@@ -12,7 +12,8 @@ from domain.booking import slot_interval_errors
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import EventTypeChanged
 from domain.model import EventType, VisitType
-from domain.ports import Clock, UnitOfWork
+from domain.ports.outside_world import Clock
+from domain.ports.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)

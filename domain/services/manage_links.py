@@ -15,7 +15,8 @@ from domain import notifications as n
 from domain.errors import ErrorCode, RuleViolation
 from domain.model import CancelledBy, SessionStatus
 from domain.portal import may_cancel
-from domain.ports import Clock, UnitOfWork
+from domain.ports.outside_world import Clock
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.notifications import NotificationSetup
 from domain.services.sessions import _record_change
 

@@ -17,15 +17,9 @@ from zoneinfo import ZoneInfo
 
 from domain import notifications as n
 from domain import reminders
-from domain.ports import (
-    Clock,
-    EmailLog,
-    Mailer,
-    NotificationReads,
-    PasswordResetRepository,
-    PortalRepository,
-    UnitOfWork,
-)
+from domain.ports.outside_world import Clock, Mailer
+from domain.ports.repositories import EmailLog, NotificationReads, PasswordResetRepository, PortalRepository
+from domain.ports.unit_of_work import UnitOfWork
 from domain.reminders import ReminderKind
 
 log = logging.getLogger(__name__)

@@ -45,7 +45,8 @@ from domain.outlook import (
     plan,
     state_digest,
 )
-from domain.ports import Clock, OutlookGateway, SecretBox, UnitOfWork
+from domain.ports.outside_world import Clock, OutlookGateway, SecretBox
+from domain.ports.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 NOT_CONFIGURED = ("Outlook is not set up on this server (client ID, redirect URL and "

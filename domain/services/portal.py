@@ -11,7 +11,8 @@ from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.model import CancelledBy, Client, Session, SessionStatus
 from domain.notifications import ClientCancelledSession, PortalInviteCreated
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
-from domain.ports import Clock, PasswordHasher, RateLimiter, UnitOfWork
+from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
+from domain.ports.unit_of_work import UnitOfWork
 from domain.reminders import ReminderSettings, settings_errors
 from domain.services.accounts import SignInLimits, check_sign_in_limits, sign_in_password
 from domain.services.notifications import NotificationSetup

@@ -15,7 +15,9 @@ from uuid import UUID
 from domain import accounts, notifications, tokens
 from domain.errors import ErrorCode, RateLimited, RuleViolation
 from domain.events import SignedOut
-from domain.ports import Clock, PasswordHasher, PasswordResetRepository, RateLimiter, UnitOfWork
+from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
+from domain.ports.repositories import PasswordResetRepository
+from domain.ports.unit_of_work import UnitOfWork
 from domain.recovery import (
     PASSWORD_RESET_EMAIL,
     PASSWORD_RESET_JOB,

@@ -24,13 +24,13 @@ from domain.model import (
     EventType,
     Repeats,
     Series,
-    SeriesSpan,
     Session,
     SessionSource,
     SessionStatus,
     Therapist,
 )
-from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.ports.outside_world import Clock, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 from domain.services.session_events import record_deleted, record_many
 from domain.wallclock import local_date, minute_of_day
 
@@ -42,31 +42,9 @@ class SeriesPolicy:
     horizon_days: int = 56  # occurrences exist as sessions this far ahead (8 weeks)
 
 
-def rule_of(series: Series | SeriesSpan, zone_name: str) -> recurrence.SeriesRule:
-    return recurrence.SeriesRule(
-        anchor_date=series.anchor_date, start_minute=series.start_minute,
-        length_minutes=series.length_minutes, every_weeks=series.every_weeks, zone_name=zone_name,
-    )
-
-
-def future_busy(
-    series: Sequence[Series | SeriesSpan], zone_name: str, start: datetime, end: datetime
-) -> list[Interval]:
-    """Occurrences active series will create beyond what is materialised, within [start, end):
-    the booking page must not offer them even though no session row exists yet."""
-    busy: list[Interval] = []
-    for s in series:
-        if not s.active:
-            continue
-        for day, interval in recurrence.occurrences_between(rule_of(s, zone_name), start, end):
-            if day > s.materialised_until:
-                busy.append(interval)
-    return busy
-
-
 def _occurrence(series: Series, day: date, zone_name: str, rooms: VideoRooms, now: datetime,
                 client: Client, event_type: EventType) -> Session:
-    start = recurrence.occurrence_start(rule_of(series, zone_name), day)
+    start = recurrence.occurrence_start(recurrence.rule_of(series, zone_name), day)
     return Session(
         id=uuid.uuid4(), therapist_id=series.therapist_id, client_id=series.client_id,
         event_type_id=series.event_type_id, start=start,
@@ -93,7 +71,7 @@ async def _materialise(
         if until <= series.materialised_until:
             continue
         days = recurrence.occurrence_dates(
-            rule_of(series, zone_name), series.materialised_until + timedelta(days=1), until
+            recurrence.rule_of(series, zone_name), series.materialised_until + timedelta(days=1), until
         )
         client, event_type = clients[series.client_id], event_types[series.event_type_id]
         fresh += [_occurrence(series, d, zone_name, rooms, now, client, event_type) for d in days]

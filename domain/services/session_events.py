@@ -10,7 +10,7 @@ from domain.conflicts import Timed, find_conflicts
 from domain.events import ConflictsChanged, SessionChanged
 from domain.intervals import Interval
 from domain.model import Session
-from domain.ports import UnitOfWork
+from domain.ports.unit_of_work import UnitOfWork
 
 
 def record_many(

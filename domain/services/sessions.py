@@ -31,7 +31,8 @@ from domain.model import (
     SessionVisit,
 )
 from domain.money import ClaimStatus
-from domain.ports import Clock, UnitOfWork, VideoRooms
+from domain.ports.outside_world import Clock, VideoRooms
+from domain.ports.unit_of_work import UnitOfWork
 from domain.reschedule import Landing, landing
 from domain.services import series as series_service
 
@@ -46,6 +47,18 @@ class SessionResult:
     appeared: list[Pair] = field(default_factory=list)
     cleared: list[Pair] = field(default_factory=list)
     conflicts: list[Session] = field(default_factory=list)  # all overlaps where it now is
+
+
+@dataclass(frozen=True)
+class CancelSession:
+    session_id: UUID | None  # None: the ID given was not a session ID at all
+    reason: str | None
+    notify_client: bool
+
+
+@dataclass(frozen=True)
+class UncancelSession:
+    session_id: UUID | None
 
 
 def _pair(a: Session, b: Session) -> Pair:
@@ -284,30 +297,30 @@ async def preview(
 
 
 async def cancel(
-    uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None, *, reason: str | None,
-    notify_client: bool, at: datetime | None = None,
+    uow: UnitOfWork, therapist_id: UUID, command: CancelSession, *, at: datetime | None = None
 ) -> SessionResult:
+    reason = command.reason
     errors = text_rule.optional_text_errors(reason, ("reason",), max_length=MAX_REASON, multiline=True)
     if errors:
         raise RuleViolation(errors)
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, command.session_id)
         if session.cancelled:
             raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
         before = session.interval
         session.status = SessionStatus.CANCELLED
         session.cancelled_by, session.cancelled_at = CancelledBy.THERAPIST, at
         session.cancel_reason = (reason or "").strip() or None
-        session.notify_client = notify_client
+        session.notify_client = command.notify_client
         result = await _record_change(uow, session, "CANCELLED", before, None)
         await uow.commit()
     return result
 
 
-async def uncancel(uow: UnitOfWork, therapist_id: UUID, session_id: UUID | None) -> SessionResult:
+async def uncancel(uow: UnitOfWork, therapist_id: UUID, command: UncancelSession) -> SessionResult:
     """Back to scheduled; overlaps that come back are flagged again (allowed)."""
     async with uow:
-        session = await _owned(uow, therapist_id, session_id)
+        session = await _owned(uow, therapist_id, command.session_id)
         if not session.cancelled:
             raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
         session.status = SessionStatus.SCHEDULED

@@ -12,7 +12,8 @@ from domain.availability import parse_minute
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import TimeOffChanged
 from domain.model import TimeOff
-from domain.ports import Clock, UnitOfWork
+from domain.ports.outside_world import Clock
+from domain.ports.unit_of_work import UnitOfWork
 from domain.time_off import (
     FIRST_DATE,
     LAST_DATE,

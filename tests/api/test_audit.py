@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from persistence.tables import AuditEntryRow
+from persistence.tables.audit import AuditEntryRow
 from resolvers import global_ids
 from tests.api.calendar_helpers import CREATE_CLIENT, SESSIONS, create, practice
 from tests.api.notification_helpers import APP_URL, MY_SESSIONS, booked, portal_client, shared_smtp

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from persistence.tables import OutboxRow
+from persistence.tables.outbox import OutboxRow
 from tests.api.booking_helpers import book, slots, therapist_with_hours
 from tests.conftest import BACKENDS
 from tests.live_client import LiveClient

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from domain import tokens
-from persistence.tables import AuthTokenRow
+from persistence.tables.accounts import AuthTokenRow
 from tests.api.calendar_helpers import create, practice
 from tests.conftest import BACKENDS
 from tests.live_client import LiveClient

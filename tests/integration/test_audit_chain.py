@@ -15,7 +15,7 @@ from domain import audit
 from persistence import audit as audit_store
 from persistence import migrate
 from persistence.database import Database
-from persistence.tables import AuditEntryRow
+from persistence.tables.audit import AuditEntryRow
 from tests.conftest import BACKENDS, PG_URL, create_pg_database, need
 from tests.integration.test_cli import run
 

@@ -39,7 +39,7 @@ from domain.services import outlook, sessions
 from domain.services.series import SeriesPolicy
 from persistence import migrate
 from persistence.database import Database
-from persistence.tables import OutboxRow
+from persistence.tables.outbox import OutboxRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.conftest import BACKENDS, MutableClock, fresh_database
 from tests.fakes.microsoft import FakeMicrosoft
@@ -285,7 +285,7 @@ async def test_delete_is_idempotent_and_clears_the_stored_id(env):
     event_id = (await env.link(session_id)).graph_event_id
     token = await outlook.access_token(env.uow, env.clock, env.setup, await env.integration())
     await env.setup.gateway.delete_event(token, event_id)  # deleted in Outlook meanwhile
-    await sessions.cancel(env.uow(), env.therapist_id, session_id, reason=None, notify_client=False)
+    await sessions.cancel(env.uow(), env.therapist_id, sessions.CancelSession(session_id, None, False))
     env.microsoft.reset_log()
     assert await env.sync(session_id) is outlook.SyncResult.DELETED
     assert [r.status for r in env.microsoft.requests("DELETE")] == [404]  # 404 is success

@@ -45,12 +45,7 @@ from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
 from adapters.video import VideoRoomUrls
 from bench.bench_reminders import seed as seed_reminders
-from bench.bench_workers import (
-    complete_problems,
-    count_sessions,
-    seed_series,
-    series_state,
-)
+from bench.bench_workers import complete_problems, count_sessions, seed_series, series_state
 from bench.processes import COUCHTIME, migrate, process_env
 from couchtime.app import create_app
 from couchtime.settings import Settings
@@ -58,7 +53,9 @@ from domain.events import SessionChanged
 from domain.reminders import ReminderKind
 from domain.services.series import EXTEND_JOB, SeriesPolicy, extend_due
 from persistence.database import Database
-from persistence.tables import OutboxRow, SeriesRow, SessionRow
+from persistence.tables.outbox import OutboxRow
+from persistence.tables.series import SeriesRow
+from persistence.tables.sessions import SessionRow
 from persistence.unit_of_work import UnitOfWorkFactory
 from tests.conftest import PG_URL, REDIS_URL, create_pg_database, need
 from tests.conftest import test_settings as app_settings

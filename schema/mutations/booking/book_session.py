@@ -1,4 +1,4 @@
-"""The public booking mutation."""
+"""bookSession: a booking from the public page (no sign-in)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import booking
+from domain.services.booking import BookingRequest
+from resolvers import global_ids
+from resolvers.outcome import Outcome
+from resolvers.use_cases import run
 from schema.booking import BookingConfirmation
 from schema.common import UserError, user_errors
 from schema.sessions import SessionVisit
@@ -49,6 +52,15 @@ class BookSessionInput:
         "client, zone) answers IDEMPOTENCY_KEY_REUSED and reveals nothing of the first booking."
     )
 
+    def to_command(self) -> BookingRequest:
+        c = self.client
+        return BookingRequest(
+            username=self.username, event_type_id=global_ids.decode_as(self.event_type_id, "EventType"),
+            start=self.start, visit=self.visit_type, first_name=c.first_name, last_name=c.last_name,
+            email=c.email, phone=c.phone, time_zone=self.time_zone,
+            idempotency_key=self.idempotency_key,
+        )
+
 
 @strawberry.type(description="The booking's confirmation, or why nothing was booked.")
 class BookSessionPayload:
@@ -59,28 +71,25 @@ class BookSessionPayload:
         description="Why nothing was changed; empty on success."
     )
 
-
-@strawberry.type
-class BookingMutations:
-    @strawberry.mutation(
-        description="Book a slot (public). Rate-limited per client address (RATE_LIMITED); "
-        "a taken or unlisted slot, or a start less than 30 minutes ahead, is the user error "
-        "SLOT_UNAVAILABLE."
-    )
-    async def book_session(
-        self, info: strawberry.Info,
-        input: Annotated[BookSessionInput, strawberry.argument(
-            description="The slot, the event type and who is booking."
-        )],
-    ) -> BookSessionPayload:
-        c = input.client
-        outcome = await booking.book(
-            info.context, username=input.username, event_type_id=input.event_type_id,
-            start=input.start, visit=input.visit_type, first_name=c.first_name,
-            last_name=c.last_name, email=c.email, phone=c.phone, time_zone=input.time_zone,
-            idempotency_key=input.idempotency_key,
-        )
-        return BookSessionPayload(
+    @classmethod
+    def of(cls, outcome: Outcome) -> BookSessionPayload:
+        return cls(
             confirmation=BookingConfirmation.from_domain(outcome.value) if outcome.value else None,
             user_errors=user_errors(outcome.errors),
         )
+
+
+@strawberry.mutation(
+    description="Book a slot (public). Rate-limited per client address (RATE_LIMITED); "
+    "a taken or unlisted slot, or a start less than 30 minutes ahead, is the user error "
+    "SLOT_UNAVAILABLE."
+)
+async def book_session(
+    info: strawberry.Info,
+    input: Annotated[BookSessionInput, strawberry.argument(
+        description="The slot, the event type and who is booking."
+    )],
+) -> BookSessionPayload:
+    return BookSessionPayload.of(await run(info.context, input.to_command()))
+
+

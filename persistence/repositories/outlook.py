@@ -14,12 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.model import SessionStatus
 from domain.outlook import EventLink, OutlookIntegration, PendingConnect
 from persistence.database import Database
-from persistence.tables import (
-    OutlookConnectStateRow,
-    OutlookEventRow,
-    OutlookIntegrationRow,
-    SessionRow,
-)
+from persistence.tables.outlook import OutlookConnectStateRow, OutlookEventRow, OutlookIntegrationRow
+from persistence.tables.sessions import SessionRow
 
 INTEGRATIONS = OutlookIntegrationRow.__table__
 LINKS = OutlookEventRow.__table__

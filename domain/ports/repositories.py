@@ -1,14 +1,14 @@
-"""What the domain needs from outside, as Protocols; persistence and adapters implement them."""
+"""Storage ports: one repository per aggregate, implemented in persistence/repositories/
+on the unit of work's transaction, plus the stores that run their own transactions (email
+log, notification reads)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
-from domain.audit import Entry
-from domain.events import DomainEvent
 from domain.intervals import Interval
 from domain.model import (
     Client,
@@ -21,40 +21,11 @@ from domain.model import (
     TimeOff,
     TimeSlot,
 )
-from domain.notifications import Email, SessionFactsForEmail
-from domain.outlook import EventLink, Grant, OutlookEvent, OutlookIntegration, PendingConnect
+from domain.notifications import SessionFactsForEmail
+from domain.outlook import EventLink, OutlookIntegration, PendingConnect
 from domain.portal import PortalAccount, PortalInvite
 from domain.recovery import PasswordReset, ResetFacts
 from domain.reminders import Candidate, ReminderSettings
-
-
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current instant, timezone-aware UTC."""
-        ...
-
-
-class PasswordHasher(Protocol):
-    """Slow by design (Argon2id): adapters run it off the event loop."""
-
-    async def hash(self, password: str) -> str: ...
-
-    async def verify(self, password_hash: str, password: str) -> bool: ...
-
-    async def verify_stand_in(self, password: str) -> None:
-        """Exactly the work of `verify` against a hash made once for no account (sign-in with
-        an unknown email, or a password that cannot match, costs what a wrong password does)."""
-        ...
-
-
-class RateLimiter(Protocol):
-    async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
-        """Count one attempt; None when allowed, else seconds until the window frees."""
-        ...
-
-
-class EventPublisher(Protocol):
-    async def publish(self, events: Sequence[DomainEvent]) -> None: ...
 
 
 class TherapistRepository(Protocol):
@@ -71,6 +42,7 @@ class TherapistRepository(Protocol):
     async def add(self, therapist: Therapist) -> None: ...
 
     async def save(self, therapist: Therapist) -> None: ...
+
 
 
 class TokenRepository(Protocol):
@@ -95,12 +67,14 @@ class TokenRepository(Protocol):
         ...
 
 
+
 class AvailabilityRepository(Protocol):
     async def week(self, therapist_id: UUID) -> Mapping[int, Sequence[TimeSlot]]: ...
 
     async def replace_days(
         self, therapist_id: UUID, days: Mapping[int, Sequence[TimeSlot]]
     ) -> None: ...
+
 
 
 class EventTypeRepository(Protocol):
@@ -119,6 +93,7 @@ class EventTypeRepository(Protocol):
     async def delete(self, event_type_id: UUID, at: datetime) -> None: ...
 
 
+
 class ClientRepository(Protocol):
     async def get(self, client_id: UUID, *, for_update: bool = False) -> Client | None: ...
 
@@ -129,6 +104,7 @@ class ClientRepository(Protocol):
     async def save(self, client: Client) -> None: ...
 
     async def delete(self, client_id: UUID) -> None: ...
+
 
 
 class SessionRepository(Protocol):
@@ -167,6 +143,7 @@ class SessionRepository(Protocol):
         ...
 
 
+
 class SeriesRepository(Protocol):
     async def add(self, series: Series) -> None: ...
 
@@ -197,6 +174,7 @@ class SeriesRepository(Protocol):
         ...
 
 
+
 class TimeOffRepository(Protocol):
     async def add(self, time_off: TimeOff) -> None: ...
 
@@ -209,6 +187,7 @@ class TimeOffRepository(Protocol):
     async def save_interval(self, time_off: TimeOff) -> None: ...
 
 
+
 class BookingRequestRepository(Protocol):
     async def session_for(self, key_hash: str) -> tuple[UUID, str | None] | None:
         """(the session booked with this key, the hash of that booking's details)."""
@@ -216,100 +195,6 @@ class BookingRequestRepository(Protocol):
 
     async def add(self, key_hash: str, session_id: UUID, at: datetime, details_hash: str) -> None: ...
 
-
-class VideoRooms(Protocol):
-    def new_room_url(self) -> str:
-        """An unguessable meeting URL for one session."""
-        ...
-
-
-class JobRelay(Protocol):
-    async def committed(self, job_ids: Sequence[UUID]) -> None:
-        """Outbox jobs just committed: hand them to the broker now (best effort; the relay
-        loop sends whatever this misses)."""
-        ...
-
-
-class AuditTrail(Protocol):
-    """The audit log inside a unit of work (README: "Audit log"). Changes are recorded for
-    every use case from its domain events (`domain.audit.changes_for`); `record` adds an entry a
-    use case wants beyond those (a sign-in, an export). Written in the same transaction."""
-
-    def record(self, entry: Entry) -> None: ...
-
-
-class UnitOfWork(Protocol):
-    """One use case's transaction: rolls back unless `commit()` is called; events after commit."""
-
-    therapists: TherapistRepository
-    tokens: TokenRepository
-    availability: AvailabilityRepository
-    event_types: EventTypeRepository
-    clients: ClientRepository
-    sessions: SessionRepository
-    time_off: TimeOffRepository
-    booking_requests: BookingRequestRepository
-    series: SeriesRepository
-    outlook: OutlookRepository
-    audit: AuditTrail
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(self, *exc: object) -> None: ...
-
-    async def commit(self) -> None: ...
-
-    def record(self, event: DomainEvent) -> None: ...
-
-    def enqueue(self, job: str, payload: dict) -> None:
-        """A job that must not be lost: written to the outbox in this transaction and relayed
-        to the workers after commit (the actor must tolerate running twice)."""
-        ...
-
-
-class SecretBox(Protocol):
-    """Symmetric encryption of secrets at rest (OAuth tokens): authenticated, key-rotatable."""
-
-    def encrypt(self, plain: bytes) -> str:
-        """Encrypt with the current key; the result is ASCII, safe for a text column."""
-        ...
-
-    def decrypt(self, sealed: str) -> bytes:
-        """Decrypt with any configured key; `domain.errors.SecretUnreadable` when none fits or
-        the text was tampered with."""
-        ...
-
-
-class OutlookGateway(Protocol):
-    """Microsoft's identity platform and Graph's /me/events. Raises `domain.outlook`'s
-    OutlookUnauthorized / OutlookGrantRevoked / OutlookUnavailable / OutlookRejected; retries
-    429 and 5xx itself (honouring Retry-After) before giving up with OutlookUnavailable."""
-
-    def authorize_url(self, *, state: str, code_challenge: str) -> str: ...
-
-    async def exchange_code(self, code: str, code_verifier: str) -> Grant: ...
-
-    async def refresh(self, refresh_token: str) -> Grant: ...
-
-    async def account(self, access_token: str) -> str:
-        """The signed-in Microsoft account (its user principal name or mail)."""
-        ...
-
-    async def create_event(self, access_token: str, event: OutlookEvent, *, transaction_id: str) -> str:
-        """POST /me/events carrying our session-ID property; returns the Graph event ID."""
-        ...
-
-    async def find_event(self, access_token: str, session_id: UUID) -> str | None:
-        """The event carrying this session's ID property, if one exists."""
-        ...
-
-    async def patch_event(self, access_token: str, event_id: str, event: OutlookEvent) -> bool:
-        """False when the event no longer exists (404)."""
-        ...
-
-    async def delete_event(self, access_token: str, event_id: str) -> None:
-        """Idempotent: an event already gone (404) is success."""
-        ...
 
 
 class OutlookRepository(Protocol):
@@ -380,53 +265,6 @@ class OutlookRepository(Protocol):
 
 
 
-# --- notifications, reminders and the client portal (README: "Notifications, reminders and the
-# portal"); wired in couchtime.wiring through domain.services.notifications.NotificationSetup ---
-
-
-class Mailer(Protocol):
-    async def send(self, email: Email) -> None:
-        """Deliver one email (SMTP, or an .eml file in development); raises when it could not."""
-        ...
-
-
-class EmailLog(Protocol):
-    """Idempotency of emails: one record per (kind, key), unique in the database. Each call
-    commits on its own, so a claim is visible to every other worker before the send starts."""
-
-    async def claim(self, kind: str, key: str, now: datetime) -> bool:
-        """Take the right to send (a new record, or a reserved one); False when another worker
-        has it or it was sent."""
-        ...
-
-    async def sent(self, kind: str, key: str, now: datetime) -> None: ...
-
-    async def release(self, kind: str, key: str) -> None:
-        """The send failed: a retry may claim it again."""
-        ...
-
-    async def skip(self, kind: str, key: str, now: datetime) -> None:
-        """Never to be sent (no longer due, cancelled, unsubscribed)."""
-        ...
-
-
-class NotificationReads(Protocol):
-    async def session_facts(self, session_id: UUID) -> SessionFactsForEmail | None: ...
-
-    async def invite_facts(self, invite_id: UUID) -> tuple[PortalInvite, str, str, str] | None:
-        """(invite, client email, client first name, therapist name)."""
-        ...
-
-    async def reminder_candidates(self, now: datetime, lookahead: timedelta,
-                                  day_before: timedelta, grace: timedelta) -> list[Candidate]:
-        """Scheduled sessions starting in (now, now + lookahead] or in
-        [now + day_before - grace, now + day_before], of therapists with reminders on and clients
-        with portal access who did not unsubscribe."""
-        ...
-
-    async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings: ...
-
-
 class PortalRepository(Protocol):
     """The portal's and reminders' rows, inside a unit of work."""
 
@@ -454,9 +292,6 @@ class PortalRepository(Protocol):
 
 
 
-# --- account recovery (domain/recovery.py, domain/services/recovery.py) -----------------------
-
-
 class PasswordResetRepository(Protocol):
     """Password resets inside a unit of work."""
 
@@ -471,3 +306,42 @@ class PasswordResetRepository(Protocol):
     async def facts(self, reset_id: UUID) -> ResetFacts | None:
         """The reset with its account's email and name (None when it opens no account)."""
         ...
+
+
+
+class EmailLog(Protocol):
+    """Idempotency of emails: one record per (kind, key), unique in the database. Each call
+    commits on its own, so a claim is visible to every other worker before the send starts."""
+
+    async def claim(self, kind: str, key: str, now: datetime) -> bool:
+        """Take the right to send (a new record, or a reserved one); False when another worker
+        has it or it was sent."""
+        ...
+
+    async def sent(self, kind: str, key: str, now: datetime) -> None: ...
+
+    async def release(self, kind: str, key: str) -> None:
+        """The send failed: a retry may claim it again."""
+        ...
+
+    async def skip(self, kind: str, key: str, now: datetime) -> None:
+        """Never to be sent (no longer due, cancelled, unsubscribed)."""
+        ...
+
+
+
+class NotificationReads(Protocol):
+    async def session_facts(self, session_id: UUID) -> SessionFactsForEmail | None: ...
+
+    async def invite_facts(self, invite_id: UUID) -> tuple[PortalInvite, str, str, str] | None:
+        """(invite, client email, client first name, therapist name)."""
+        ...
+
+    async def reminder_candidates(self, now: datetime, lookahead: timedelta,
+                                  day_before: timedelta, grace: timedelta) -> list[Candidate]:
+        """Scheduled sessions starting in (now, now + lookahead] or in
+        [now + day_before - grace, now + day_before], of therapists with reminders on and clients
+        with portal access who did not unsubscribe."""
+        ...
+
+    async def reminder_settings(self, therapist_id: UUID) -> ReminderSettings: ...

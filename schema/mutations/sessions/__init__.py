@@ -8,12 +8,14 @@ from typing import Annotated
 import strawberry
 
 from domain import model
-from domain.services.sessions import SessionEdit, SessionResult
+from domain.services.sessions import SessionEdit
 from resolvers import global_ids
 from resolvers import sessions as resolve
-from schema.calendar import ConflictChange, conflict_change
-from schema.common import CalendarView, UserError, user_errors
-from schema.sessions import ClaimStatus, PaymentMethod, Repeats, Session, SessionVisit
+from schema.common import CalendarView, UserError
+from schema.mutations.sessions.cancel_session import cancel_session
+from schema.mutations.sessions.payloads import SessionPayload, SessionWorkPayload
+from schema.mutations.sessions.uncancel_session import uncancel_session
+from schema.sessions import ClaimStatus, PaymentMethod, Repeats, SessionVisit
 
 
 @strawberry.input(description="A session scheduled by hand from a client's profile.")
@@ -60,21 +62,6 @@ class RescheduleSessionInput:
     view: CalendarView = strawberry.field(description="The view the drop happened in.")  # type: ignore[valid-type]
 
 
-@strawberry.input(description="Cancel a session; it stays on the calendar, marked.")
-class CancelSessionInput:
-    session_id: strawberry.ID = strawberry.field(description="The session to cancel.")
-    reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters. Line "
-        "breaks and tabs are kept; other control characters are INVALID_CHARACTERS.")
-    notify_client: bool = strawberry.field(
-        default=False, description="Email the client about the cancellation."
-    )
-
-
-@strawberry.input(description="A session by ID.")
-class SessionIdInput:
-    session_id: strawberry.ID = strawberry.field(description="The session.")
-
-
 @strawberry.input(description="The clinical note of a session (replaces the previous text).")
 class WriteSessionNoteInput:
     session_id: strawberry.ID = strawberry.field(description="The session.")
@@ -101,21 +88,6 @@ class SetCalendarViewInput:
     view: CalendarView = strawberry.field(description="MONTH or WEEK.")  # type: ignore[valid-type]
 
 
-@strawberry.type(description="The session after the change and the overlaps it made or cleared.")
-class SessionPayload:
-    session: Session | None = strawberry.field(description="The session; null when userErrors is not empty.")
-    conflicts: ConflictChange | None = strawberry.field(
-        description="Overlaps that appeared or cleared; null when userErrors is not empty."
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed; empty on success.")
-
-
-@strawberry.type(description="The session after recording paperwork.")
-class SessionWorkPayload:
-    session: Session | None = strawberry.field(description="The session; null when userErrors is not empty.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed; empty on success.")
-
-
 @strawberry.type(description="The calendar view now remembered.")
 class SetCalendarViewPayload:
     view: CalendarView = strawberry.field(description="The view saved.")  # type: ignore[valid-type]
@@ -123,25 +95,6 @@ class SetCalendarViewPayload:
         description="Always empty: any CalendarView value is accepted. Present so every payload has "
         "the same shape."
     )
-
-
-async def _payload(info: strawberry.Info, outcome) -> SessionPayload:
-    if outcome.value is None:
-        return SessionPayload(session=None, conflicts=None, user_errors=user_errors(outcome.errors))
-    result: SessionResult = outcome.value
-    resolve.fresh(info.context, result.session)
-    return SessionPayload(
-        session=Session.from_domain(result.session),
-        conflicts=await conflict_change(info, result),
-        user_errors=[],
-    )
-
-
-def _work_payload(info: strawberry.Info, outcome, facts=None) -> SessionWorkPayload:
-    if outcome.value is None:
-        return SessionWorkPayload(session=None, user_errors=user_errors(outcome.errors))
-    resolve.fresh(info.context, outcome.value, facts)
-    return SessionWorkPayload(session=Session.from_domain(outcome.value), user_errors=[])
 
 
 @strawberry.type
@@ -157,7 +110,7 @@ class SessionMutations:
             strawberry.argument(description="The client, event type, start and visit type."),
         ],
     ) -> SessionPayload:
-        return await _payload(
+        return await SessionPayload.of(
             info,
             await resolve.create(
                 info.context,
@@ -188,7 +141,7 @@ class SessionMutations:
             fee_currency=input.fee_currency,
             clear_fee=input.clear_fee,
         )
-        return await _payload(info, await resolve.update(info.context, input.session_id, edit))
+        return await SessionPayload.of(info, await resolve.update(info.context, input.session_id, edit))
 
     @strawberry.mutation(
         description="Drag-and-drop: move a session in the week or month view (see `target`). A "
@@ -202,32 +155,12 @@ class SessionMutations:
             strawberry.argument(description="The session, where it was dropped and in which view."),
         ],
     ) -> SessionPayload:
-        return await _payload(
+        return await SessionPayload.of(
             info, await resolve.reschedule(info.context, input.session_id, input.target, input.view)
         )
 
-    @strawberry.mutation(description="Cancel a session; its slot frees on the booking page.")
-    async def cancel_session(
-        self,
-        info: strawberry.Info,
-        input: Annotated[
-            CancelSessionInput,
-            strawberry.argument(
-                description="The session, an optional reason and whether to email the client."
-            ),
-        ],
-    ) -> SessionPayload:
-        return await _payload(
-            info, await resolve.cancel(info.context, input.session_id, input.reason, input.notify_client)
-        )
-
-    @strawberry.mutation(description="Back to scheduled; overlaps are flagged again (allowed).")
-    async def uncancel_session(
-        self,
-        info: strawberry.Info,
-        input: Annotated[SessionIdInput, strawberry.argument(description="The cancelled session.")],
-    ) -> SessionPayload:
-        return await _payload(info, await resolve.uncancel(info.context, input.session_id))
+    cancel_session = cancel_session
+    uncancel_session = uncancel_session
 
     @strawberry.mutation(description="Write the session's clinical note.")
     async def write_session_note(
@@ -237,7 +170,8 @@ class SessionMutations:
             WriteSessionNoteInput, strawberry.argument(description="The session and the note text.")
         ],
     ) -> SessionWorkPayload:
-        return _work_payload(info, await resolve.write_note(info.context, input.session_id, input.text))
+        outcome = await resolve.write_note(info.context, input.session_id, input.text)
+        return SessionWorkPayload.of(info, outcome)
 
     @strawberry.mutation(description="Record a payment; the payment status is derived from the fee.")
     async def record_payment(
@@ -252,11 +186,7 @@ class SessionMutations:
             currency=input.currency,
             method=input.method.value,
         )
-        if outcome.value is None:
-            return _work_payload(info, outcome)
-        session, facts = outcome.value
-        outcome.value = session
-        return _work_payload(info, outcome, facts)
+        return SessionWorkPayload.of(info, outcome)
 
     @strawberry.mutation(description="Set the session's claim status.")
     async def set_claim_status(
@@ -266,7 +196,8 @@ class SessionMutations:
             SetClaimStatusInput, strawberry.argument(description="The session and its claim status.")
         ],
     ) -> SessionWorkPayload:
-        return _work_payload(info, await resolve.set_claim(info.context, input.session_id, input.status))
+        outcome = await resolve.set_claim(info.context, input.session_id, input.status)
+        return SessionWorkPayload.of(info, outcome)
 
     @strawberry.mutation(description="Remember the Month / Week toggle for this therapist.")
     async def set_calendar_view(
