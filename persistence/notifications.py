@@ -315,3 +315,10 @@ async def therapist_name(db: Database, therapist_id: UUID) -> str | None:
 async def forget_email_log(db: Database) -> None:  # tests and benches only
     async with db.write_session() as session, session.begin():
         await session.execute(delete(EmailSendRow))
+
+
+async def portal_accounts(db: Database, client_ids: Sequence[UUID]) -> dict[UUID, PortalAccount]:
+    """The portal accounts of many clients in one statement (Client.portalStatus)."""
+    stmt = select(PortalAccountRow).where(PortalAccountRow.client_id.in_(list(client_ids)))
+    async with db.read_session() as session:
+        return {row.client_id: _account(row) for row in (await session.execute(stmt)).scalars()}

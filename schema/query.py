@@ -121,9 +121,32 @@ class Query:
 
     @strawberry.field(description="New bookings: intake clients, oldest first, with their sessions; "
                       f"the oldest {clients.MAX_NEW_BOOKINGS}. Cost: {clients.MAX_NEW_BOOKINGS}, times "
-                      "what each selects.", metadata=bound(items=clients.MAX_NEW_BOOKINGS))
+                      "what each selects.", metadata=bound(items=clients.MAX_NEW_BOOKINGS),
+                      deprecation_reason="Use `newBookingsConnection`: it pages, so no booking is cut off.")
     async def new_bookings(self, info: strawberry.Info) -> list[Client]:
         return [Client.from_domain(c) for c in await clients.new_bookings(info.context)]
+
+    @strawberry.field(
+        description="New bookings: intake clients in the order they booked, oldest first (Relay "
+        "connection). Cost: `first`, times what each client selects.",
+        metadata=bound(page="first", max=clients.MAX_PAGE),
+    )
+    async def new_bookings_connection(
+        self, info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(
+            description="Page size, 1–100; anything else is a BAD_USER_INPUT error (`field`: first)."
+        )] = 50,
+        after: Annotated[str | None, strawberry.argument(
+            description="`pageInfo.endCursor` of the previous page; omit for the first page. "
+            "A malformed cursor, or one whose client has left the queue, is a BAD_REQUEST error."
+        )] = None,
+    ) -> ClientConnection:
+        found, has_next = await clients.new_bookings_page(info.context, first=first, after=after)
+        edges = [ClientEdge(cursor=clients.encode_cursor(c), node=Client.from_domain(c)) for c in found]
+        return ClientConnection(
+            edges=edges,
+            page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after),
+        )
 
     @strawberry.field(
         description="Active clients ordered by last name; `search` matches name or email. Cost: "

@@ -131,9 +131,12 @@ async def reject(uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None) ->
 
 
 async def merge(
-    uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, into_client_id: UUID | None
+    uow: UnitOfWork, therapist_id: UUID, client_id: UUID | None, into_client_id: UUID | None,
+    *, take_contact_details: bool = False,
 ) -> Client:
-    """The intake's sessions move to an existing active client; the intake record goes."""
+    """The intake's sessions move to an existing active client; the intake record goes. With
+    `take_contact_details`, the email the client just typed (and their phone and zone, when they
+    gave them) replace the old ones: people book with the address they use now."""
     async with uow:
         intake = await _intake(uow, therapist_id, client_id)
         target = await _owned(uow, therapist_id, into_client_id, "intoClientId")
@@ -144,6 +147,12 @@ async def merge(
         moved = await uow.sessions.of_client(intake.id)
         await uow.sessions.move_to_client(intake.id, target.id)
         await uow.clients.delete(intake.id)
+        if take_contact_details:
+            target.email = intake.email
+            target.phone = intake.phone or target.phone
+            target.time_zone = intake.time_zone or target.time_zone
+            await uow.clients.save(target)
+            uow.record(ClientChanged(therapist_id, target.id))
         uow.record(IntakeResolved(therapist_id, intake.id, "MERGED", into_client_id=target.id))
         record_updated(uow, moved)  # same times, another client
         await uow.commit()

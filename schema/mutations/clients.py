@@ -61,6 +61,9 @@ class IntakeInput:
 class MergeIntakeInput:
     client_id: strawberry.ID = strawberry.field(description="The intake client.")
     into_client_id: strawberry.ID = strawberry.field(description="An existing active client.")
+    take_contact_details: bool = strawberry.field(
+        default=False, description="Replace the active client's email with the one typed when booking, "
+        "and their phone and time zone when given (links sent to the old email stop working).")
 
 
 @strawberry.type(description="The client after the change, or why nothing was changed.")
@@ -143,4 +146,5 @@ class ClientMutations:
             description="The intake client and the active client to keep."
         )],
     ) -> ClientPayload:
-        return _payload(await clients.merge(info.context, input.client_id, input.into_client_id))
+        return _payload(await clients.merge(info.context, input.client_id, input.into_client_id,
+                                            take_contact_details=input.take_contact_details))
