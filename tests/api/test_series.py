@@ -123,12 +123,13 @@ async def test_stop_keeps_past_and_worked_on_occurrences(api, clock):
     clock.set(datetime(2026, 3, 20, 12, tzinfo=UTC))  # 3 occurrences are past
     stopped = (await api.gql(STOP, {"i": {"sessionId": sessions[0]["id"]}}, token=token))["stopRepeating"]
     assert stopped["series"]["active"] is False
-    remaining = [s for s in await _list(api, token) if s["recurring"]]
+    remaining = [s for s in await _list(api, token) if s["series"]]
     assert [s["id"] for s in remaining] == [s["id"] for s in sessions[:3]] + [noted["id"], paid["id"]]
+    assert not any(s["recurring"] for s in remaining)  # kept, but nothing repeats: no repeat icon
     assert len(stopped["removedSessionIds"]) == len(sessions) - 5
     clock.set(datetime(2026, 6, 1, tzinfo=UTC))
     await _extend(api)
-    assert [s["id"] for s in await _list(api, token, NOW, 120) if s["recurring"]] == [
+    assert [s["id"] for s in await _list(api, token, NOW, 120) if s["series"]] == [
         s["id"] for s in sessions[:3]] + [noted["id"], paid["id"]]  # never extended again
     again = (await api.gql(STOP, {"i": {"sessionId": sessions[0]["id"]}}, token=token))["stopRepeating"]
     assert again["userErrors"] == [{"field": ["sessionId"], "code": "NOT_IN_SERIES"}]
