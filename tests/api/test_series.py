@@ -143,9 +143,10 @@ async def test_start_repeating_changes_the_cadence_from_that_session_on(api, clo
     pivot = sessions[2]  # 17 March
     changed = (await api.gql(START, {"i": {"sessionId": pivot["id"], "repeats": "EVERY_2_WEEKS"}}, token=token))["startRepeating"]
     assert changed["userErrors"] == [] and changed["series"]["repeats"] == "EVERY_2_WEEKS"
-    after = [s for s in await _list(api, token, days=90) if s["recurring"]]
+    after = [s for s in await _list(api, token, days=90) if s["series"]]
     assert [s["occurrenceDate"] for s in after] == ["2026-03-03", "2026-03-10", "2026-03-17", "2026-03-31",
                                                   "2026-04-14"]  # the horizon ends on 27 April
+    assert [s["recurring"] for s in after] == [False, False, True, True, True]  # the old cadence ended
     assert {s["series"]["id"] for s in after[:2]} != {s["series"]["id"] for s in after[2:]}
     assert after[0]["series"]["active"] is False and after[2]["series"]["active"] is True
 
