@@ -30,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.processes import start_serve, wait_ready
+from tests.support.processes import start_serve, wait_ready
 
 
 def fragment_document(n: int) -> str:

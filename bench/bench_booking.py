@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bench import processes
-from bench.harness import Bench, create_pg_database, sign_up, with_bench
+from bench.harness import Bench, sign_up, with_bench
+from tests.support import processes
+from tests.support.databases import create_pg_database
 
 RUNS = 100
 WEEKS = 8

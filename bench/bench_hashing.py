@@ -22,7 +22,7 @@ import uuid
 
 import httpx
 
-from bench import processes
+from tests.support import processes
 
 SECONDS = float(os.environ.get("BENCH_HASHING_SECONDS", "12"))
 PRODUCTION_HASHING = {  # the defaults of couchtime/settings.py

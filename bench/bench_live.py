@@ -28,9 +28,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import redis
 
-from bench.harness import create_pg_database
-from bench.processes import migrate, serve_processes
-from tests.live_client import LiveClient
+from tests.support.databases import create_pg_database
+from tests.support.live_client import LiveClient
+from tests.support.processes import migrate, serve_processes
 
 PG = os.environ.get("COUCHTIME_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("COUCHTIME_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")

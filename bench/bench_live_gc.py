@@ -29,8 +29,8 @@ from pathlib import Path
 import httpx
 
 from bench.bench_live import CALENDAR, RANGE, practice
-from bench.processes import ServeProcess, free_port, process_env, wait_ready
-from tests.live_client import LiveClient
+from tests.support.live_client import LiveClient
+from tests.support.processes import ServeProcess, free_port, process_env, wait_ready
 
 TOP = 25
 

@@ -29,8 +29,8 @@ from domain.services.series import SeriesPolicy
 from persistence import migrate
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
-from tests.conftest import MutableClock
 from tests.fakes.microsoft import FakeMicrosoft
+from tests.support.clock import MutableClock
 from workers import outlook as outlook_jobs
 from workers.jobs import WorkerDeps
 

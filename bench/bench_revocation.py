@@ -20,9 +20,9 @@ import uuid
 
 import httpx
 
-from bench.harness import create_pg_database
-from bench.processes import migrate, serve_processes
-from tests.live_client import LiveClient
+from tests.support.databases import create_pg_database
+from tests.support.live_client import LiveClient
+from tests.support.processes import migrate, serve_processes
 
 ROUNDS = 50
 SIGN_UP = """mutation($i: SignUpInput!) { signUp(input: $i) { token } }"""

@@ -1,4 +1,4 @@
-"""Workers figures, and the series seeding shared with tests/integration/test_workers.py.
+"""Workers figures (the series seeding is shared with the tests: tests/support/seeds.py).
 
 a) Extending 2,000 weekly series by one week: 2,000 series (10 therapists in four zones)
    materialised to the horizon minus 7 days, then one `extend_due` call (default batch 500):
@@ -20,131 +20,20 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import func, insert, select
 
 from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
 from adapters.video import VideoRoomUrls
 from bench.harness import fresh_database_url
-from domain import recurrence
 from domain.services.series import SeriesPolicy, extend_due
-from domain.wallclock import local_date
 from persistence import migrate
 from persistence.database import Database
 from persistence.instrumentation import count_statements
-from persistence.tables.accounts import TherapistRow
-from persistence.tables.clients import ClientRow
-from persistence.tables.event_types import EventTypeRow
-from persistence.tables.series import SeriesRow
-from persistence.tables.sessions import SessionRow
 from persistence.unit_of_work import UnitOfWorkFactory
+from tests.support.seeds import HORIZON_DAYS, seed_series
 
-ZONES = ("America/New_York", "Europe/Berlin", "Asia/Tokyo", "UTC")
 SERIES = 2_000
 MESSAGES = 2_000
-HORIZON_DAYS = 56
-
-
-@dataclass(frozen=True)
-class SeededSeries:
-    id: uuid.UUID
-    zone: str
-    anchor: date
-    start_minute: int
-    materialised_until: date  # as seeded: no occurrence exists up to and including it
-
-    def rule(self) -> recurrence.SeriesRule:
-        return recurrence.SeriesRule(anchor_date=self.anchor, start_minute=self.start_minute,
-                                     length_minutes=50, every_weeks=1, zone_name=self.zone)
-
-    def expected_dates(self, until: date) -> list[date]:
-        """The occurrence dates extension must create to reach `until`."""
-        return recurrence.occurrence_dates(self.rule(), self.materialised_until + timedelta(days=1), until)
-
-
-async def seed_series(db: Database, count: int, *, behind_days: int, horizon_days: int = HORIZON_DAYS,
-                      therapists: int = 10, now: datetime | None = None) -> list[SeededSeries]:
-    """`count` active weekly series, each materialised to its therapist's local today +
-    horizon − `behind_days` with no occurrence rows yet (so extension has that much to do).
-    Written with a few bulk inserts (therapists, event types, a client per series, series)."""
-    now = now or datetime.now(UTC)
-    run = uuid.uuid4().hex[:8]
-    people = [(uuid.uuid4(), ZONES[i % len(ZONES)]) for i in range(therapists)]
-    event_types = {tid: uuid.uuid4() for tid, _ in people}
-    seeded: list[SeededSeries] = []
-    clients, series = [], []
-    for i in range(count):
-        tid, zone = people[i % therapists]
-        until = local_date(now, ZoneInfo(zone)) + timedelta(days=horizon_days - behind_days)
-        s = SeededSeries(uuid.uuid4(), zone, until - timedelta(days=7 + i % 7), 8 * 60 + (i % 20) * 30, until)
-        seeded.append(s)
-        client_id = uuid.uuid4()
-        clients.append({"id": client_id, "therapist_id": tid, "first_name": "Client", "last_name": str(i),
-                        "email": f"c{i}-{run}@example.com", "status": "ACTIVE", "created_at": now})
-        series.append({"id": s.id, "therapist_id": tid, "client_id": client_id, "event_type_id": event_types[tid],
-                       "anchor_date": s.anchor, "start_minute": s.start_minute, "length_minutes": 50,
-                       "every_weeks": 1, "visit": "TELEHEALTH", "active": True, "materialised_until": until,
-                       "created_at": now})
-    async with db.write_session() as session, session.begin():
-        await session.execute(insert(TherapistRow), [
-            {"id": tid, "email": f"t{n}-{run}@example.com", "password_hash": "x", "display_name": "Dr Bench",
-             "username": f"bench-{run}-{n}", "time_zone": zone, "calendar_view": "WEEK", "created_at": now}
-            for n, (tid, zone) in enumerate(people)])
-        await session.execute(insert(EventTypeRow), [
-            {"id": et, "therapist_id": tid, "title": "Therapy", "minutes": 50, "visit_type": "TELEHEALTH_ONLY",
-             "price_cents": 12000, "currency": "USD", "created_at": now} for tid, et in event_types.items()])
-        for chunk in range(0, count, 1000):
-            await session.execute(insert(ClientRow), clients[chunk:chunk + 1000])
-            await session.execute(insert(SeriesRow), series[chunk:chunk + 1000])
-    return seeded
-
-
-@dataclass(frozen=True)
-class SeriesState:
-    materialised_until: dict[uuid.UUID, date]
-    occurrences: dict[uuid.UUID, list[date]]  # sorted, duplicates kept (there must be none)
-    sessions: int
-
-
-async def series_state(db: Database) -> SeriesState:
-    async with db.read_session() as session:
-        until = dict((await session.execute(select(SeriesRow.id, SeriesRow.materialised_until))).all())
-        occurrences: dict[uuid.UUID, list[date]] = {sid: [] for sid in until}
-        rows = await session.execute(select(SessionRow.series_id, SessionRow.occurrence_date)
-                                     .where(SessionRow.series_id.is_not(None))
-                                     .order_by(SessionRow.series_id, SessionRow.occurrence_date))
-        for sid, day in rows:
-            occurrences.setdefault(sid, []).append(day)
-        total = (await session.execute(select(func.count()).select_from(SessionRow))).scalar_one()
-    return SeriesState(until, occurrences, total)
-
-
-async def count_sessions(db: Database) -> int:
-    async with db.read_session() as session:
-        return (await session.execute(select(func.count()).select_from(SessionRow))).scalar_one()
-
-
-def complete_problems(seeded: Sequence[SeededSeries], state: SeriesState, *, horizon_days: int = HORIZON_DAYS,
-                      now: datetime | None = None) -> list[str]:
-    """What is wrong, per series: materialised short of the horizon, an occurrence twice, or
-    occurrences other than exactly those the rule gives up to `materialised_until`."""
-    now = now or datetime.now(UTC)
-    problems = []
-    for s in seeded:
-        until = state.materialised_until[s.id]
-        if until < local_date(now, ZoneInfo(s.zone)) + timedelta(days=horizon_days):
-            problems.append(f"{s.id}: materialised until {until} only")
-        got = state.occurrences.get(s.id, [])
-        if len(got) != len(set(got)):
-            problems.append(f"{s.id}: duplicate occurrences")
-        if got != s.expected_dates(until):
-            problems.append(f"{s.id}: {len(got)} occurrences, expected {len(s.expected_dates(until))}")
-    return problems
 
 
 # --- a) one extend_due over 2,000 series ---------------------------------------------------

@@ -16,32 +16,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from couchtime.app import create_app
 from couchtime.settings import Settings
 from persistence import migrate
 from persistence.instrumentation import count_statements
-
-
-def create_pg_database(server_url: str, prefix: str = "couchtime_t") -> tuple[str, Callable[[], None]]:
-    """A fresh database on the PostgreSQL server, and a function that drops it (tests and
-    benches each make their own)."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(
-        make_url(server_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(drivername="postgresql+psycopg", database=name)
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.render_as_string(hide_password=False), drop
+from tests.support.databases import create_pg_database
 
 
 def fresh_database_url() -> tuple[str, Callable[[], None]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.conftest import SIGN_UP
+from tests.support.app import SIGN_UP
 
 ME = "{ me { id email displayName username timeZone bookingPageUrl calendarView officeAddress { street city state zip } } }"
 SIGN_IN = """

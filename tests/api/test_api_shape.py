@@ -12,7 +12,7 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.conftest import break_sqlite_table
+from tests.support.app import break_sqlite_table
 
 ME_EMAIL = "{ me { email displayName } }"
 SIGN_IN = """

@@ -15,10 +15,12 @@ from sqlalchemy import select
 
 from persistence.tables.audit import AuditEntryRow
 from resolvers import global_ids
-from tests.api.calendar_helpers import CREATE_CLIENT, SESSIONS, create, practice
-from tests.api.notification_helpers import APP_URL, MY_SESSIONS, booked, portal_client, shared_smtp
-from tests.conftest import BACKENDS, break_sqlite_table
-from tests.live_client import LiveClient
+from tests.support.app import BACKENDS, break_sqlite_table
+from tests.support.booking import booked
+from tests.support.calendar import CREATE_CLIENT, SESSIONS, create, practice
+from tests.support.live_client import LiveClient
+from tests.support.mail import mail_settings
+from tests.support.portal import MY_SESSIONS, portal_client
 
 ENTRIES = AuditEntryRow.__table__
 NOTE = """mutation($i: WriteSessionNoteInput!) { writeSessionNote(input: $i) { __typename } }"""
@@ -195,18 +197,11 @@ async def test_the_therapist_pages_their_own_log_by_client_and_time(api):
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-@pytest.fixture(scope="module")
-def smtp():
-    return shared_smtp()
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 async def portal_api(request, start_api, smtp):
     """A mail-enabled server of its own: the shared one (`shared_mail_api`) is first started by
     test_notifications.py, whose log checks rely on the app setting the log level when it starts."""
-    return await start_api(
-        request.param, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="none",
-        public_app_url=APP_URL, scheduler_tick_seconds=0, mail_from="Couchtime <no-reply@couchtime.test>")
+    return await start_api(request.param, **mail_settings(smtp))
 
 
 async def test_a_portal_clients_my_sessions_is_recorded(portal_api, smtp):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.api.booking_helpers import (
+from tests.support.booking import (
     ADD_TIME_OFF,
     NEW_BOOKINGS,
     book,

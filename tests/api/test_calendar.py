@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from persistence.instrumentation import count_statements
-from tests.api.calendar_helpers import (
+from tests.support.calendar import (
     CANCEL,
     CONFLICTS,
     CREATE,
@@ -220,7 +220,7 @@ async def test_month_view_statements_do_not_grow_with_sessions(api):
 async def test_intake_clients_get_no_sessions_by_hand(api, clock):
     from datetime import UTC, datetime, timedelta
 
-    from tests.api.booking_helpers import NEW_BOOKINGS, book, slots, therapist_with_hours
+    from tests.support.booking import NEW_BOOKINGS, book, slots, therapist_with_hours
 
     clock.set(datetime(2026, 3, 2, 12, tzinfo=UTC))
     token, therapist, event_type = await therapist_with_hours(api)

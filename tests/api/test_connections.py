@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta
 
-from tests.api.calendar_helpers import create, practice
+from tests.support.calendar import create, practice
 
 CLIENTS = """query($first: Int, $after: String) { clients(first: $first, after: $after) {
   edges { cursor node { id firstName lastName } }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.events import ConflictsChanged, SessionChanged
-from tests.api.calendar_helpers import CANCEL, RESCHEDULE, create, practice
+from tests.support.calendar import CANCEL, RESCHEDULE, create, practice
 
 
 async def test_events_follow_commits_only(api):

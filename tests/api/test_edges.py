@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.api.booking_helpers import ADD_TIME_OFF, CREATE_EVENT_TYPE, book, slots, therapist_with_hours
-from tests.api.calendar_helpers import CREATE, create, practice
-from tests.api.test_series import START, _extend, _list
+from tests.support.booking import ADD_TIME_OFF, CREATE_EVENT_TYPE, book, slots, therapist_with_hours
+from tests.support.calendar import CREATE, create, practice
+from tests.support.series import START, extend_series, sessions_listed
 
 NESTED = """query($from: DateTime!, $to: DateTime!) { sessions(from: $from, to: $to) {
   id conflictsWith { id conflict conflictsWith { id } } } }"""
@@ -137,11 +137,11 @@ async def test_a_new_cadence_on_a_past_session_does_not_duplicate_history(api, c
                                          "repeats": "WEEKLY"}}, token=token))["createSession"]
     assert made["userErrors"] == []
     clock.set(datetime(2026, 12, 1, 9, tzinfo=UTC))
-    await _extend(api)
+    await extend_series(api)
     changed = (await api.gql(START, {"i": {"sessionId": made["session"]["id"], "repeats": "EVERY_2_WEEKS"}},
                              token=token))["startRepeating"]
     assert changed["userErrors"] == [] and changed["conflicts"]["appeared"] == []
-    after = await _list(api, token, datetime(2026, 9, 28, tzinfo=UTC), 120)
+    after = await sessions_listed(api, token, datetime(2026, 9, 28, tzinfo=UTC), 120)
     starts = [s["start"][:10] for s in after if not s["cancelled"]]
     assert len(starts) == len(set(starts)), starts  # no day twice
     past = [d for d in starts if d < "2026-12-01"]

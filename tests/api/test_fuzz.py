@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 
 from schema.schema import SDL_PATH
-from tests.api.notification_helpers import booked, portal_client, shared_mail_api, shared_smtp
+from tests.support.booking import booked
+from tests.support.mail import shared_mail_api, shared_smtp
+from tests.support.portal import portal_client
 
 SDL = SDL_PATH.read_text()
 EXAMPLES = 60  # per caller, mode and backend: 6 × 2 × 60 = 720 operations a run

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import BACKENDS, IN_CI, fresh_database
+from tests.support.app import BACKENDS, IN_CI, fresh_database
 
 COUCHTIME = str(Path(sys.executable).with_name("couchtime"))
 AUDIT_DIR = Path(__file__).resolve().parents[2] / "tools" / "http-audit"

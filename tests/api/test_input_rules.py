@@ -14,9 +14,9 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.booking_helpers import ADD_TIME_OFF, BOOK, NEW_BOOKINGS, therapist_with_hours
-from tests.api.calendar_helpers import CANCEL, CONFLICTS, SESSIONS, create, practice
-from tests.conftest import SIGN_UP
+from tests.support.app import SIGN_UP
+from tests.support.booking import ADD_TIME_OFF, BOOK, NEW_BOOKINGS, therapist_with_hours
+from tests.support.calendar import CANCEL, CONFLICTS, SESSIONS, create, practice
 
 SURROGATE = "\udc00abc"
 ME = "{ me { displayName username timeZone officeAddress { street } } }"
@@ -231,7 +231,7 @@ async def test_a_date_time_without_offset_in_a_query_argument_is_bad_user_input(
 
 
 async def test_a_date_time_without_offset_in_a_subscription_is_bad_user_input(api):
-    from tests.live_client import LiveClient
+    from tests.support.live_client import LiveClient
 
     token, _ = await api.sign_up()
     async with LiveClient(api.base_url, token=token) as live:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from persistence.instrumentation import count_statements
-from tests.api.booking_helpers import NEW_BOOKINGS, book, slots, therapist_with_hours
+from tests.support.booking import NEW_BOOKINGS, book, slots, therapist_with_hours
 
 MONDAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 ACCEPT = """mutation($i: IntakeInput!) { acceptIntake(input: $i) { client { id status } userErrors { field code } } }"""

@@ -8,15 +8,12 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from tests.api.booking_helpers import NEW_BOOKINGS, book, slots, therapist_with_hours
-from tests.api.calendar_helpers import CREATE, create, practice
-from tests.api.test_series import START, STOP, _extend
-from tests.api.test_subscriptions import AVAILABILITY, CONFLICTS
-from tests.live_client import LiveClient
+from tests.support.booking import NEW_BOOKINGS, book, slots, therapist_with_hours
+from tests.support.calendar import CREATE, create, practice
+from tests.support.live_client import LiveClient
+from tests.support.series import START, STOP, extend_series
+from tests.support.subscriptions import AVAILABILITY, CALENDAR, CONFLICTS_ALL
 
-CALENDAR = """subscription($from: DateTime!, $to: DateTime!) { calendarChanged(from: $from, to: $to) {
-  kind sessionId session { id start recurring client { firstName status } } before { start } after { start } } }"""
-CONFLICTS_ALL = CONFLICTS.replace("second { id } } } }", "second { id } } deletedSessionIds } }")
 INTAKE = """mutation($i: IntakeInput!) { %s(input: $i) { userErrors { code } } }"""
 MERGE = """mutation($i: MergeIntakeInput!) { mergeIntake(input: $i) { userErrors { field code } } }"""
 CREATE_CLIENT = """mutation($i: CreateClientInput!) { createClient(input: $i) { client { id } } }"""
@@ -108,7 +105,7 @@ async def test_series_start_stop_and_extension_reach_the_open_calendar(api, cloc
                        for q in (CALENDAR, CONFLICTS_ALL)]
             await asyncio.sleep(0.05)
             clock.set(NOW + timedelta(days=14))  # the horizon reaches 5 May
-            await _extend(api)
+            await extend_series(api)
             extended = (await may.data(may_ops[0]))["calendarChanged"]
             assert extended["kind"] == "CREATED" and extended["after"]["start"] == "2026-05-05T10:00:00Z"
             pair = (await may.data(may_ops[1]))["conflictsChanged"]["appeared"]

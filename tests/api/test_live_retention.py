@@ -11,8 +11,8 @@ import gc
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from resolvers.context import Context
-from tests.api.calendar_helpers import create, practice
-from tests.live_client import LiveClient
+from tests.support.calendar import create, practice
+from tests.support.live_client import LiveClient
 
 MARCH = {"from": "2026-03-01T00:00:00Z", "to": "2026-04-01T00:00:00Z"}
 CALENDAR = """subscription($from: DateTime!, $to: DateTime!) { calendarChanged(from: $from, to: $to) {

@@ -7,22 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from icalendar import Calendar
 
 from resolvers import global_ids
-from tests.api.booking_helpers import book
-from tests.api.notification_helpers import (
-    APP_URL,
-    PROFILE,
-    booked,
-    link_in,
-    shared_mail_api,
-    shared_smtp,
-    token_of,
-)
-from tests.conftest import BACKENDS
-from tests.smtp_server import html_of, text_of
+from tests.support.booking import PROFILE, book, booked
+from tests.support.mail import APP_URL, html_of, link_in, text_of, token_of
 
 VIEW = """query M($token: String!) { managedBooking(token: $token) { start end localStart timeZone
   eventTypeTitle visitType meetingUrl officeAddress therapistDisplayName cancelled cancellableUntil
@@ -35,16 +24,6 @@ EVENTS = """query { auditEvents(first: 50) { edges { node { action operation act
   subjects { kind id } } } } }"""
 PROFILE_LOCALE = """mutation P($input: UpdateProfileInput!) { updateProfile(input: $input) {
   therapist { locale } userErrors { field code } } }"""
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    return shared_smtp()
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-async def mail_api(request, start_api, smtp):
-    return await shared_mail_api(start_api, request.param)
 
 
 def raw(global_id: str) -> str:

@@ -14,9 +14,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from persistence.tables.outbox import OutboxRow
-from tests.api.booking_helpers import book, slots, therapist_with_hours
-from tests.conftest import BACKENDS
-from tests.live_client import LiveClient
+from tests.support.app import BACKENDS
+from tests.support.booking import book, slots, therapist_with_hours
+from tests.support.live_client import LiveClient
 
 LENGTHS = "query Lengths { commonSessionLengths }"
 CALENDAR = """subscription Cal($from: DateTime!, $to: DateTime!) {

@@ -10,22 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.notification_helpers import (
-    CANCEL,
-    CANCEL_MINE,
-    NOTE,
-    booked,
-    portal_client,
-    shared_mail_api,
-    shared_smtp,
-)
-from tests.conftest import BACKENDS
-from tests.smtp_server import html_of, text_of
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    return shared_smtp()
+from tests.support.booking import booked
+from tests.support.mail import html_of, text_of
+from tests.support.portal import CANCEL, CANCEL_MINE, NOTE, portal_client
 
 
 class Collect(logging.Handler):
@@ -37,8 +24,9 @@ class Collect(logging.Handler):
         self.lines.append(self.format(record) + " " + repr(record.__dict__))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def logs():
+    """Every log line of this module's tests (set up before `mail_api`, as autouse fixtures are)."""
     handler = Collect()
     root = logging.getLogger()
     names = ("couchtime", "domain", "workers", "adapters", "persistence")
@@ -53,11 +41,6 @@ def logs():
     root.setLevel(old_root)
     for name, level in old.items():  # the apps of later tests keep running and logging
         logging.getLogger(name).setLevel(level)
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-async def mail_api(request, start_api, smtp, logs):
-    return await shared_mail_api(start_api, request.param)
 
 
 async def test_new_booking_emails_the_client_and_the_therapist(mail_api, smtp):

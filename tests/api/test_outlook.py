@@ -24,10 +24,10 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from couchtime.outlook_routes import CALLBACK_PATH
-from tests.api.booking_helpers import NEW_BOOKINGS, book, slots, therapist_with_hours
-from tests.api.calendar_helpers import CANCEL, CREATE, RESCHEDULE, UNCANCEL, UPDATE, practice
-from tests.conftest import BACKENDS
 from tests.fakes.microsoft import FakeMicrosoft
+from tests.support.app import BACKENDS
+from tests.support.booking import NEW_BOOKINGS, book, slots, therapist_with_hours
+from tests.support.calendar import CANCEL, CREATE, RESCHEDULE, UNCANCEL, UPDATE, practice
 
 KEY = Fernet.generate_key().decode()
 REDIRECT = "http://localhost:3000/settings/integrations/outlook"  # the web app's page (the default)

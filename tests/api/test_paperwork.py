@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.calendar_helpers import SESSIONS, UPDATE, create, practice
+from tests.support.calendar import SESSIONS, UPDATE, create, practice
 
 MARCH = {"from": "2026-03-01T00:00:00Z", "to": "2026-04-01T00:00:00Z"}
 NOTE = """mutation($i: WriteSessionNoteInput!) { writeSessionNote(input: $i) {

@@ -11,7 +11,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from couchtime import cli
-from tests.conftest import BACKENDS, REDIS_URL, need
+from tests.support.app import BACKENDS, REDIS_URL, need
 
 LENGTHS = "query Lengths { commonSessionLengths }"
 ME = "query Me { me { email } }"

@@ -15,8 +15,8 @@ import pytest
 
 from couchtime.logs import configure_logging
 from couchtime.settings import Settings, SettingsError
-from tests.api.booking_helpers import book, slots, therapist_with_hours
-from tests.api.calendar_helpers import create, practice
+from tests.support.booking import book, slots, therapist_with_hours
+from tests.support.calendar import create, practice
 
 KEY = "k" * 40
 

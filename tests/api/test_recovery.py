@@ -7,21 +7,10 @@ import asyncio
 import uuid
 from datetime import timedelta
 
-import pytest
-
-from tests.api.notification_helpers import (
-    APP_URL,
-    CLIENT_SIGN_IN,
-    MY_SESSIONS,
-    booked,
-    link_in,
-    portal_client,
-    shared_mail_api,
-    shared_smtp,
-    token_of,
-)
-from tests.conftest import BACKENDS
-from tests.live_client import LiveClient
+from tests.support.booking import booked
+from tests.support.live_client import LiveClient
+from tests.support.mail import APP_URL, link_in, token_of
+from tests.support.portal import CLIENT_SIGN_IN, MY_SESSIONS, portal_client
 
 CHANGE = """mutation($i: ChangePasswordInput!) { changePassword(input: $i) {
   changed signedOutElsewhere userErrors { field code } } }"""
@@ -31,16 +20,6 @@ RESET = """mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { token 
 SIGN_IN = """mutation($i: SignInInput!) { signIn(input: $i) { token userErrors { code } } }"""
 ME = "{ me { email } }"
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    return shared_smtp()
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-async def mail_api(request, start_api, smtp):
-    return await shared_mail_api(start_api, request.param)
 
 
 async def sign_in(api, email, password=PASSWORD) -> str | None:

@@ -15,7 +15,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.live_client import LiveClient
+from tests.support.live_client import LiveClient
 
 FRAGMENT_BOMB = (
     "query { ...F0 } "
@@ -174,12 +174,12 @@ async def test_token_budget_is_shared_by_processes_through_redis(start_api):
     """Two servers over one database and one Redis (as N × `couchtime serve`): the token's
     budget is one, not one per process."""
     from couchtime.app import create_app
-    from tests.conftest import REDIS_URL, Api, LiveServer, need, test_settings
+    from tests.support.app import REDIS_URL, Api, LiveServer, app_settings, need
 
     settings = {"redis_url": need("redis", REDIS_URL), "max_query_cost": 100, "cost_budget_per_token": 100,
                 "cost_budget_per_address": 100_000, "live_channel": f"limits-test:{uuid.uuid4().hex}"}
     one = await start_api("postgres", **settings)
-    server = LiveServer(create_app(test_settings(one.runtime.settings.database_url, **settings), clock=one.clock))
+    server = LiveServer(create_app(app_settings(one.runtime.settings.database_url, **settings), clock=one.clock))
     two = Api(await server.start(), server.app, one.clock, server.server)
     try:
         token, _ = await one.sign_up()

@@ -6,21 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from tests.api.booking_helpers import book, slots, therapist_with_hours
-from tests.api.calendar_helpers import CANCEL, CREATE_CLIENT, create, practice
-from tests.api.notification_helpers import (
-    ACCEPT,
-    CANCEL_MINE,
-    INVITE,
-    booked,
-    link_in,
-    shared_mail_api,
-    shared_smtp,
-    token_of,
-)
-from tests.conftest import BACKENDS
+from tests.support.booking import book, booked, slots, therapist_with_hours
+from tests.support.calendar import CANCEL, CREATE_CLIENT, create, practice
+from tests.support.mail import link_in, token_of
+from tests.support.portal import ACCEPT, CANCEL_MINE, INVITE
 
 CLIENT = """query($id: ID!, $when: SessionWhen) { node(id: $id) { ... on Client { portalStatus
   sessions(first: 10, when: $when) { nodes { start end cancelled cancelledBy cancelledAt } } } } }"""
@@ -33,16 +22,6 @@ PAY = """mutation($i: RecordPaymentInput!) { recordPayment(input: $i) {
   session { payments { method paymentMethod recordedAt } } userErrors { code } } }"""
 PORTAL = """{ mySessions { upcoming { id eventTypeTitle visitType officeAddress meetingUrl cancellableUntil
   canCancel start } } }"""
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    return shared_smtp()
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-async def mail_api(request, start_api, smtp):
-    return await shared_mail_api(start_api, request.param)
 
 
 async def test_who_cancelled_and_when(api):

@@ -5,33 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.services.series import SeriesPolicy, extend_due
-from tests.api.booking_helpers import book, slots
-from tests.api.calendar_helpers import CANCEL, CREATE, RESCHEDULE, practice
+from tests.support.booking import book, slots
+from tests.support.calendar import CANCEL, CREATE, RESCHEDULE, practice
+from tests.support.series import NOW, START, STOP, extend_series, sessions_listed
 
-NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)  # Monday; US DST starts Sunday 8 March
-SERIES_FIELDS = "id start status cancelled recurring occurrenceDate series { id repeats active }"
-START = """mutation($i: StartRepeatingInput!) { startRepeating(input: $i) {
-  session { id } series { id repeats active } conflicts { appeared { first { id } second { id } } }
-  userErrors { field code } } }"""
-STOP = """mutation($i: StopRepeatingInput!) { stopRepeating(input: $i) {
-  series { id active } removedSessionIds userErrors { field code } } }"""
 NOTE = """mutation($i: WriteSessionNoteInput!) { writeSessionNote(input: $i) { userErrors { code } } }"""
 PAY = """mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { userErrors { code } } }"""
-LIST = f"""query($from: DateTime!, $to: DateTime!) {{ sessions(from: $from, to: $to) {{ {SERIES_FIELDS} }} }}"""
-
-
-async def _list(api, token, start=NOW - timedelta(days=7), days=60):
-    """Sessions in [start, start + days), read in calendar-sized windows."""
-    found, seen = [], set()
-    for offset in range(0, days, 60):
-        window_start = start + timedelta(days=offset)
-        window_end = min(start + timedelta(days=days), window_start + timedelta(days=60))
-        page = (await api.gql(LIST, {"from": window_start.isoformat(), "to": window_end.isoformat()},
-                              token=token))["sessions"]
-        found += [s for s in page if s["id"] not in seen]
-        seen |= {s["id"] for s in page}
-    return found
 
 
 async def _weekly(api, token, client, event_type, start, repeats="WEEKLY"):
@@ -41,16 +20,11 @@ async def _weekly(api, token, client, event_type, start, repeats="WEEKLY"):
     return data
 
 
-async def _extend(api):
-    runtime = api.runtime
-    return await extend_due(runtime.services.uow, api.clock, runtime.services.rooms, SeriesPolicy(horizon_days=56))
-
-
 async def test_weekly_series_is_eight_weeks_of_wall_clock_sessions(api, clock):
     clock.set(NOW)
     token, _, event_type, client = await practice(api, time_zone="America/New_York")
     first = await _weekly(api, token, client, event_type, "2026-03-03T22:00:00+00:00")  # Tue 17:00 EST
-    sessions = [s for s in await _list(api, token) if s["recurring"]]
+    sessions = [s for s in await sessions_listed(api, token) if s["recurring"]]
     assert [s["occurrenceDate"] for s in sessions] == [f"2026-{d}" for d in (
         "03-03", "03-10", "03-17", "03-24", "03-31", "04-07", "04-14", "04-21", "04-28")][:len(sessions)]
     assert len(sessions) >= 8
@@ -65,7 +39,7 @@ async def test_every_two_weeks_and_two_independent_series(api, clock):
     token, _, event_type, client = await practice(api, time_zone="Europe/London")
     await _weekly(api, token, client, event_type, "2026-03-03T17:00:00+00:00", repeats="EVERY_2_WEEKS")
     await _weekly(api, token, client, event_type, "2026-03-06T09:00:00+00:00")
-    sessions = [s for s in await _list(api, token) if s["recurring"]]
+    sessions = [s for s in await sessions_listed(api, token) if s["recurring"]]
     by_series = {}
     for s in sessions:
         by_series.setdefault(s["series"]["repeats"], []).append(s["occurrenceDate"])
@@ -73,7 +47,7 @@ async def test_every_two_weeks_and_two_independent_series(api, clock):
     assert by_series["WEEKLY"][:3] == ["2026-03-06", "2026-03-13", "2026-03-20"]
     stopped = (await api.gql(STOP, {"i": {"sessionId": sessions[0]["id"]}}, token=token))["stopRepeating"]
     assert stopped["userErrors"] == []
-    after = [s for s in await _list(api, token) if s["recurring"]]
+    after = [s for s in await sessions_listed(api, token) if s["recurring"]]
     assert {s["series"]["repeats"] for s in after if s["series"]["active"]} == {"WEEKLY"}
     assert len([s for s in after if s["series"]["repeats"] == "WEEKLY"]) == len(by_series["WEEKLY"])
 
@@ -81,12 +55,12 @@ async def test_every_two_weeks_and_two_independent_series(api, clock):
 async def test_occurrences_overlapping_other_sessions_are_flagged_not_skipped(api, clock):
     clock.set(NOW)
     token, _, event_type, client = await practice(api, time_zone="UTC")
-    from tests.api.calendar_helpers import create
+    from tests.support.calendar import create
     blocker = (await create(api, token, client, event_type, "2026-03-17T10:30:00+00:00"))["session"]
     made = await _weekly(api, token, client, event_type, "2026-03-03T10:00:00+00:00")
     pairs = [(p["first"]["id"], p["second"]["id"]) for p in made["conflicts"]["appeared"]]
     assert len(pairs) == 1 and blocker["id"] == pairs[0][1]
-    week3 = [s for s in await _list(api, token) if s.get("occurrenceDate") == "2026-03-17"]
+    week3 = [s for s in await sessions_listed(api, token) if s.get("occurrenceDate") == "2026-03-17"]
     assert len(week3) == 1 and week3[0]["status"] == "SCHEDULED"
 
 
@@ -94,16 +68,16 @@ async def test_extension_fills_new_weeks_and_never_redoes_changed_ones(api, cloc
     clock.set(NOW)
     token, _, event_type, client = await practice(api, time_zone="America/New_York")
     await _weekly(api, token, client, event_type, "2026-03-03T22:00:00+00:00")
-    sessions = [s for s in await _list(api, token) if s["recurring"]]
+    sessions = [s for s in await sessions_listed(api, token) if s["recurring"]]
     moved, cancelled = sessions[1], sessions[2]
     await api.gql(RESCHEDULE, {"i": {"sessionId": moved["id"], "target": "2026-03-12", "view": "MONTH"}}, token=token)
     await api.gql(CANCEL, {"i": {"sessionId": cancelled["id"]}}, token=token)
-    await _extend(api)  # nothing due yet for this series (others share the database)
-    assert len([s for s in await _list(api, token, NOW - timedelta(days=7), 90) if s["recurring"]]) == len(sessions)
+    await extend_series(api)  # nothing due yet for this series (others share the database)
+    assert len([s for s in await sessions_listed(api, token, NOW - timedelta(days=7), 90) if s["recurring"]]) == len(sessions)
     clock.set(NOW + timedelta(days=21))
-    await _extend(api)
-    await _extend(api)  # a second run changes nothing
-    after = [s for s in await _list(api, token, NOW - timedelta(days=7), 90) if s["recurring"]]
+    await extend_series(api)
+    await extend_series(api)  # a second run changes nothing
+    after = [s for s in await sessions_listed(api, token, NOW - timedelta(days=7), 90) if s["recurring"]]
     dates = [s["occurrenceDate"] for s in after]
     assert len(dates) == len(set(dates)) == len(sessions) + 3
     by_id = {s["id"]: s for s in after}
@@ -116,20 +90,20 @@ async def test_stop_keeps_past_and_worked_on_occurrences(api, clock):
     clock.set(NOW)
     token, _, event_type, client = await practice(api, time_zone="UTC")
     await _weekly(api, token, client, event_type, "2026-03-03T10:00:00+00:00")
-    sessions = [s for s in await _list(api, token) if s["recurring"]]
+    sessions = [s for s in await sessions_listed(api, token) if s["recurring"]]
     noted, paid = sessions[4], sessions[5]
     await api.gql(NOTE, {"i": {"sessionId": noted["id"], "text": "prepared"}}, token=token)
     await api.gql(PAY, {"i": {"sessionId": paid["id"], "amountCents": 5000, "currency": "USD", "method": "CARD"}}, token=token)
     clock.set(datetime(2026, 3, 20, 12, tzinfo=UTC))  # 3 occurrences are past
     stopped = (await api.gql(STOP, {"i": {"sessionId": sessions[0]["id"]}}, token=token))["stopRepeating"]
     assert stopped["series"]["active"] is False
-    remaining = [s for s in await _list(api, token) if s["series"]]
+    remaining = [s for s in await sessions_listed(api, token) if s["series"]]
     assert [s["id"] for s in remaining] == [s["id"] for s in sessions[:3]] + [noted["id"], paid["id"]]
     assert not any(s["recurring"] for s in remaining)  # kept, but nothing repeats: no repeat icon
     assert len(stopped["removedSessionIds"]) == len(sessions) - 5
     clock.set(datetime(2026, 6, 1, tzinfo=UTC))
-    await _extend(api)
-    assert [s["id"] for s in await _list(api, token, NOW, 120) if s["series"]] == [
+    await extend_series(api)
+    assert [s["id"] for s in await sessions_listed(api, token, NOW, 120) if s["series"]] == [
         s["id"] for s in sessions[:3]] + [noted["id"], paid["id"]]  # never extended again
     again = (await api.gql(STOP, {"i": {"sessionId": sessions[0]["id"]}}, token=token))["stopRepeating"]
     assert again["userErrors"] == [{"field": ["sessionId"], "code": "NOT_IN_SERIES"}]
@@ -139,11 +113,11 @@ async def test_start_repeating_changes_the_cadence_from_that_session_on(api, clo
     clock.set(NOW)
     token, _, event_type, client = await practice(api, time_zone="UTC")
     await _weekly(api, token, client, event_type, "2026-03-03T10:00:00+00:00")
-    sessions = [s for s in await _list(api, token) if s["recurring"]]
+    sessions = [s for s in await sessions_listed(api, token) if s["recurring"]]
     pivot = sessions[2]  # 17 March
     changed = (await api.gql(START, {"i": {"sessionId": pivot["id"], "repeats": "EVERY_2_WEEKS"}}, token=token))["startRepeating"]
     assert changed["userErrors"] == [] and changed["series"]["repeats"] == "EVERY_2_WEEKS"
-    after = [s for s in await _list(api, token, days=90) if s["series"]]
+    after = [s for s in await sessions_listed(api, token, days=90) if s["series"]]
     assert [s["occurrenceDate"] for s in after] == ["2026-03-03", "2026-03-10", "2026-03-17", "2026-03-31",
                                                   "2026-04-14"]  # the horizon ends on 27 April
     assert [s["recurring"] for s in after] == [False, False, True, True, True]  # the old cadence ended
@@ -154,7 +128,7 @@ async def test_start_repeating_changes_the_cadence_from_that_session_on(api, clo
 async def test_start_repeating_on_a_one_off_session_and_bad_input(api, clock):
     clock.set(NOW)
     token, _, event_type, client = await practice(api, time_zone="UTC")
-    from tests.api.calendar_helpers import create
+    from tests.support.calendar import create
     one_off = (await create(api, token, client, event_type, "2026-03-04T09:00:00+00:00"))["session"]
     other_token, *_ = await practice(api)
     hidden = (await api.gql(START, {"i": {"sessionId": one_off["id"], "repeats": "WEEKLY"}}, token=other_token))["startRepeating"]
@@ -165,7 +139,7 @@ async def test_start_repeating_on_a_one_off_session_and_bad_input(api, clock):
     assert not_series["userErrors"] == [{"field": ["sessionId"], "code": "NOT_IN_SERIES"}]
     ok = (await api.gql(START, {"i": {"sessionId": one_off["id"], "repeats": "WEEKLY"}}, token=token))["startRepeating"]
     assert ok["userErrors"] == [] and ok["session"]["id"] == one_off["id"]
-    assert len([s for s in await _list(api, token) if s["recurring"]]) >= 8
+    assert len([s for s in await sessions_listed(api, token) if s["recurring"]]) >= 8
 
 
 async def test_booking_page_never_offers_week_ten_of_a_series(api, clock):
@@ -180,7 +154,7 @@ async def test_booking_page_never_offers_week_ten_of_a_series(api, clock):
     refused = await book(api, therapist["username"], event_type, "2026-05-05T10:00:00+00:00")
     assert [e["code"] for e in refused["userErrors"]] == ["SLOT_UNAVAILABLE"]
     assert (await book(api, therapist["username"], event_type, "2026-05-05T11:00:00+00:00"))["userErrors"] == []
-    stop_target = (await _list(api, token))[0]["id"]
+    stop_target = (await sessions_listed(api, token))[0]["id"]
     await api.gql(STOP, {"i": {"sessionId": stop_target}}, token=token)
     listed = [s["localTime"] for s in await slots(api, therapist["username"], event_type, week10, week10 + timedelta(days=1))]
     assert listed == ["09:00", "10:00"]  # freed once the series ended (11:00 is booked)

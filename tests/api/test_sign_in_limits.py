@@ -8,16 +8,10 @@ import uuid
 
 import pytest
 
-from tests.api.notification_helpers import (
-    ACCEPT,
-    INVITE,
-    booked,
-    link_in,
-    shared_mail_api,
-    shared_smtp,
-    token_of,
-)
-from tests.conftest import BACKENDS, SIGN_UP
+from tests.support.app import BACKENDS, SIGN_UP
+from tests.support.booking import booked
+from tests.support.mail import link_in, shared_mail_api, shared_smtp, token_of
+from tests.support.portal import ACCEPT, INVITE
 
 SIGN_IN = """mutation($i: SignInInput!) { signIn(input: $i) { token userErrors { code } } }"""
 CLIENT_SIGN_IN = """mutation($i: ClientSignInInput!) { clientSignIn(input: $i) { token userErrors { code } } }"""

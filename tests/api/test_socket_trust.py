@@ -14,9 +14,9 @@ from sqlalchemy import update
 
 from domain import tokens
 from persistence.tables.accounts import AuthTokenRow
-from tests.api.calendar_helpers import create, practice
-from tests.conftest import BACKENDS
-from tests.live_client import LiveClient
+from tests.support.app import BACKENDS
+from tests.support.calendar import create, practice
+from tests.support.live_client import LiveClient
 
 MARCH = {"from": "2026-03-01T00:00:00Z", "to": "2026-04-01T00:00:00Z"}
 CALENDAR = """subscription($from: DateTime!, $to: DateTime!) { calendarChanged(from: $from, to: $to) {

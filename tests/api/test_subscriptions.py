@@ -8,19 +8,16 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.services.series import SeriesPolicy, extend_due
-from tests.api.booking_helpers import ADD_TIME_OFF, book, slots, therapist_with_hours
-from tests.api.calendar_helpers import CANCEL, CREATE, RESCHEDULE, create, practice
-from tests.conftest import break_sqlite_table
-from tests.live_client import LiveClient
+from tests.support.app import break_sqlite_table
+from tests.support.booking import ADD_TIME_OFF, book, slots, therapist_with_hours
+from tests.support.calendar import CANCEL, CREATE, RESCHEDULE, create, practice
+from tests.support.live_client import LiveClient
+from tests.support.subscriptions import AVAILABILITY, CONFLICTS
 
 MARCH = {"from": "2026-03-01T00:00:00Z", "to": "2026-04-01T00:00:00Z"}
 CALENDAR = """subscription($from: DateTime!, $to: DateTime!) { calendarChanged(from: $from, to: $to) {
   kind sessionId session { id start status conflict client { firstName } } before { start } after { start } } }"""
-CONFLICTS = """subscription($from: DateTime!, $to: DateTime!) { conflictsChanged(from: $from, to: $to) {
-  appeared { first { id } second { id } } cleared { first { id } second { id } } } }"""
 BOOKINGS = """subscription { bookingReceived { kind clientId client { firstName status } } }"""
-AVAILABILITY = """subscription($u: String!, $e: ID!) { availabilityChanged(username: $u, eventTypeId: $e) {
-  username eventTypeId days } }"""
 
 
 async def test_calendar_changes_reach_the_open_calendar(api):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.api.booking_helpers import ADD_TIME_OFF
+from tests.support.booking import ADD_TIME_OFF
 
 LIST = "{ me { timeOff { id startDate endDate allDay startTime endTime reason start end } } }"
 REMOVE = """mutation($i: RemoveTimeOffInput!) { removeTimeOff(input: $i) { removedTimeOffId userErrors { field code } } }"""

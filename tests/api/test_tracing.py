@@ -19,10 +19,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from couchtime.app import create_app
 from domain.notifications import BOOKING_JOB
-from tests import conftest
-from tests.api.booking_helpers import book, slots, therapist_with_hours
-from tests.api.calendar_helpers import CREATE_CLIENT, create
-from tests.conftest import BACKENDS, Api, LiveServer, MutableClock, fresh_database
+from tests.support.app import BACKENDS, Api, LiveServer, app_settings, fresh_database
+from tests.support.booking import book, slots, therapist_with_hours
+from tests.support.calendar import CREATE_CLIENT, create
+from tests.support.clock import MutableClock
 
 NOTE = """mutation WriteNote($i: WriteSessionNoteInput!) { writeSessionNote(input: $i) {
   session { id hasNote } userErrors { field code } } }"""
@@ -36,7 +36,7 @@ async def traced(request, tmp_path_factory):
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     cleanups: list = []
     url = fresh_database(request.param, tmp_path_factory, cleanups)
-    app = create_app(conftest.test_settings(url), clock=MutableClock(), tracer_provider=provider)
+    app = create_app(app_settings(url), clock=MutableClock(), tracer_provider=provider)
     server = LiveServer(app)
     api = Api(await server.start(), app, MutableClock())
     yield api, exporter

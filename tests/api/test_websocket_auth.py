@@ -8,8 +8,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.conftest import BACKENDS
-from tests.live_client import init_close_code
+from tests.support.app import BACKENDS
+from tests.support.live_client import init_close_code
 
 
 def ws_url(api) -> str:

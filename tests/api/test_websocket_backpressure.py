@@ -12,7 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from couchtime.live_sockets import LiveSocketProtocol
-from tests.live_client import PROTOCOL
+from tests.support.live_client import PROTOCOL
 
 SCHEMA = "{ __schema { types { name description fields { name description args { name description } } } } }"
 OPERATIONS = 12  # ~50 KiB each: far more than the small socket buffers set below

@@ -10,8 +10,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import BACKENDS
-from tests.live_client import PROTOCOL, LiveClient, init_close_code
+from tests.support.app import BACKENDS
+from tests.support.live_client import PROTOCOL, LiveClient, init_close_code
 
 CALENDAR = """subscription { calendarChanged(from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z") {
   kind } }"""

@@ -16,8 +16,9 @@ from persistence import audit as audit_store
 from persistence import migrate
 from persistence.database import Database
 from persistence.tables.audit import AuditEntryRow
-from tests.conftest import BACKENDS, PG_URL, create_pg_database, need
-from tests.integration.test_cli import run
+from tests.support.app import BACKENDS, PG_URL, need
+from tests.support.databases import create_pg_database
+from tests.support.processes import run_couchtime
 
 
 @pytest.fixture(params=BACKENDS)
@@ -44,7 +45,7 @@ async def entries(db: Database, practice: uuid.UUID, count: int, *, at: datetime
 
 
 def verify(db: Database):
-    return run("audit", "verify", env={"COUCHTIME_DATABASE_URL": db.test_url})  # type: ignore[attr-defined]
+    return run_couchtime("audit", "verify", env={"COUCHTIME_DATABASE_URL": db.test_url})  # type: ignore[attr-defined]
 
 
 ENTRIES = AuditEntryRow.__table__

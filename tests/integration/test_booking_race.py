@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from bench.processes import (
+from tests.support.app import PG_URL, need
+from tests.support.databases import create_pg_database
+from tests.support.processes import (
     BOOK_SESSION,
     book_concurrently,
     booking_input,
@@ -28,7 +30,6 @@ from bench.processes import (
     serve_processes,
     slot_days_ahead,
 )
-from tests.conftest import PG_URL, create_pg_database, need
 
 ATTEMPTS = 24
 

@@ -5,64 +5,54 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 
 from schema.schema import sdl
-
-COUCHTIME = str(Path(sys.executable).with_name("couchtime"))
-
-
-def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("COUCHTIME_")}
-    full_env.update(env or {})
-    return subprocess.run([COUCHTIME, *args], capture_output=True, text=True, env=full_env,
-                          cwd=cwd, timeout=60)
+from tests.support.processes import COUCHTIME, run_couchtime
 
 
 def test_bad_database_url_is_one_clear_line():
-    result = run("migrate", env={"COUCHTIME_DATABASE_URL": "mysql://nope"})
+    result = run_couchtime("migrate", env={"COUCHTIME_DATABASE_URL": "mysql://nope"})
     assert result.returncode == 2
     assert "COUCHTIME_DATABASE_URL must start with" in result.stderr
     assert "Traceback" not in result.stderr
-    result = run("migrate", env={"COUCHTIME_DATABASE_URL": "::not a url::"})
+    result = run_couchtime("migrate", env={"COUCHTIME_DATABASE_URL": "::not a url::"})
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
 def test_unreachable_database_is_one_clear_line():
-    result = run("migrate", env={
+    result = run_couchtime("migrate", env={
         "COUCHTIME_DATABASE_URL": "postgresql+psycopg://nobody:secret@127.0.0.1:1/nothing"})
     assert result.returncode == 3
     assert "cannot reach the database" in result.stderr
     assert "secret" not in result.stderr and "Traceback" not in result.stderr
-    result = run("serve", "--port", "1", env={
+    result = run_couchtime("serve", "--port", "1", env={
         "COUCHTIME_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing"})
     assert result.returncode == 3 and "Traceback" not in result.stderr
 
 
 def test_several_processes_need_postgres_and_redis(tmp_path):
-    result = run("serve", "--processes", "2", cwd=tmp_path)
+    result = run_couchtime("serve", "--processes", "2", cwd=tmp_path)
     assert result.returncode == 2
     assert "needs PostgreSQL" in result.stderr and "Redis" in result.stderr
 
 
 def test_bad_setting_is_named():
-    result = run("migrate", env={"COUCHTIME_TOKEN_TTL_HOURS": "soon"})
+    result = run_couchtime("migrate", env={"COUCHTIME_TOKEN_TTL_HOURS": "soon"})
     assert result.returncode == 2 and "COUCHTIME_TOKEN_TTL_HOURS" in result.stderr
 
 
 def test_export_schema(tmp_path):
     out = tmp_path / "schema.graphql"
-    result = run("export-schema", "--output", str(out))
+    result = run_couchtime("export-schema", "--output", str(out))
     assert result.returncode == 0
     assert out.read_text() == sdl()
 
 
 def test_migrate_then_serve_the_embedded_default(tmp_path):
-    assert run("migrate", cwd=tmp_path).returncode == 0
+    assert run_couchtime("migrate", cwd=tmp_path).returncode == 0
     assert (tmp_path / "couchtime.db").exists()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -15,10 +15,11 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from bench.processes import migrate, serve_processes, sign_up, start_serve, wait_ready
 from domain import tokens
-from tests.conftest import PG_URL, REDIS_URL, create_pg_database, need
-from tests.live_client import LiveClient, init_close_code
+from tests.support.app import PG_URL, REDIS_URL, need
+from tests.support.databases import create_pg_database
+from tests.support.live_client import LiveClient, init_close_code
+from tests.support.processes import migrate, serve_processes, sign_up, start_serve, wait_ready
 
 LIFETIME, QUOTA = 3, 11
 

@@ -11,9 +11,10 @@ import httpx
 import pytest
 import redis
 
-from bench.processes import COUCHTIME, migrate, process_env, serve_processes
-from tests.conftest import PG_URL, REDIS_URL, create_pg_database, need
-from tests.live_client import LiveClient, init_close_code
+from tests.support.app import PG_URL, REDIS_URL, need
+from tests.support.databases import create_pg_database
+from tests.support.live_client import LiveClient, init_close_code
+from tests.support.processes import COUCHTIME, migrate, process_env, serve_processes
 
 CALENDAR = """subscription($from: DateTime!, $to: DateTime!) { calendarChanged(from: $from, to: $to) {
   kind sessionId session { id start recurring } after { start } } }"""

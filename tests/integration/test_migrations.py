@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 
 from persistence import migrate
 from persistence.tables import metadata
-from tests.conftest import BACKENDS, fresh_database
+from tests.support.app import BACKENDS, fresh_database
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

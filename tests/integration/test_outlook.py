@@ -41,8 +41,9 @@ from persistence import migrate
 from persistence.database import Database
 from persistence.tables.outbox import OutboxRow
 from persistence.unit_of_work import UnitOfWorkFactory
-from tests.conftest import BACKENDS, MutableClock, fresh_database
 from tests.fakes.microsoft import FakeMicrosoft
+from tests.support.app import BACKENDS, fresh_database
+from tests.support.clock import MutableClock
 from workers import outlook as outlook_jobs
 from workers.jobs import WorkerDeps
 

@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from adapters.event_bus import RedisBus
 from domain.events import TimeOffChanged
-from tests.conftest import IN_CI
+from tests.support.app import IN_CI
 
 REDIS_SERVER = shutil.which("redis-server")
 

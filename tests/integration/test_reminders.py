@@ -13,29 +13,10 @@ from couchtime.notifications_wiring import notification_setup
 from domain.reminders import ReminderKind
 from domain.services.notifications import enqueue_due_reminders, send_reminder
 from persistence.database import Database
-from tests.api.calendar_helpers import create
-from tests.api.notification_helpers import (
-    APP_URL,
-    CANCEL,
-    REMINDERS,
-    booked,
-    link_in,
-    portal_client,
-    shared_mail_api,
-    shared_smtp,
-)
-from tests.conftest import BACKENDS
-from tests.smtp_server import text_of
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    return shared_smtp()
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-async def rapi(request, start_api, smtp):
-    return await shared_mail_api(start_api, request.param)
+from tests.support.booking import booked
+from tests.support.calendar import create
+from tests.support.mail import APP_URL, link_in, text_of
+from tests.support.portal import CANCEL, REMINDERS, portal_client
 
 
 async def remindable(api, smtp, *, lead=30, day_before=False, portal=True, days_ahead=3):
@@ -56,77 +37,76 @@ async def tick(api) -> int:
 
 
 @pytest.fixture
-def clock(rapi):
-    yield rapi.clock
-    rapi.clock.reset()
+def clock(mail_api):
+    yield mail_api.clock
+    mail_api.clock.reset()
 
 
 @pytest.mark.parametrize("lead", [15, 30, 45])
-async def test_a_reminder_goes_out_lead_minutes_before_the_start(rapi, smtp, clock, lead):
-    b = await remindable(rapi, smtp, lead=lead)
+async def test_a_reminder_goes_out_lead_minutes_before_the_start(mail_api, smtp, clock, lead):
+    b = await remindable(mail_api, smtp, lead=lead)
     start = b["start"]
     clock.set(start - timedelta(minutes=lead, seconds=1), frozen=True)
-    assert await tick(rapi) == 0
+    assert await tick(mail_api) == 0
     clock.set(start - timedelta(minutes=lead), frozen=True)
-    assert await tick(rapi) == 1
+    assert await tick(mail_api) == 1
     [email] = await smtp.wait_for(b["client_email"], "Reminder")
     body = text_of(email)
     assert f"{APP_URL}/portal" in body and f"{APP_URL}/unsubscribe?token=" in body
     assert email["List-Unsubscribe"]
     clock.set(start - timedelta(minutes=lead - 1), frozen=True)
-    assert await tick(rapi) == 0  # at most once
+    assert await tick(mail_api) == 0  # at most once
     await smtp.settle(0.5)
     assert len(smtp.to(b["client_email"], "Reminder")) == 1
 
 
-async def test_day_before_and_lead_reminders(rapi, smtp, clock):
-    b = await remindable(rapi, smtp, lead=15, day_before=True)
+async def test_day_before_and_lead_reminders(mail_api, smtp, clock):
+    b = await remindable(mail_api, smtp, lead=15, day_before=True)
     start = b["start"]
     clock.set(start - timedelta(hours=24, minutes=1), frozen=True)
-    assert await tick(rapi) == 0
+    assert await tick(mail_api) == 0
     clock.set(start - timedelta(hours=23, minutes=58), frozen=True)
-    assert await tick(rapi) == 1
+    assert await tick(mail_api) == 1
     [day_before] = await smtp.wait_for(b["client_email"], "Reminder", count=1)
     assert "tomorrow at " in day_before["Subject"] and "tomorrow at " in text_of(day_before)
     assert "soon" not in text_of(day_before)
-    assert b["confirmation"]["meetingUrl"] in text_of(day_before)  # telehealth: the link, once
-    assert text_of(day_before).count(b["confirmation"]["meetingUrl"]) == 1
+    assert text_of(day_before).count(b["confirmation"]["meetingUrl"]) == 1  # telehealth: the link, once
     clock.set(start - timedelta(minutes=14), frozen=True)
-    assert await tick(rapi) == 1
+    assert await tick(mail_api) == 1
     await smtp.wait_for(b["client_email"], "Reminder", count=2)
 
 
-async def test_reminder_lead_is_one_of_three_choices(rapi):
-    b = await booked(rapi)
-    missing = await rapi.gql(REMINDERS, {"input": {"enabled": True, "alsoDayBefore": False}}, token=b["token"])
+async def test_reminder_lead_is_one_of_three_choices(mail_api):
+    b = await booked(mail_api)
+    missing = await mail_api.gql(REMINDERS, {"input": {"enabled": True, "alsoDayBefore": False}}, token=b["token"])
     assert [e["code"] for e in missing["updateReminderSettings"]["userErrors"]] == ["REQUIRED"]
-    body = await rapi.post(REMINDERS, {"input": {"enabled": True, "lead": "MINUTES_20", "alsoDayBefore": False}},
-                           token=b["token"])
+    body = await mail_api.post(REMINDERS, {"input": {"enabled": True, "lead": "MINUTES_20", "alsoDayBefore": False}},
+                               token=b["token"])
     assert body["errors"]  # not a value of the enum: the request is refused before it runs
-    old = await rapi.gql(REMINDERS, {"input": {"enabled": True, "leadMinutes": 45, "alsoDayBefore": False}},
-                         token=b["token"])
+    old = await mail_api.gql(REMINDERS, {"input": {"enabled": True, "leadMinutes": 45, "alsoDayBefore": False}},
+                             token=b["token"])
     assert old["updateReminderSettings"]["reminderSettings"]["lead"] == "MINUTES_45"
 
 
-async def test_late_scheduler_sends_nothing_after_the_grace_or_the_start(rapi, smtp, clock):
-    b = await remindable(rapi, smtp, lead=45)
+async def test_late_scheduler_sends_nothing_after_the_grace_or_the_start(mail_api, smtp, clock):
+    b = await remindable(mail_api, smtp, lead=45)
     clock.set(b["start"] - timedelta(minutes=45) + timedelta(minutes=11), frozen=True)  # grace is 10
-    assert await tick(rapi) == 0
+    assert await tick(mail_api) == 0
     clock.set(b["start"] + timedelta(minutes=1), frozen=True)
-    assert await tick(rapi) == 0
+    assert await tick(mail_api) == 0
 
 
-async def test_no_reminder_for_cancelled_sessions_no_portal_or_unsubscribed(rapi, smtp, clock):
-    cancelled = await remindable(rapi, smtp)
-    await rapi.gql(CANCEL, {"input": {"sessionId": cancelled["session_id"]}}, token=cancelled["token"])
-    no_portal = await remindable(rapi, smtp, portal=False)
-    unsubscribed = await remindable(rapi, smtp)
+async def test_no_reminder_for_cancelled_sessions_no_portal_or_unsubscribed(mail_api, smtp, clock):
+    cancelled = await remindable(mail_api, smtp)
+    await mail_api.gql(CANCEL, {"input": {"sessionId": cancelled["session_id"]}}, token=cancelled["token"])
+    no_portal = await remindable(mail_api, smtp, portal=False)
+    unsubscribed = await remindable(mail_api, smtp)
     # the unsubscribe link of an earlier reminder (the token names the client, not a session)
     clock.set(unsubscribed["start"] - timedelta(minutes=30), frozen=True)
-    assert await tick(rapi) >= 1
+    assert await tick(mail_api) >= 1
     [first] = await smtp.wait_for(unsubscribed["client_email"], "Reminder")
     link = link_in(first, "/unsubscribe")
-    async with httpx.AsyncClient(base_url=rapi.base_url) as http:
+    async with httpx.AsyncClient(base_url=mail_api.base_url) as http:
         path = link.removeprefix(APP_URL)
         page = await http.get(path)
         assert page.status_code == 200 and "<form method='post'" in page.text
@@ -135,7 +115,7 @@ async def test_no_reminder_for_cancelled_sessions_no_portal_or_unsubscribed(rapi
         assert done.status_code == 200 and "unsubscribed" in done.text
     for b in (cancelled, no_portal, unsubscribed):
         clock.set(b["start"] - timedelta(minutes=29), frozen=True)
-        s = rapi.runtime.services
+        s = mail_api.runtime.services
         assert await send_reminder(s.notifications, clock, _raw(b["session_id"]), ReminderKind.LEAD,
                                    b["start"]) is False
     await smtp.settle(0.5)
@@ -144,45 +124,45 @@ async def test_no_reminder_for_cancelled_sessions_no_portal_or_unsubscribed(rapi
     assert len(smtp.to(unsubscribed["client_email"], "Reminder")) == 1
 
 
-async def test_booked_inside_the_window_gets_no_late_reminder(rapi, smtp, clock):
+async def test_booked_inside_the_window_gets_no_late_reminder(mail_api, smtp, clock):
     """A session made 40 minutes before it starts, with a 45-minute lead, is past its reminder
     time when it is made: no late reminder. One made days before is reminded at that point."""
-    b = await remindable(rapi, smtp, lead=45)
+    b = await remindable(mail_api, smtp, lead=45)
     clock.set(b["start"] - timedelta(minutes=40), frozen=True)  # inside the 10-minute grace
-    await tick(rapi)  # (the shared server may hold other tests' sessions at this time)
+    await tick(mail_api)  # (the shared server may hold other tests' sessions at this time)
     await smtp.wait_for(b["client_email"], "Reminder")  # booked days ago: reminded
-    accepted = await rapi.gql("""mutation($i: IntakeInput!) { acceptIntake(input: $i) { userErrors { code } } }""",
+    accepted = await mail_api.gql("""mutation($i: IntakeInput!) { acceptIntake(input: $i) { userErrors { code } } }""",
                               {"i": {"clientId": b["client_id"]}}, token=b["token"])
     assert accepted["acceptIntake"]["userErrors"] == []
     late_start = b["start"] + timedelta(days=1)
     clock.set(late_start - timedelta(minutes=40), frozen=True)
-    made = await create(rapi, b["token"], b["client_id"], b["event_type"], late_start.isoformat())
+    made = await create(mail_api, b["token"], b["client_id"], b["event_type"], late_start.isoformat())
     assert made["userErrors"] == [] and made["session"]["id"]
-    await tick(rapi)
+    await tick(mail_api)
     clock.set(late_start - timedelta(minutes=35), frozen=True)
-    await tick(rapi)
+    await tick(mail_api)
     await smtp.settle(0.5)
     assert len(smtp.to(b["client_email"], "Reminder")) == 1
 
 
-async def test_exactly_one_reminder_when_schedulers_workers_and_retries_race(rapi, smtp, clock):
-    b = await remindable(rapi, smtp, lead=30)
+async def test_exactly_one_reminder_when_schedulers_workers_and_retries_race(mail_api, smtp, clock):
+    b = await remindable(mail_api, smtp, lead=30)
     clock.set(b["start"] - timedelta(minutes=29), frozen=True)
-    settings = rapi.runtime.settings
+    settings = mail_api.runtime.settings
     other_db = Database(settings.database_url)  # a second worker process' own engine
     try:
         other = notification_setup(settings, other_db)
-        mine = rapi.runtime.services.notifications
+        mine = mail_api.runtime.services.notifications
         session_id = _raw(b["session_id"])
         reserved = await asyncio.gather(
-            enqueue_due_reminders(rapi.runtime.services.uow(), mine, clock),
+            enqueue_due_reminders(mail_api.runtime.services.uow(), mine, clock),
             *(send_reminder(setup, clock, session_id, ReminderKind.LEAD, b["start"])
               for setup in (mine, other, mine, other)),
         )
         await smtp.settle(1.5)  # the enqueued job (if any) has run
         assert sum(1 for r in reserved[1:] if r is True) <= 1
         assert len(smtp.to(b["client_email"], "Reminder")) == 1
-        assert await tick(rapi) == 0
+        assert await tick(mail_api) == 0
     finally:
         await other_db.dispose()
 
@@ -193,11 +173,11 @@ def _raw(global_id: str):
     return decode(global_id)[1]
 
 
-async def test_a_moved_session_is_reminded_at_its_new_time(rapi, smtp, clock):
-    b = await remindable(rapi, smtp, lead=30)
+async def test_a_moved_session_is_reminded_at_its_new_time(mail_api, smtp, clock):
+    b = await remindable(mail_api, smtp, lead=30)
     old = b["start"]
     new_day = (old + timedelta(days=1)).date().isoformat()
-    moved = await rapi.gql(
+    moved = await mail_api.gql(
         """mutation($i: RescheduleSessionInput!) { rescheduleSession(input: $i) {
              session { start } userErrors { code } } }""",
         {"i": {"sessionId": b["session_id"], "target": new_day, "view": "MONTH"}}, token=b["token"])
@@ -205,7 +185,7 @@ async def test_a_moved_session_is_reminded_at_its_new_time(rapi, smtp, clock):
     new = datetime.fromisoformat(moved["rescheduleSession"]["session"]["start"])
     assert new - old == timedelta(days=1)
     clock.set(old - timedelta(minutes=30), frozen=True)
-    assert await tick(rapi) == 0  # nothing at the old time
+    assert await tick(mail_api) == 0  # nothing at the old time
     clock.set(new - timedelta(minutes=30), frozen=True)
-    assert await tick(rapi) == 1
+    assert await tick(mail_api) == 1
     await smtp.wait_for(b["client_email"], "Reminder", count=1)

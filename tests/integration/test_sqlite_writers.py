@@ -11,7 +11,7 @@ from domain.services import accounts, availability
 from persistence import migrate
 from persistence.database import Database
 from persistence.unit_of_work import UnitOfWorkFactory
-from tests.conftest import MutableClock
+from tests.support.clock import MutableClock
 
 
 async def test_concurrent_writes_all_succeed(tmp_path):

@@ -44,9 +44,6 @@ from sqlalchemy import select, update
 from adapters.clock import SystemClock
 from adapters.event_bus import InProcessBus
 from adapters.video import VideoRoomUrls
-from bench.bench_reminders import seed as seed_reminders
-from bench.bench_workers import complete_problems, count_sessions, seed_series, series_state
-from bench.processes import COUCHTIME, migrate, process_env
 from couchtime.app import create_app
 from couchtime.settings import Settings
 from domain.events import SessionChanged
@@ -57,9 +54,12 @@ from persistence.tables.outbox import OutboxRow
 from persistence.tables.series import SeriesRow
 from persistence.tables.sessions import SessionRow
 from persistence.unit_of_work import UnitOfWorkFactory
-from tests.conftest import PG_URL, REDIS_URL, create_pg_database, need
-from tests.conftest import test_settings as app_settings
-from tests.smtp_server import start_smtp
+from tests.support.app import PG_URL, REDIS_URL, app_settings, need
+from tests.support.databases import create_pg_database
+from tests.support.mail import start_smtp
+from tests.support.processes import COUCHTIME, migrate, process_env
+from tests.support.seeds import complete_problems, count_sessions, seed_series, series_state
+from tests.support.seeds import seed_due_reminders as seed_reminders
 from workers.broker import JobBroker
 from workers.outbox import OutboxRelay
 from workers.registry import EXTEND_DUE_JOB, JOBS, periodic_jobs

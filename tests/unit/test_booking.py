@@ -15,7 +15,7 @@ from domain import recurrence
 from domain.booking import SlotFacts, facts_window, slot_rules
 from domain.intervals import Interval
 from domain.model import CalendarView, EventType, SeriesSpan, Therapist, TimeSlot, VisitType
-from tests.unit.dst import DST_ZONES, transitions
+from tests.support.dst import DST_ZONES, transitions
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -26,7 +26,7 @@ from domain.wallclock import (
     local_instant_or_later,
     naive_local,
 )
-from tests.unit.dst import DST_ZONES, transitions, wall_near_change
+from tests.support.dst import DST_ZONES, transitions, wall_near_change
 
 ZONE_NAMES = [*DST_ZONES, "Asia/Kolkata", "Pacific/Auckland", "America/Sao_Paulo", "UTC"]
 NY = ZoneInfo("America/New_York")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,7 +19,7 @@ from domain.wallclock import (
     naive_local,
     to_local,
 )
-from tests.unit.dst import DST_ZONES, transitions
+from tests.support.dst import DST_ZONES, transitions
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
@@ -294,24 +293,21 @@ def test_london_fall_back_day_has_one_more_real_hour() -> None:
     assert on_day(r, fall, LONDON) == [f"{x:02}:00" for x in range(24)]
 
 
-# --- performance -----------------------------------------------------------------------
+# --- eight weeks -----------------------------------------------------------------------
 
 
-def test_eight_busy_weeks_are_listed_quickly() -> None:
+def test_eight_busy_weeks_are_listed_in_full() -> None:
+    """Its speed is a figure in bench/bench_slots.py, not an assertion here."""
     start = date(2026, 2, 23)  # includes the New York spring-forward day
     slots = [(s, s + 90) for s in range(0, 15 * 90, 90)]
     busy = [
         Interval.of_length(at(start, 0) + timedelta(minutes=277 * i), 45) for i in range(300)
     ]
-    r_args = {"now": at(start - timedelta(days=1), 12), "length": 50, "grid": 15}
-    best = float("inf")
-    for _ in range(3):
-        r = rules(slots, busy=tuple(reversed(busy)), **r_args)
-        began = time.perf_counter()
-        offered = r.free_starts(at(start, 0), at(start + timedelta(weeks=8), 0))
-        best = min(best, time.perf_counter() - began)
+    r = rules(slots, busy=tuple(reversed(busy)), now=at(start - timedelta(days=1), 12), length=50, grid=15)
+    offered = r.free_starts(at(start, 0), at(start + timedelta(weeks=8), 0))
     assert len(offered) > 56 * 15
-    assert best < 0.05, f"free_starts took {best * 1000:.1f} ms"
+    assert offered == sorted(offered)
+    assert not any(b.overlaps(Interval.of_length(t, 50)) for t in offered for b in busy)
 
 
 # --- properties ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from adapters.event_bus import InProcessBus
 from couchtime.socket_auth import SocketGuard
 from domain.events import SignedOut
-from tests.conftest import MutableClock
+from tests.support.clock import MutableClock
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from domain.time_off import rezoned_interval, time_off_interval, validate_time_off
 from domain.wallclock import local_instant, naive_local, to_local
-from tests.unit.dst import DST_ZONES, wall_near_change
+from tests.support.dst import DST_ZONES, wall_near_change
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

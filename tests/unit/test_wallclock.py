@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.wallclock import local_instant, local_instant_or_later, naive_local, wall_instant
-from tests.unit.dst import DST_ZONES, wall_near_change
+from tests.support.dst import DST_ZONES, wall_near_change
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
-"""GraphQL snippets and helpers shared by the booking-page tests."""
+"""The booking page in tests: weekly hours, event types, slots, a public booking, and `booked`
+(a new therapist with one booked client), which most email and portal tests start from."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 SET_DAY = """mutation S($input: SetDayAvailabilityInput!) {
   setDayAvailability(input: $input) { userErrors { field code } } }"""
@@ -61,3 +63,26 @@ async def book(api, username, event_type_id, start, *, key=None, tz="Europe/Berl
     if visit:
         variables["input"]["visitType"] = visit
     return (await api.gql(BOOK, variables))["bookSession"]
+
+
+PROFILE = """mutation P($input: UpdateProfileInput!) { updateProfile(input: $input) { userErrors { code } } }"""
+
+
+async def booked(api, *, visit="TELEHEALTH", days_ahead=3, tz="Europe/Berlin", address=True):
+    """A new therapist (office address set) and a public booking; what tests need, as a dict."""
+    token, t, event_type = await therapist_with_hours(api, visit="TELEHEALTH_AND_IN_PERSON")
+    if address:
+        await api.gql(PROFILE, {"input": {"officeAddress": {
+            "street": "1 Quiet Lane", "city": "Springfield", "state": "IL", "zip": "62701"}}}, token=token)
+    now = api.clock.now()
+    found = await slots(api, t["username"], event_type, now + timedelta(days=days_ahead),
+                        now + timedelta(days=days_ahead + 7))
+    client_email = f"client-{uuid.uuid4().hex[:10]}@example.com"
+    result = await book(api, t["username"], event_type, found[0]["start"], tz=tz, email=client_email,
+                        visit=visit)
+    assert result["userErrors"] == [], result
+    intake = (await api.gql(NEW_BOOKINGS, token=token))["newBookings"]
+    client = next(c for c in intake if c["email"] == client_email)
+    return {"token": token, "therapist": t, "event_type": event_type, "client_id": client["id"],
+            "client_email": client_email, "session_id": client["sessions"]["nodes"][0]["id"],
+            "start": datetime.fromisoformat(found[0]["start"]), "confirmation": result["confirmation"]}

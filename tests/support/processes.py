@@ -31,6 +31,14 @@ CHEAP_HASHING = {
 WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 
 
+def run_couchtime(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The `couchtime` command with these arguments, none of the caller's COUCHTIME_ settings."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("COUCHTIME_")}
+    full_env.update(env or {})
+    return subprocess.run([COUCHTIME, *args], capture_output=True, text=True, env=full_env,
+                          cwd=cwd, timeout=60)
+
+
 def process_env(database_url: str, **settings: str) -> dict[str, str]:
     """This process's environment without any COUCHTIME_* variable, plus the given ones."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("COUCHTIME_")}
