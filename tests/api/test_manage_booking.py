@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 
 from resolvers import global_ids
-from tests.support.booking import PROFILE, book, booked
+from tests.support.booking import PROFILE, book, booked, slots, therapist_with_hours
 from tests.support.mail import APP_URL, html_of, link_in, text_of, token_of
 
 VIEW = """query M($token: String!) { managedBooking(token: $token) { start end localStart timeZone
@@ -196,3 +196,20 @@ async def test_emails_follow_the_therapists_locale(mail_api, smtp):
     assert " AM " not in text and " PM " not in text
     assert any(day in text for day in ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag",
                                        "Samstag", "Sonntag"))
+
+
+async def test_the_session_type_is_named_only_where_the_therapist_turned_it_on(mail_api, smtp):
+    for named in (True, False):
+        token, therapist, event_type = await therapist_with_hours(
+            mail_api, title="Couples intake", nameInEmails=named)
+        now = mail_api.clock.now()
+        found = await slots(mail_api, therapist["username"], event_type, now + timedelta(days=2),
+                            now + timedelta(days=9))
+        email = f"typed-{str(named).lower()}-{therapist['username']}@example.com"
+        result = await book(mail_api, therapist["username"], event_type, found[0]["start"], email=email)
+        assert result["userErrors"] == [], result
+        [message] = await smtp.wait_for(email, "is booked")
+        [notice] = await smtp.wait_for(therapist["email"], "New booking")
+        for sent in (message, notice):
+            assert ("Couples intake" in text_of(sent)) is named
+        assert ("Couples intake" in str(calendar_of(message).walk("VEVENT")[0]["SUMMARY"])) is named
