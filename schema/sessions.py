@@ -168,11 +168,16 @@ class Session(Node):
 
     @strawberry.field(description="True while it belongs to a series that still repeats (the repeat "
                       "icon): false once stopRepeating ended the series, also for the sessions it kept.")
-    async def recurring(self, info: strawberry.Info) -> bool:
-        if self.domain.series_id is None:
+    def recurring(self, info: strawberry.Info) -> bool:
+        series_id = self.domain.series_id
+        if series_id is None:  # most sessions: answered at once, no task
             return False
-        series = await info.context.loaders.series_by_id.load(self.domain.series_id)
-        return series is not None and series.active
+
+        async def active() -> bool:
+            series = await info.context.loaders.series_by_id.load(series_id)
+            return series is not None and series.active
+
+        return active()  # type: ignore[return-value]
 
     @strawberry.field(description="NO_FEE, UNPAID, PARTIALLY_PAID or PAID.")
     def payment_status(self, info: strawberry.Info) -> PaymentStatus:  # type: ignore[valid-type]
