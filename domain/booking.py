@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from domain import recurrence
 from domain.errors import ErrorCode, UserError
 from domain.intervals import Interval
-from domain.model import EventType, Series, SeriesSpan, SessionVisit, Therapist, TimeSlot
+from domain.model import EventType, Series, SeriesSpan, Therapist, TimeSlot
 from domain.slots import BookingRules, default_grid_minutes
 
 MAX_RANGE_DAYS = 62
@@ -84,33 +84,6 @@ def range_errors(start: datetime, end: datetime, field: tuple[str, ...] = ()) ->
             )
         ]
     return []
-
-
-def resolve_visit(event_type: EventType, requested: SessionVisit | None) -> SessionVisit | UserError:
-    """The visit of a new session: the requested one if allowed, the only one if omitted."""
-    if requested is None:
-        only = event_type.visit_type.only_visit
-        if only is None:
-            return UserError(
-                ("visitType",), ErrorCode.REQUIRED,
-                "Choose telehealth or in person for this event type.",
-            )
-        return only
-    if not event_type.visit_type.allows(requested):
-        return UserError(
-            ("visitType",), ErrorCode.VISIT_TYPE_NOT_ALLOWED,
-            "This event type does not allow that visit type.",
-        )
-    return requested
-
-
-def switch_visit(requested: SessionVisit, office_address: object | None) -> SessionVisit | UserError:
-    """A therapist may switch any session's visit at any time, whatever its event type allows
-    (the guide: "switch visit type at any time"); in person needs an office address to send."""
-    if requested is SessionVisit.IN_PERSON and office_address is None:
-        return UserError(("visitType",), ErrorCode.OFFICE_ADDRESS_MISSING,
-                         "Add your office address to your profile first.")
-    return requested
 
 
 def slot_interval_errors(minutes: int | None) -> list[UserError]:

@@ -30,3 +30,9 @@ def contact_errors(
     if time_zone is not None:
         errors += time_zone_errors(time_zone, (*prefix, "timeZone"))
     return errors
+
+
+def client_zone(booked_in: str | None, own: str | None, therapist: str) -> str:
+    """The zone a client sees a session's times in: the zone they booked it in, else their own,
+    else their therapist's (the portal and the emails to clients alike)."""
+    return booked_in or own or therapist

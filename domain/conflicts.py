@@ -70,13 +70,33 @@ def conflicting_ids(items: Iterable[Timed[K]]) -> dict[K, set[K]]:
     return result
 
 
+def conflicts_of(subject: Timed[K], others: Iterable[Timed[K]]) -> list[tuple[K, K]]:
+    """The pairs `subject` forms with the others it overlaps, ordered as `find_conflicts` orders
+    them (earlier first within a pair; pairs chronological). A cancelled subject has none."""
+    if subject.cancelled:
+        return []
+    found = [
+        tuple(sorted((subject, other), key=_order))
+        for other in others
+        if not other.cancelled and other.id != subject.id and other.interval.overlaps(subject.interval)
+    ]
+    found.sort(key=lambda pair: (_order(pair[0]), _order(pair[1])))
+    return [(a.id, b.id) for a, b in found]
+
+
 def conflict_diff(
     before: Iterable[tuple[K, K]], after: Iterable[tuple[K, K]]
-) -> tuple[set[frozenset[K]], set[frozenset[K]]]:
-    """(appeared, cleared) conflicts between two checks, as unordered pairs.
+) -> tuple[list[tuple[K, K]], list[tuple[K, K]]]:
+    """(appeared, cleared) conflicts between two checks.
 
-    Pairs are compared unordered because a move can swap which session starts first.
+    Pairs are compared unordered because a move can swap which session starts first; each pair
+    keeps the order it has in the check it comes from (appeared as after, cleared as before:
+    a cleared conflict is reported as it was), and the lists keep their checks' order.
     """
+    before, after = list(before), list(after)
     old = {frozenset(pair) for pair in before}
     new = {frozenset(pair) for pair in after}
-    return new - old, old - new
+    return (
+        [pair for pair in after if frozenset(pair) not in old],
+        [pair for pair in before if frozenset(pair) not in new],
+    )

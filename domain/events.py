@@ -1,4 +1,5 @@
-"""Domain events: facts recorded in a unit of work and published only after it commits."""
+"""Domain events, all of them: facts recorded in a unit of work and published only after it
+commits (the bus, live calendars, the outbox's job rules, the audit trail read them)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,22 @@ class SessionWorkedOn(DomainEvent):
 
     session_id: UUID
     what: str  # NOTE | PAYMENT | CLAIM
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCancelledSession(DomainEvent):
+    """A client cancelled one of their sessions: in the portal, or with the manage link."""
+
+    session_id: UUID
+    via_link: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PortalInviteCreated(DomainEvent):
+    """A portal invite was issued (and earlier ones voided); its email goes out after commit."""
+
+    invite_id: UUID
+    client_id: UUID
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from domain.errors import ErrorCode, RuleViolation
 from domain.intervals import Interval
 from domain.money import ClaimStatus
 
@@ -95,6 +97,24 @@ class EventType:
     currency: str | None = None
     name_in_emails: bool = False  # a title like "Couples intake" reveals care: off by default
 
+    def visit_for(self, requested: SessionVisit | None) -> SessionVisit:
+        """The visit of a session of this type: the requested one if allowed, the only one if
+        omitted; raises when the choice is missing or not allowed."""
+        if requested is None:
+            only = self.visit_type.only_visit
+            if only is None:
+                raise RuleViolation.one(
+                    ("visitType",), ErrorCode.REQUIRED,
+                    "Choose telehealth or in person for this event type.",
+                )
+            return only
+        if not self.visit_type.allows(requested):
+            raise RuleViolation.one(
+                ("visitType",), ErrorCode.VISIT_TYPE_NOT_ALLOWED,
+                "This event type does not allow that visit type.",
+            )
+        return requested
+
 
 class ClientStatus(StrEnum):
     INTAKE = "INTAKE"  # booked from the public page, waiting in "New bookings"
@@ -154,6 +174,27 @@ class Session:
     cancelled_by: CancelledBy | None = None
     cancelled_at: datetime | None = None
 
+    @classmethod
+    def new(
+        cls, *, therapist_id: UUID, client_id: UUID, event_type: EventType, start: datetime,
+        visit: SessionVisit, meeting_url: str, source: SessionSource, created_at: datetime,
+        client_time_zone: str | None, minutes: int | None = None, priced: bool = True,
+        series_id: UUID | None = None, occurrence_date: date | None = None,
+    ) -> Session:
+        """A scheduled session of `event_type` with a fresh id: as long as the event type (or
+        `minutes`, a series' own length) and, when `priced`, charged the event type's price.
+        A public booking is not priced: its fee is the therapist's to set."""
+        return cls(
+            id=uuid.uuid4(), therapist_id=therapist_id, client_id=client_id,
+            event_type_id=event_type.id, start=start,
+            end=start + timedelta(minutes=event_type.minutes if minutes is None else minutes),
+            visit=visit, meeting_url=meeting_url, status=SessionStatus.SCHEDULED, source=source,
+            created_at=created_at, client_time_zone=client_time_zone,
+            fee_cents=event_type.price_cents if priced else None,
+            fee_currency=event_type.currency if priced else None,
+            series_id=series_id, occurrence_date=occurrence_date,
+        )
+
     @property
     def interval(self) -> Interval:
         return Interval(self.start, self.end)
@@ -165,6 +206,74 @@ class Session:
     @property
     def minutes(self) -> int:
         return round((self.end - self.start).total_seconds() / 60)
+
+    @property
+    def live_interval(self) -> Interval | None:
+        """The time it occupies: none once cancelled."""
+        return None if self.cancelled else self.interval
+
+    def cancel(self, reason: str | None = None, *, notify_client: bool = False,
+               by: CancelledBy = CancelledBy.THERAPIST, at: datetime | None = None) -> None:
+        """Cancelled sessions keep their time on record but block nothing; who cancelled and
+        when stay with it (the therapist's screens show them)."""
+        if self.cancelled:
+            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
+        self.status = SessionStatus.CANCELLED
+        self.cancel_reason = (reason or "").strip() or None
+        self.notify_client = notify_client
+        self.cancelled_by, self.cancelled_at = by, at
+
+    def uncancel(self) -> None:
+        """Back to scheduled, as if never cancelled (reason and notice go)."""
+        if not self.cancelled:
+            raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
+        self.status = SessionStatus.SCHEDULED
+        self.cancel_reason, self.notify_client = None, False
+        self.cancelled_by = self.cancelled_at = None
+
+    def check_movable(self) -> None:
+        if self.cancelled:
+            raise RuleViolation.one(
+                ("sessionId",), ErrorCode.SESSION_CANCELLED,
+                "A cancelled session does not move. Uncancel it first.",
+            )
+
+    def move(self, start: datetime, end: datetime) -> None:
+        """To a new time; a cancelled session does not move."""
+        self.check_movable()
+        self.start, self.end = start, end
+
+    def fit_to(self, event_type: EventType, start: datetime | None = None) -> None:
+        """Starts at `start` (default: where it is) and lasts as long as `event_type`."""
+        start = start or self.start
+        self.start, self.end = start, start + timedelta(minutes=event_type.minutes)
+
+    def change_event_type(self, old: EventType | None, new: EventType) -> None:
+        """A fee that was the old type's price follows the new type's; a fee set by hand stays."""
+        if old is not None and self.fee_cents == old.price_cents:
+            self.fee_cents, self.fee_currency = new.price_cents, new.currency
+        self.event_type_id = new.id
+
+    def change_visit(self, event_type: EventType, requested: SessionVisit | None) -> None:
+        """The requested visit (default: the current one), if its event type allows it."""
+        self.visit = event_type.visit_for(requested or self.visit)
+
+    def switch_visit(self, requested: SessionVisit, office_address: object | None) -> None:
+        """The therapist switches any session's visit at any time, whatever its event type
+        allows (the guide); in person needs an office address to give the client."""
+        if requested is SessionVisit.IN_PERSON and office_address is None:
+            raise RuleViolation.one(("visitType",), ErrorCode.OFFICE_ADDRESS_MISSING,
+                                    "Add your office address to your profile first.")
+        self.visit = requested
+
+    def set_fee(self, cents: int | None, currency: str | None) -> None:
+        """A fee set by hand (None: no fee)."""
+        self.fee_cents, self.fee_currency = cents, (currency if cents is not None else None)
+
+    def join_series(self, series_id: UUID, occurrence_date: date) -> None:
+        """The first occurrence of a series started from it, keyed by its local date."""
+        self.series_id, self.occurrence_date = series_id, occurrence_date
+        self.source = SessionSource.SERIES
 
 
 class Repeats(StrEnum):

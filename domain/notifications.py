@@ -30,7 +30,14 @@ from uuid import UUID
 
 from domain import wording
 from domain.calendar_invite import CalendarInvite, InviteMethod, session_uid
-from domain.events import BookingReceived, DomainEvent, SessionChanged
+from domain.clients import client_zone
+from domain.events import (
+    BookingReceived,
+    ClientCancelledSession,
+    DomainEvent,
+    PortalInviteCreated,
+    SessionChanged,
+)
 from domain.model import SessionVisit
 from domain.portal import address_digest
 
@@ -56,20 +63,6 @@ PORTAL_INVITE_JOB = "email.portal_invite"
 REMINDER_JOB = "email.reminder"
 RESCHEDULED_JOB = "email.rescheduled"
 REMINDERS_DUE_JOB = "reminders.enqueue_due"
-
-
-@dataclass(frozen=True, slots=True)
-class ClientCancelledSession(DomainEvent):
-    """A client cancelled one of their sessions: in the portal, or with the manage link."""
-
-    session_id: UUID
-    via_link: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PortalInviteCreated(DomainEvent):
-    invite_id: UUID
-    client_id: UUID
 
 
 def jobs_for_event(event: DomainEvent) -> Iterable[tuple[str, dict]]:
@@ -142,7 +135,7 @@ class SessionFactsForEmail:
 
     @property
     def client_display_zone(self) -> str:
-        return self.client_zone or self.therapist_zone
+        return client_zone(self.client_zone, None, self.therapist_zone)
 
     @property
     def minutes(self) -> int:

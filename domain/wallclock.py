@@ -98,8 +98,3 @@ def local_date(instant: datetime, zone: ZoneInfo) -> date:
 
 def minute_of_day(local: datetime) -> int:
     return local.hour * 60 + local.minute
-
-
-def week_start(day: date) -> date:
-    """Monday of the week containing `day` (weeks start on Monday, ISO 8601)."""
-    return day - timedelta(days=day.weekday())

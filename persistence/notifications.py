@@ -292,18 +292,33 @@ class PortalSessionRow:
     office_address: str | None
 
 
-async def client_sessions(db: Database, client_id: UUID) -> list[PortalSessionRow]:
-    """A client's sessions (cancelled ones too), by start."""
-    stmt = (
+def _client_sessions(client_id: UUID):
+    return (
         select(SessionRow, TherapistRow, EventTypeRow.title)
         .join(TherapistRow, TherapistRow.id == SessionRow.therapist_id)
         .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
         .where(SessionRow.client_id == client_id)
-        .order_by(SessionRow.start_at)
     )
+
+
+def _portal_row(row) -> PortalSessionRow:
+    s, t, title = row
+    return PortalSessionRow(session_from_row(s), t.time_zone, title, _address(t))
+
+
+async def client_sessions(db: Database, client_id: UUID) -> list[PortalSessionRow]:
+    """A client's sessions (cancelled ones too), by start."""
+    stmt = _client_sessions(client_id).order_by(SessionRow.start_at)
     async with db.read_session() as session:
-        return [PortalSessionRow(session_from_row(r), t.time_zone, title, _address(t))
-                for r, t, title in (await session.execute(stmt)).all()]
+        return [_portal_row(row) for row in (await session.execute(stmt)).all()]
+
+
+async def client_session(db: Database, client_id: UUID, session_id: UUID) -> PortalSessionRow | None:
+    """One session of the client (None when it is not theirs)."""
+    stmt = _client_sessions(client_id).where(SessionRow.id == session_id)
+    async with db.read_session() as session:
+        row = (await session.execute(stmt)).one_or_none()
+        return _portal_row(row) if row else None
 
 
 async def therapist_name(db: Database, therapist_id: UUID) -> str | None:

@@ -49,6 +49,12 @@ async def my_sessions(ctx: Context) -> tuple[Client, list[reads.PortalSessionRow
     return me, await reads.client_sessions(ctx.services.db, me.id)
 
 
+async def my_session(ctx: Context, session_id: UUID) -> tuple[Client, reads.PortalSessionRow | None]:
+    """One session of the signed-in client; None if not theirs."""
+    me = await ctx.portal_client()
+    return me, await reads.client_session(ctx.services.db, me.id, session_id)
+
+
 async def therapist_name(ctx: Context, therapist_id: UUID) -> str:
     key = ("therapist_name", therapist_id)
     if key not in ctx.memo:

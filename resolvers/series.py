@@ -22,7 +22,3 @@ async def stop(ctx: Context, global_id: str) -> Outcome[tuple[Series, list[Sessi
     me = await ctx.therapist()
     s = ctx.services
     return await attempt(series.stop_repeating(s.uow(), s.clock, me.id, session_id(global_id)))
-
-
-async def of_ids(ctx: Context, ids) -> list[Series | None]:
-    return await ctx.loaders.series_by_id.load_many(list(ids))

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import strawberry
 
 from domain import audit, model
+from domain.clients import client_zone
 from domain.portal import CANCEL_NOTICE
 from domain.reminders import ReminderSettings as DomainReminderSettings
 from persistence.notifications import PortalSessionRow
@@ -95,17 +96,13 @@ class MySessions:
         description="Ended sessions, most recent first. Cost: counted as 100.", metadata=bound(items=100))
 
 
-def _zone(session: model.Session, client: model.Client, therapist_zone: str) -> str:
-    return session.client_time_zone or client.time_zone or therapist_zone
-
-
 async def my_sessions(info: strawberry.Info) -> MySessions:
     client, found = await portal.my_sessions(info.context)
     audit.saw("client", client.id, client.id)  # their own name is in the answer
     now = info.context.services.clock.now()
-    views = [PortalSession.from_domain(row, _zone(row.session, client, row.therapist_zone),
-                                       await portal.therapist_name(info.context, row.session.therapist_id),
-                                       now)
+    views = [PortalSession.from_domain(
+                 row, client_zone(row.session.client_time_zone, client.time_zone, row.therapist_zone),
+                 await portal.therapist_name(info.context, row.session.therapist_id), now)
              for row in found]
     return MySessions(
         first_name=client.first_name,
@@ -115,6 +112,11 @@ async def my_sessions(info: strawberry.Info) -> MySessions:
 
 
 async def portal_session(info: strawberry.Info, session_id) -> PortalSession | None:
-    mine = await my_sessions(info)
-    raw = global_ids.encode("Session", session_id)
-    return next((v for v in mine.upcoming + mine.past if v.id == raw), None)
+    client, found = await portal.my_session(info.context, session_id)
+    if found is None:
+        return None
+    s = found.session
+    return PortalSession.from_domain(
+        found, client_zone(s.client_time_zone, client.time_zone, found.therapist_zone),
+        await portal.therapist_name(info.context, s.therapist_id), info.context.services.clock.now(),
+    )

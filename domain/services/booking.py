@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import UUID
 
 from domain import booking, text, tokens
@@ -24,7 +24,6 @@ from domain.model import (
     EventType,
     Session,
     SessionSource,
-    SessionStatus,
     SessionVisit,
     Therapist,
 )
@@ -150,15 +149,11 @@ async def book(
         event_type = await uow.event_types.get(req.event_type_id) if req.event_type_id else None
         if event_type is None or event_type.therapist_id != therapist.id:
             raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
-        visit = booking.resolve_visit(event_type, req.visit)
-        if isinstance(visit, UserError):
-            raise RuleViolation([visit])
-        session = Session(
-            id=uuid.uuid4(), therapist_id=therapist.id, client_id=uuid.uuid4(),
-            event_type_id=event_type.id, start=req.start,
-            end=req.start + timedelta(minutes=event_type.minutes),
-            visit=visit, meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+        session = Session.new(
+            therapist_id=therapist.id, client_id=uuid.uuid4(), event_type=event_type,
+            start=req.start, visit=event_type.visit_for(req.visit), meeting_url=rooms.new_room_url(),
             source=SessionSource.BOOKING, created_at=clock.now(), client_time_zone=time_zone,
+            priced=False,
         )
         window = booking.facts_window(event_type, req.start, req.start)
         facts = booking.SlotFacts(

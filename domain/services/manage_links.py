@@ -13,12 +13,13 @@ from uuid import UUID
 
 from domain import notifications as n
 from domain.errors import ErrorCode, RuleViolation
-from domain.model import CancelledBy, SessionStatus
+from domain.events import ClientCancelledSession
+from domain.model import CancelledBy
 from domain.portal import may_cancel
 from domain.ports.outside_world import Clock
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.notifications import NotificationSetup
-from domain.services.sessions import _record_change
+from domain.services.session_events import record_change
 
 
 def _invalid() -> RuleViolation:
@@ -64,11 +65,9 @@ async def cancel(
                 ("token",), ErrorCode.TOO_LATE_TO_CANCEL,
                 "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
         before = session.interval
-        session.status = SessionStatus.CANCELLED
-        session.cancelled_by, session.cancelled_at = CancelledBy.CLIENT, clock.now()
-        session.cancel_reason, session.notify_client = None, False
-        await _record_change(uow, session, "CANCELLED", before, None)
-        uow.record(n.ClientCancelledSession(session.therapist_id, session.id, via_link=True))
+        session.cancel(by=CancelledBy.CLIENT, at=clock.now())
+        await record_change(uow, session, "CANCELLED", before, None)
+        uow.record(ClientCancelledSession(session.therapist_id, session.id, via_link=True))
         await uow.commit()
     assert setup.reads is not None
     after = await setup.reads.session_facts(facts.session_id)

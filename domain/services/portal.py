@@ -8,8 +8,8 @@ from uuid import UUID
 
 from domain import accounts, notifications, text, tokens
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.model import CancelledBy, Client, Session, SessionStatus
-from domain.notifications import ClientCancelledSession, PortalInviteCreated
+from domain.events import ClientCancelledSession, PortalInviteCreated
+from domain.model import CancelledBy, Client, Session
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
 from domain.ports.unit_of_work import UnitOfWork
@@ -17,7 +17,7 @@ from domain.reminders import ReminderSettings, settings_errors
 from domain.services.accounts import SignInLimits, check_sign_in_limits, sign_in_password
 from domain.services.notifications import NotificationSetup
 from domain.services.recovery import revoke_tokens
-from domain.services.sessions import _record_change
+from domain.services.session_events import record_change
 
 
 def _repo(setup: NotificationSetup, uow: UnitOfWork):
@@ -143,17 +143,13 @@ async def cancel_my_session(
         session = await uow.sessions.get(session_id, for_update=True) if session_id else None
         if session is None or session.client_id != client_id:
             raise RuleViolation.one(("sessionId",), ErrorCode.NOT_FOUND, "No such session.")
-        if session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
-        if not may_cancel(clock.now(), session.start):
+        if not session.cancelled and not may_cancel(clock.now(), session.start):
             raise RuleViolation.one(
                 ("sessionId",), ErrorCode.TOO_LATE_TO_CANCEL,
                 "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
         before = session.interval
-        session.status = SessionStatus.CANCELLED
-        session.cancelled_by, session.cancelled_at = CancelledBy.CLIENT, clock.now()
-        session.cancel_reason, session.notify_client = None, False
-        await _record_change(uow, session, "CANCELLED", before, None)
+        session.cancel(by=CancelledBy.CLIENT, at=clock.now())  # "Already cancelled" when it is
+        await record_change(uow, session, "CANCELLED", before, None)
         uow.record(ClientCancelledSession(session.therapist_id, session.id))
         await uow.commit()
     return session

@@ -26,7 +26,6 @@ from domain.model import (
     Series,
     Session,
     SessionSource,
-    SessionStatus,
     Therapist,
 )
 from domain.ports.outside_world import Clock, VideoRooms
@@ -45,14 +44,11 @@ class SeriesPolicy:
 def _occurrence(series: Series, day: date, zone_name: str, rooms: VideoRooms, now: datetime,
                 client: Client, event_type: EventType) -> Session:
     start = recurrence.occurrence_start(recurrence.rule_of(series, zone_name), day)
-    return Session(
-        id=uuid.uuid4(), therapist_id=series.therapist_id, client_id=series.client_id,
-        event_type_id=series.event_type_id, start=start,
-        end=start + timedelta(minutes=series.length_minutes), visit=series.visit,
-        meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
-        source=SessionSource.SERIES, created_at=now, client_time_zone=client.time_zone,
-        fee_cents=event_type.price_cents, fee_currency=event_type.currency,
-        series_id=series.id, occurrence_date=day,
+    return Session.new(
+        therapist_id=series.therapist_id, client_id=series.client_id, event_type=event_type,
+        start=start, minutes=series.length_minutes, visit=series.visit,
+        meeting_url=rooms.new_room_url(), source=SessionSource.SERIES, created_at=now,
+        client_time_zone=client.time_zone, series_id=series.id, occurrence_date=day,
     )
 
 
@@ -115,8 +111,7 @@ async def begin(
         materialised_until=max(local.date(), yesterday), created_at=now,
     )
     await uow.series.add(series)
-    session.series_id, session.occurrence_date = series.id, local.date()
-    session.source = SessionSource.SERIES
+    session.join_series(series.id, local.date())
     await uow.sessions.save(session)
     created = await _materialise(uow, [(series, therapist.time_zone)], rooms, now, policy)
     appeared = await _record_created(uow, created)

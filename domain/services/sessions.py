@@ -7,16 +7,15 @@ Every change records `SessionChanged` and, when overlaps appear or clear, `Confl
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from domain import booking, money
+from domain import money
 from domain import text as text_rule
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.events import ConflictsChanged, SessionChanged, SessionWorkedOn
-from domain.intervals import Interval
+from domain.events import SessionWorkedOn
 from domain.model import (
     CalendarView,
     CancelledBy,
@@ -27,7 +26,6 @@ from domain.model import (
     Session,
     SessionFacts,
     SessionSource,
-    SessionStatus,
     SessionVisit,
 )
 from domain.money import ClaimStatus
@@ -35,19 +33,10 @@ from domain.ports.outside_world import Clock, VideoRooms
 from domain.ports.unit_of_work import UnitOfWork
 from domain.reschedule import Landing, landing
 from domain.services import series as series_service
+from domain.services.session_events import SessionResult, conflict_change, record_change
 
 MAX_NOTE = 20_000
 MAX_REASON = 500
-Pair = tuple[UUID, UUID]
-
-
-@dataclass
-class SessionResult:
-    session: Session
-    appeared: list[Pair] = field(default_factory=list)
-    cleared: list[Pair] = field(default_factory=list)
-    conflicts: list[Session] = field(default_factory=list)  # all overlaps where it now is
-
 
 @dataclass(frozen=True)
 class CancelSession:
@@ -59,11 +48,6 @@ class CancelSession:
 @dataclass(frozen=True)
 class UncancelSession:
     session_id: UUID | None
-
-
-def _pair(a: Session, b: Session) -> Pair:
-    first, second = sorted((a, b), key=lambda s: (s.start, str(s.id)))
-    return first.id, second.id
 
 
 def _not_found(field_name: str = "sessionId") -> RuleViolation:
@@ -82,35 +66,6 @@ async def _event_type(uow: UnitOfWork, therapist_id: UUID, event_type_id: UUID |
     if found is None or found.therapist_id != therapist_id:
         raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
     return found
-
-
-async def _overlaps(uow: UnitOfWork, session: Session, interval: Interval | None) -> list[Session]:
-    if interval is None:
-        return []
-    return await uow.sessions.overlapping(session.therapist_id, interval, exclude=session.id)
-
-
-async def _record_change(
-    uow: UnitOfWork, session: Session, kind: str, before: Interval | None, after: Interval | None
-) -> SessionResult:
-    """Save, then work out which overlaps appeared or cleared; record both events."""
-    await uow.sessions.save(session)
-    old = {s.id: s for s in await _overlaps(uow, session, before)}
-    new = {s.id: s for s in await _overlaps(uow, session, after)}
-    appeared = [_pair(session, new[i]) for i in new.keys() - old.keys()]
-    cleared = [_pair(session, old[i]) for i in old.keys() - new.keys()]
-    uow.record(SessionChanged(session.therapist_id, session.id, kind, _span(before), _span(after)))
-    if appeared or cleared:
-        uow.record(ConflictsChanged(session.therapist_id, tuple(sorted(appeared)), tuple(sorted(cleared))))
-    return SessionResult(session, sorted(appeared), sorted(cleared), list(new.values()))
-
-
-def _span(interval: Interval | None) -> tuple[datetime, datetime] | None:
-    return (interval.start, interval.end) if interval else None
-
-
-def _live(session: Session) -> Interval | None:
-    return None if session.cancelled else session.interval
 
 
 async def set_calendar_view(uow: UnitOfWork, therapist_id: UUID, view: CalendarView) -> None:
@@ -141,19 +96,13 @@ async def create(
                 ("clientId",), ErrorCode.NOT_ACTIVE, "Accept this client from New bookings first."
             )
         event_type = await _event_type(uow, therapist_id, event_type_id)
-        chosen = booking.resolve_visit(event_type, visit)
-        if isinstance(chosen, UserError):
-            raise RuleViolation([chosen])
-        session = Session(
-            id=uuid.uuid4(), therapist_id=therapist_id, client_id=client.id,
-            event_type_id=event_type.id, start=start,
-            end=start + timedelta(minutes=event_type.minutes), visit=chosen,
-            meeting_url=rooms.new_room_url(), status=SessionStatus.SCHEDULED,
+        session = Session.new(
+            therapist_id=therapist_id, client_id=client.id, event_type=event_type, start=start,
+            visit=event_type.visit_for(visit), meeting_url=rooms.new_room_url(),
             source=SessionSource.MANUAL, created_at=clock.now(), client_time_zone=client.time_zone,
-            fee_cents=event_type.price_cents, fee_currency=event_type.currency,
         )
         await uow.sessions.add(session)
-        result = await _record_change(uow, session, "CREATED", None, session.interval)
+        result = await record_change(uow, session, "CREATED", None, session.interval)
         if repeats is not Repeats.NONE:
             therapist = await uow.therapists.get(therapist_id, for_update=True)
             assert therapist is not None
@@ -199,40 +148,27 @@ async def update(
         raise RuleViolation(errors)
     async with uow:
         session = await _owned(uow, therapist_id, session_id)
-        before = _live(session)
-        if edit.start is not None and session.cancelled:
-            raise _cancelled()
+        before = session.live_interval
+        if edit.start is not None:
+            session.check_movable()
         event_type = await uow.event_types.get(session.event_type_id, include_deleted=True)
         if edit.event_type_given:
             new_type = await _event_type(uow, therapist_id, edit.event_type_id)
-            if event_type is not None and session.fee_cents == event_type.price_cents:
-                session.fee_cents, session.fee_currency = new_type.price_cents, new_type.currency
+            session.change_event_type(event_type, new_type)
             event_type = new_type
-            session.event_type_id = new_type.id
         assert event_type is not None
         if edit.visit is not None and edit.visit is not session.visit:
             therapist = await uow.therapists.get(therapist_id)
-            chosen = booking.switch_visit(edit.visit, therapist.office_address if therapist else None)
-            if isinstance(chosen, UserError):
-                raise RuleViolation([chosen])
-            session.visit = chosen
-        start = edit.start or session.start
-        session.start, session.end = start, start + timedelta(minutes=event_type.minutes)
+            session.switch_visit(edit.visit, therapist.office_address if therapist else None)
+        session.fit_to(event_type, edit.start)
         if edit.clear_fee:
-            session.fee_cents = session.fee_currency = None
+            session.set_fee(None, None)
         elif edit.fee_cents is not None:
-            session.fee_cents, session.fee_currency = edit.fee_cents, edit.fee_currency
+            session.set_fee(edit.fee_cents, edit.fee_currency)
         kind = "MOVED" if edit.start is not None else "UPDATED"
-        result = await _record_change(uow, session, kind, before, _live(session))
+        result = await record_change(uow, session, kind, before, session.live_interval)
         await uow.commit()
     return result
-
-
-def _cancelled() -> RuleViolation:
-    return RuleViolation.one(
-        ("sessionId",), ErrorCode.SESSION_CANCELLED,
-        "A cancelled session does not move. Uncancel it first.",
-    )
 
 
 def parse_target(view: CalendarView, raw: str) -> datetime | date:
@@ -259,8 +195,7 @@ async def _plan(
     """Where a drop lands — shared by the preview and the move, so they never disagree."""
     target = parse_target(view, raw)
     session = await _owned(uow, therapist_id, session_id)
-    if session.cancelled:
-        raise _cancelled()
+    session.check_movable()
     therapist = await uow.therapists.get(therapist_id)
     assert therapist is not None
     return MovePlan(session, landing(view.value, target, session.interval, ZoneInfo(therapist.time_zone)))
@@ -272,8 +207,8 @@ async def reschedule(
     async with uow:
         plan = await _plan(uow, therapist_id, session_id, view, target)
         session, before = plan.session, plan.session.interval
-        session.start, session.end = plan.landing.start, plan.landing.end
-        result = await _record_change(uow, session, "MOVED", before, session.interval)
+        session.move(plan.landing.start, plan.landing.end)
+        result = await record_change(uow, session, "MOVED", before, session.interval)
         await uow.commit()
     return result
 
@@ -285,15 +220,9 @@ async def preview(
     async with uow:
         plan = await _plan(uow, therapist_id, session_id, view, target)
         session = plan.session
-        old = {s.id: s for s in await _overlaps(uow, session, session.interval)}
-        moved = replace(session, start=plan.landing.start, end=plan.landing.end)
-        new = {s.id: s for s in await _overlaps(uow, moved, moved.interval)}
-        return SessionResult(
-            moved,
-            sorted(_pair(moved, new[i]) for i in new.keys() - old.keys()),
-            sorted(_pair(session, old[i]) for i in old.keys() - new.keys()),
-            list(new.values()),
-        )
+        moved = replace(session)  # the move without touching the loaded session
+        moved.move(plan.landing.start, plan.landing.end)
+        return await conflict_change(uow, moved, session.interval, moved.interval)
 
 
 async def cancel(
@@ -305,14 +234,9 @@ async def cancel(
         raise RuleViolation(errors)
     async with uow:
         session = await _owned(uow, therapist_id, command.session_id)
-        if session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
         before = session.interval
-        session.status = SessionStatus.CANCELLED
-        session.cancelled_by, session.cancelled_at = CancelledBy.THERAPIST, at
-        session.cancel_reason = (reason or "").strip() or None
-        session.notify_client = command.notify_client
-        result = await _record_change(uow, session, "CANCELLED", before, None)
+        session.cancel(reason, notify_client=command.notify_client, by=CancelledBy.THERAPIST, at=at)
+        result = await record_change(uow, session, "CANCELLED", before, None)
         await uow.commit()
     return result
 
@@ -321,12 +245,8 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, command: UncancelSession
     """Back to scheduled; overlaps that come back are flagged again (allowed)."""
     async with uow:
         session = await _owned(uow, therapist_id, command.session_id)
-        if not session.cancelled:
-            raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
-        session.status = SessionStatus.SCHEDULED
-        session.cancel_reason, session.notify_client = None, False
-        session.cancelled_by = session.cancelled_at = None
-        result = await _record_change(uow, session, "UNCANCELLED", None, session.interval)
+        session.uncancel()
+        result = await record_change(uow, session, "UNCANCELLED", None, session.interval)
         await uow.commit()
     return result
 

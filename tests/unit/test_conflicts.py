@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.conflicts import Timed, conflict_diff, conflicting_ids, find_conflicts
+from domain.conflicts import Timed, conflict_diff, conflicting_ids, conflicts_of, find_conflicts
 from domain.intervals import Interval
 
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -99,9 +99,16 @@ def test_many_back_to_back_sessions():
 
 
 def test_conflict_diff():
-    appeared, cleared = conflict_diff([(1, 2), (3, 4)], [(2, 1), (5, 6)])
-    assert appeared == {frozenset({5, 6})}
-    assert cleared == {frozenset({3, 4})}
+    appeared, cleared = conflict_diff([(1, 2), (4, 3)], [(2, 1), (5, 6)])
+    assert appeared == [(5, 6)]
+    assert cleared == [(4, 3)]  # as it was: a move may have swapped which starts first
+
+
+def test_conflicts_of_one_session():
+    moved, early, late, far = Timed("m", at(30, 60)), Timed("e", at(0, 45)), Timed("l", at(60, 60)), Timed("f", at(200, 30))
+    assert conflicts_of(moved, [late, far, early]) == [("e", "m"), ("m", "l")]
+    assert conflicts_of(Timed("m", at(30, 60), cancelled=True), [early]) == []
+    assert conflicts_of(moved, [Timed("e", at(0, 45), cancelled=True)]) == []
 
 
 @FAST
@@ -159,7 +166,17 @@ def test_back_to_back_chain_never_conflicts(lengths, rnd):
 def test_conflict_diff_partitions_change(before_items, after_items):
     before, after = find_conflicts(before_items), find_conflicts(after_items)
     appeared, cleared = conflict_diff(before, after)
+    assert set(appeared) <= set(after) and set(cleared) <= set(before)  # order kept per check
+    appeared_sets, cleared_sets = {frozenset(p) for p in appeared}, {frozenset(p) for p in cleared}
     old, new = {frozenset(p) for p in before}, {frozenset(p) for p in after}
-    assert appeared | (old & new) == new
-    assert cleared | (old & new) == old
-    assert not appeared & old and not cleared & new
+    assert appeared_sets | (old & new) == new
+    assert cleared_sets | (old & new) == old
+    assert not appeared_sets & old and not cleared_sets & new
+
+
+@FAST
+@given(timed_items(), st.integers(0, 600), st.sampled_from([0, 15, 50, 90]), st.booleans())
+def test_conflicts_of_is_find_conflicts_seen_from_one_item(others, start, length, cancelled):
+    subject = Timed(-1, at(start, length), cancelled)
+    expected = [p for p in find_conflicts([subject, *others]) if -1 in p]
+    assert conflicts_of(subject, others) == expected

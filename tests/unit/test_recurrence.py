@@ -12,13 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.intervals import Interval
+from domain.model import SeriesSpan
 from domain.recurrence import (
     CADENCE_WEEKS,
     SeriesRule,
+    future_busy,
     occurrence_dates,
     occurrence_start,
     occurrences,
     occurrences_between,
+    rule_of,
 )
 from domain.wallclock import (
     MINUTES_PER_DAY,
@@ -308,3 +311,21 @@ def test_occurrences_between_matches_brute_force(r, data):
         if iv.overlaps(window)
     ]
     assert occurrences_between(r, start, end) == brute
+
+
+@FAST
+@given(rules(), st.data())
+def test_future_busy_is_what_a_series_will_still_create(r, data):
+    """The booking page's view of an active series: occurrences overlapping the window dated
+    after `materialised_until` (earlier ones exist as sessions); nothing once stopped."""
+    until = r.anchor_date + timedelta(days=data.draw(st.integers(-7, 120)))
+    span = SeriesSpan(r.anchor_date, r.start_minute, r.length_minutes, r.every_weeks, until)
+    assert rule_of(span, r.zone_name) == r
+    origin = datetime.combine(r.anchor_date, datetime.min.time(), tzinfo=UTC)
+    start = origin + timedelta(minutes=data.draw(st.integers(-3 * 1440, 150 * 1440)))
+    end = start + timedelta(minutes=data.draw(st.integers(0, 30 * 1440)))
+    expected = [iv for d, iv in occurrences_between(r, start, end) if d > until]
+    assert future_busy([span], r.zone_name, start, end) == expected
+    assert all(iv.overlaps(Interval(start, end)) for iv in expected)
+    stopped = SeriesSpan(r.anchor_date, r.start_minute, r.length_minutes, r.every_weeks, until, active=False)
+    assert future_busy([stopped, span], r.zone_name, start, end) == expected
