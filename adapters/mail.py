@@ -1,7 +1,9 @@
 """Email delivery: SMTP (aiosmtplib) in production, a folder of .eml files in development.
 
 Both render `domain.notifications.Email` the same way: a multipart/alternative message with a
-plain-text part and an HTML part (every value HTML-escaped). Only the development folder
+plain-text part and an HTML part (every value HTML-escaped), and a text/calendar part
+(`method=REQUEST|CANCEL`, adapters/calendar_invite.py) when the email carries an invite: mail
+apps show it as an invitation, calendar apps add, move or remove the session. Only the development folder
 mailer logs a subject — never the recipient or the body; production logs none.
 """
 
@@ -22,6 +24,7 @@ from string import Template
 
 import aiosmtplib
 
+from adapters.calendar_invite import render_ics
 from domain.notifications import Email
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,10 @@ def build_message(email: Email, from_address: str) -> EmailMessage:
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(render_text(email))
     message.add_alternative(render_html(email), subtype="html")
+    if email.invite is not None:
+        ics = render_ics(email.invite).decode()
+        message.add_alternative(ics, subtype="calendar",
+                                params={"method": email.invite.method.value})
     return message
 
 

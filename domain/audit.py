@@ -42,6 +42,7 @@ class Actor:
         return self.id if self.kind == THERAPIST else None
 
 
+MANAGE_LINK = "manage-link"  # the name of a CLIENT actor who came with a manage-booking link
 ANONYMOUS_ACTOR = Actor(ANONYMOUS)
 SYSTEM_ACTOR = Actor(SYSTEM)
 

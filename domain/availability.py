@@ -14,7 +14,7 @@ from domain.model import TimeSlot
 
 MAX_SLOTS_PER_DAY = 15
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
-_TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")  # "9:00" as well as "09:00"
 
 
 def parse_day(value: str) -> int | None:
@@ -26,7 +26,7 @@ def parse_day(value: str) -> int | None:
 
 
 def parse_minute(value: str) -> int | None:
-    """Minutes after midnight for "HH:MM" (24-hour; "24:00" means the end of the day)."""
+    """Minutes after midnight for "HH:MM" or "H:MM" (24-hour; "24:00" means the end of the day)."""
     match = _TIME.match(value.strip())
     if not match:
         return None

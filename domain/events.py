@@ -104,9 +104,10 @@ class SessionWorkedOn(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class ClientCancelledSession(DomainEvent):
-    """A client cancelled one of their sessions in the portal."""
+    """A client cancelled one of their sessions: in the portal, or with the manage link."""
 
     session_id: UUID
+    via_link: bool = False
 
 
 @dataclass(frozen=True, slots=True)

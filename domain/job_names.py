@@ -22,6 +22,7 @@ CANCELLED_BY_CLIENT_JOB = "email.cancelled_by_client"
 PORTAL_INVITE_JOB = "email.portal_invite"
 PASSWORD_RESET_JOB = "email.password_reset"
 REMINDER_JOB = "email.reminder"
+RESCHEDULED_JOB = "email.rescheduled"  # a session moved: the client's updated invite
 REMINDERS_DUE_JOB = "reminders.enqueue_due"  # periodic: reserve and enqueue due reminders
 
 # the audit log

@@ -71,6 +71,7 @@ class Therapist:
     calendar_view: CalendarView
     created_at: datetime
     booking_horizon_days: int | None = None
+    locale: str = "en_US"  # how emails word dates and times (domain/wording.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class EventType:
     min_notice_minutes: int | None = None  # None: 30 minutes (MIN_NOTICE_MINUTES)
     max_per_day: int | None = None  # sessions of this type per local date; None: no cap
     booking_window_days: int | None = None  # how far ahead; None: the therapist's horizon only
+    name_in_emails: bool = False  # a title like "Couples intake" reveals care: off by default
 
     def visit_for(self, requested: SessionVisit | None) -> SessionVisit:
         """The visit of a session of this type: the requested one if allowed, the only one if
@@ -143,6 +145,11 @@ class SessionStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class CancelledBy(StrEnum):
+    THERAPIST = "THERAPIST"
+    CLIENT = "CLIENT"
+
+
 class SessionSource(StrEnum):
     BOOKING = "BOOKING"
     MANUAL = "MANUAL"
@@ -170,6 +177,8 @@ class Session:
     claim_status: ClaimStatus = ClaimStatus.NONE
     series_id: UUID | None = None
     occurrence_date: date | None = None  # the series' original local date: its key
+    cancelled_by: CancelledBy | None = None
+    cancelled_at: datetime | None = None
 
     @classmethod
     def new(
@@ -209,13 +218,16 @@ class Session:
         """The time it occupies: none once cancelled."""
         return None if self.cancelled else self.interval
 
-    def cancel(self, reason: str | None = None, *, notify_client: bool = False) -> None:
-        """Cancelled sessions keep their time on record but block nothing."""
+    def cancel(self, reason: str | None = None, *, notify_client: bool = False,
+               by: CancelledBy = CancelledBy.THERAPIST, at: datetime | None = None) -> None:
+        """Cancelled sessions keep their time on record but block nothing; who cancelled and
+        when stay with it (the therapist's screens show them)."""
         if self.cancelled:
             raise RuleViolation.one(("sessionId",), ErrorCode.SESSION_CANCELLED, "Already cancelled.")
         self.status = SessionStatus.CANCELLED
         self.cancel_reason = (reason or "").strip() or None
         self.notify_client = notify_client
+        self.cancelled_by, self.cancelled_at = by, at
 
     def uncancel(self) -> None:
         """Back to scheduled, as if never cancelled (reason and notice go)."""
@@ -223,6 +235,7 @@ class Session:
             raise RuleViolation.one(("sessionId",), ErrorCode.NOT_CANCELLED, "It is not cancelled.")
         self.status = SessionStatus.SCHEDULED
         self.cancel_reason, self.notify_client = None, False
+        self.cancelled_by = self.cancelled_at = None
 
     def check_movable(self) -> None:
         if self.cancelled:
@@ -250,6 +263,14 @@ class Session:
     def change_visit(self, event_type: EventType, requested: SessionVisit | None) -> None:
         """The requested visit (default: the current one), if its event type allows it."""
         self.visit = event_type.visit_for(requested or self.visit)
+
+    def switch_visit(self, requested: SessionVisit, office_address: object | None) -> None:
+        """The therapist switches any session's visit at any time, whatever its event type
+        allows (the guide); in person needs an office address to give the client."""
+        if requested is SessionVisit.IN_PERSON and office_address is None:
+            raise RuleViolation.one(("visitType",), ErrorCode.OFFICE_ADDRESS_MISSING,
+                                    "Add your office address to your profile first.")
+        self.visit = requested
 
     def set_fee(self, cents: int | None, currency: str | None) -> None:
         """A fee set by hand (None: no fee)."""

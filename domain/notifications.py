@@ -1,11 +1,16 @@
 """Who gets which email, and what it says — as plain data, no PHI.
 
-| event                     | therapist | client                                        |
-| new booking (public page) | yes       | yes (time, visit type, meeting link, address) |
-| therapist cancels         | no        | yes, when `notifyClient` was ticked           |
-| client cancels (portal)   | yes       | no                                            |
-| session reminder          | no        | yes, reminders on and portal access           |
-| portal invite             | no        | yes                                           |
+| event                        | therapist | client                                          |
+| new booking (public page)    | yes       | yes, with a calendar invite and a manage link   |
+| therapist moves it           | no        | yes (invite update), when the client booked it  |
+| therapist cancels            | no        | yes (invite cancel), when `notifyClient` ticked |
+| client cancels (portal)      | yes       | no                                              |
+| client cancels (manage link) | yes       | yes (invite cancel, link to rebook)             |
+| session reminder             | no        | yes, reminders on and portal access             |
+| portal invite                | no        | yes                                             |
+
+Calendar invites go to clients only (a therapist with Outlook sync already has the event), and
+only for sessions booked from the public page: those are the ones in the client's calendar.
 
 Emails carry names, times and links only: never a note, a cancel reason, a diagnosis, a
 phone number or a fee. Times are shown in the recipient's zone (the client's booking zone,
@@ -19,11 +24,12 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
+from domain import calendar_feed, wording  # calendar_feed imports this module: use it at call time
+from domain.calendar_invite import CalendarInvite, InviteMethod
 from domain.clients import client_zone
 from domain.events import (
     BookingReceived,
@@ -37,8 +43,10 @@ from domain.job_names import (
     CANCELLED_BY_CLIENT_JOB,
     CANCELLED_BY_THERAPIST_JOB,
     PORTAL_INVITE_JOB,
+    RESCHEDULED_JOB,
 )
 from domain.model import SessionVisit
+from domain.portal import address_digest
 
 
 class EmailKind(StrEnum):
@@ -51,6 +59,8 @@ class EmailKind(StrEnum):
     PORTAL_INVITE = "portal_invite.client"
     REMINDER_LEAD = "reminder.lead"
     REMINDER_DAY_BEFORE = "reminder.day_before"
+    RESCHEDULED_CLIENT = "rescheduled.client"  # key: session:sequence (one per move)
+    CANCELLED_CLIENT_CONFIRMATION = "cancelled_by_client.client"
 
 
 
@@ -62,8 +72,11 @@ def jobs_for_event(event: DomainEvent) -> Iterable[tuple[str, dict]]:
         yield BOOKING_JOB, {"session_id": str(event.session_id)}
     elif isinstance(event, SessionChanged) and event.kind == "CANCELLED":
         yield CANCELLED_BY_THERAPIST_JOB, {"session_id": str(event.session_id)}
+    elif isinstance(event, SessionChanged) and event.kind == "MOVED":
+        yield RESCHEDULED_JOB, {"session_id": str(event.session_id)}
     elif isinstance(event, ClientCancelledSession):
-        yield CANCELLED_BY_CLIENT_JOB, {"session_id": str(event.session_id)}
+        yield CANCELLED_BY_CLIENT_JOB, {"session_id": str(event.session_id),
+                                        "via_link": event.via_link}
     elif isinstance(event, PortalInviteCreated):
         yield PORTAL_INVITE_JOB, {"invite_id": str(event.invite_id)}
 
@@ -73,18 +86,21 @@ def jobs_for_event(event: DomainEvent) -> Iterable[tuple[str, dict]]:
 
 @dataclass(frozen=True, slots=True)
 class Email:
-    """One email as data; adapters render it as text and HTML (escaped)."""
+    """One email as data; adapters render it as text and HTML (escaped), plus the calendar
+    invite as a text/calendar part when there is one."""
 
     to: str
     subject: str
     lines: tuple[str, ...]
     button: tuple[str, str] | None = None  # (label, URL)
     footer: tuple[tuple[str, str], ...] = ()  # (label, URL) links under the body
+    invite: CalendarInvite | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SessionFactsForEmail:
-    """What an email about one session may use: names, times, links, where. Nothing clinical."""
+    """What an email about one session may use: names, times, links, where. Nothing clinical
+    (the event type's title only travels when the therapist turned `name_type` on)."""
 
     session_id: UUID
     therapist_id: UUID
@@ -106,6 +122,12 @@ class SessionFactsForEmail:
     created_at: datetime
     portal_access: bool = False
     unsubscribed: bool = False
+    therapist_locale: str = wording.DEFAULT_LOCALE
+    therapist_username: str = ""
+    event_type_title: str = ""
+    name_type: bool = False  # the event type's "name it in emails" switch
+    sequence: int = 0  # the session's calendar revision
+    booked_by_client: bool = True  # from the public page: the client holds a calendar invite
 
     @property
     def client_name(self) -> str:
@@ -115,19 +137,40 @@ class SessionFactsForEmail:
     def client_display_zone(self) -> str:
         return client_zone(self.client_zone, None, self.therapist_zone)
 
-
-def when(start: datetime, end: datetime, zone: str) -> str:
-    """E.g. "Tuesday, 5 March 2030, 09:00–09:50 (America/New_York)"."""
-    tz = ZoneInfo(zone)
-    local, local_end = start.astimezone(tz), end.astimezone(tz)
-    return (f"{local:%A}, {local.day} {local:%B %Y}, {local:%H:%M}–{local_end:%H:%M} ({zone})")
+    @property
+    def minutes(self) -> int:
+        return round((self.end - self.start).total_seconds() / 60)
 
 
-def _visit_lines(f: SessionFactsForEmail) -> list[str]:
+def when(f: SessionFactsForEmail, zone: str) -> str:
+    """E.g. "Tuesday, March 2, 2027 at 2:00 PM EST (50 minutes)", in the therapist's locale."""
+    return f"{wording.when(f.start, zone, f.therapist_locale)} ({f.minutes} minutes)"
+
+
+def _what(f: SessionFactsForEmail) -> str:
+    """"session", or "Couples intake session"-like only where the therapist turned it on."""
+    return f"{f.event_type_title} session" if f.name_type and f.event_type_title else "session"
+
+
+def _where(f: SessionFactsForEmail) -> tuple[tuple[str, ...], tuple[str, str] | None]:
+    """In person: the address and no video link; telehealth: the link, once (as the button)."""
     if f.visit is SessionVisit.IN_PERSON:
         where = f.office_address or "the office address will be announced"
-        return ["Visit type: in person", f"Address: {where}", f"Meeting link: {f.meeting_url}"]
-    return ["Visit type: telehealth (video)", f"Meeting link: {f.meeting_url}"]
+        return ("Visit type: in person", f"Address: {where}"), None
+    return ("Visit type: telehealth (video)",), ("Join the meeting", f.meeting_url)
+
+
+def _invite(f: SessionFactsForEmail, method: InviteMethod, manage_url: str | None) -> CalendarInvite:
+    in_person = f.visit is SessionVisit.IN_PERSON
+    return CalendarInvite(
+        uid=calendar_feed.session_uid(f.session_id), sequence=f.sequence, method=method, start=f.start,
+        end=f.end, summary=f"{_what(f).capitalize()} with {f.therapist_name}",
+        organizer_name=f.therapist_name, organizer_email=f.therapist_email,
+        attendee_name=f.client_name, attendee_email=f.client_email,
+        location=(f.office_address if in_person else f.meeting_url),
+        url=None if in_person else f.meeting_url,
+        description=f"Manage or cancel: {manage_url}" if manage_url else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,36 +179,60 @@ class Links:
 
     base: str
 
+    def _at(self, path: str) -> str:
+        return f"{self.base.rstrip('/')}{path}"
+
     def portal(self) -> str:
-        return f"{self.base.rstrip('/')}/portal"
+        return self._at("/portal")
 
     def invite(self, token: str) -> str:
-        return f"{self.base.rstrip('/')}/portal/invite?token={token}"
+        return self._at(f"/portal/invite?token={token}")
 
     def unsubscribe(self, token: str) -> str:
-        return f"{self.base.rstrip('/')}/unsubscribe?token={token}"
+        return self._at(f"/unsubscribe?token={token}")
+
+    def manage(self, token: str) -> str:
+        return self._at(f"/manage?token={token}")
+
+    def booking_page(self, username: str) -> str:
+        return self._at(f"/book/{username}")
 
 
-def booking_for_client(f: SessionFactsForEmail) -> Email:
+def booking_for_client(f: SessionFactsForEmail, manage_url: str) -> Email:
+    lines, button = _where(f)
     return Email(
         to=f.client_email,
         subject=f"Your session with {f.therapist_name} is booked",
         lines=(f"Hello {f.client_first_name},",
-               f"Your session with {f.therapist_name} is booked for "
-               f"{when(f.start, f.end, f.client_display_zone)}.",
-               *_visit_lines(f)),
-        button=("Join the meeting", f.meeting_url),
+               f"Your {_what(f)} with {f.therapist_name} is booked for "
+               f"{when(f, f.client_display_zone)}.", *lines,
+               "You can cancel up to 24 hours before the start with the link below."),
+        button=button, footer=(("Manage or cancel this booking", manage_url),),
+        invite=_invite(f, InviteMethod.REQUEST, manage_url),
     )
 
 
 def booking_for_therapist(f: SessionFactsForEmail) -> Email:
+    lines, button = _where(f)
     return Email(
         to=f.therapist_email,
         subject=f"New booking: {f.client_name}",
-        lines=(f"{f.client_name} booked a session for {when(f.start, f.end, f.therapist_zone)}.",
-               *_visit_lines(f),
+        lines=(f"{f.client_name} booked a {_what(f)} for {when(f, f.therapist_zone)}.", *lines,
                "You will find them under New bookings."),
-        button=("Join the meeting", f.meeting_url),
+        button=button,
+    )
+
+
+def rescheduled_for_client(f: SessionFactsForEmail, manage_url: str) -> Email:
+    lines, button = _where(f)
+    return Email(
+        to=f.client_email,
+        subject=f"Your session with {f.therapist_name} has moved",
+        lines=(f"Hello {f.client_first_name},",
+               f"{f.therapist_name} moved your {_what(f)} to {when(f, f.client_display_zone)}.",
+               *lines),
+        button=button, footer=(("Manage or cancel this booking", manage_url),),
+        invite=_invite(f, InviteMethod.REQUEST, manage_url),
     )
 
 
@@ -174,9 +241,23 @@ def cancelled_by_therapist(f: SessionFactsForEmail) -> Email:
         to=f.client_email,
         subject=f"Your session with {f.therapist_name} is cancelled",
         lines=(f"Hello {f.client_first_name},",
-               f"{f.therapist_name} cancelled your session of "
-               f"{when(f.start, f.end, f.client_display_zone)}.",
+               f"{f.therapist_name} cancelled your {_what(f)} of "
+               f"{when(f, f.client_display_zone)}.",
                "Contact your therapist to find another time."),
+        invite=_invite(f, InviteMethod.CANCEL, None),
+    )
+
+
+def cancellation_for_client(f: SessionFactsForEmail, rebook_url: str) -> Email:
+    """The client cancelled with their manage link: confirm, and offer the booking page."""
+    return Email(
+        to=f.client_email,
+        subject=f"Your session with {f.therapist_name} is cancelled",
+        lines=(f"Hello {f.client_first_name},",
+               f"You cancelled your {_what(f)} of {when(f, f.client_display_zone)}.",
+               f"{f.therapist_name} has been told."),
+        button=("Book another time", rebook_url),
+        invite=_invite(f, InviteMethod.CANCEL, None),
     )
 
 
@@ -184,22 +265,27 @@ def cancelled_by_client(f: SessionFactsForEmail) -> Email:
     return Email(
         to=f.therapist_email,
         subject=f"{f.client_name} cancelled a session",
-        lines=(f"{f.client_name} cancelled their session of "
-               f"{when(f.start, f.end, f.therapist_zone)} in the client portal.",
+        lines=(f"{f.client_name} cancelled their {_what(f)} of "
+               f"{when(f, f.therapist_zone)}.",
                "The time is free again on your booking page."),
     )
 
 
-def reminder(f: SessionFactsForEmail, links: Links, unsubscribe_token: str) -> Email:
-    local = f.start.astimezone(ZoneInfo(f.client_display_zone))
+def reminder(f: SessionFactsForEmail, links: Links, unsubscribe_token: str, today: date) -> Email:
+    """Never names the session type. The day before says "tomorrow at …"; `today` is the
+    client's date when it is sent."""
+    zone = f.client_display_zone
+    lines, button = _where(f)
     return Email(
         to=f.client_email,
-        subject=f"Reminder: your session with {f.therapist_name} at {local:%H:%M} ({f.client_display_zone})",
+        subject=f"Reminder: your session with {f.therapist_name} "
+                f"{wording.relative_when(f.start, zone, f.therapist_locale, today)}",
         lines=(f"Hello {f.client_first_name},",
-               f"Your session with {f.therapist_name} starts soon. "
-               "The portal has the time and the meeting link."),
-        button=("Open the portal", links.portal()),
-        footer=(("Stop these reminders", links.unsubscribe(unsubscribe_token)),),
+               f"Your session with {f.therapist_name} is "
+               f"{wording.relative_when(f.start, zone, f.therapist_locale, today)}.", *lines),
+        button=button,
+        footer=(("Open the portal", links.portal()),
+                ("Stop these reminders", links.unsubscribe(unsubscribe_token))),
     )
 
 
@@ -239,5 +325,24 @@ def verify(key: bytes, purpose: str, token: str) -> UUID | None:
     return parsed if hmac.compare_digest(mac, _mac(key, purpose, parsed)) else None
 
 
+def sign_manage(key: bytes, session_id: UUID, client_email: str) -> str:
+    """A manage-booking token: bound to the session and to the client's current address, so
+    a corrected email voids the links sent before (nothing to store or revoke)."""
+    return f"{session_id}.{_mac(key, f'{MANAGE}:{address_digest(client_email)}', session_id)}"
+
+
+def manage_subject(token: str) -> UUID | None:
+    """The session a manage token claims to be for (not yet verified)."""
+    try:
+        return UUID((token or "").strip().partition(".")[0])
+    except ValueError:
+        return None
+
+
+def verify_manage(key: bytes, token: str, session_id: UUID, client_email: str) -> bool:
+    return verify(key, f"{MANAGE}:{address_digest(client_email)}", token) == session_id
+
+
 UNSUBSCRIBE = "unsubscribe-reminders"
+MANAGE = "manage-booking"
 INVITE = "portal-invite"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from uuid import UUID
 
 CANCEL_NOTICE = timedelta(hours=24)
@@ -48,6 +49,23 @@ class PortalInvite:
 def address_digest(email: str) -> str:
     """SHA-256 of a normalised email: enough to tell "same address", and no PHI in the row."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+class PortalStatus(StrEnum):
+    """Whether a client will get reminders: only ACTIVE ones do."""
+
+    NOT_INVITED = "NOT_INVITED"
+    INVITED = "INVITED"
+    ACTIVE = "ACTIVE"
+    UNSUBSCRIBED = "UNSUBSCRIBED"
+
+
+def portal_status(account: PortalAccount | None) -> PortalStatus:
+    if account is None:
+        return PortalStatus.NOT_INVITED
+    if account.unsubscribed_at is not None:
+        return PortalStatus.UNSUBSCRIBED
+    return PortalStatus.ACTIVE if account.active else PortalStatus.INVITED
 
 
 def may_cancel(now: datetime, start: datetime) -> bool:

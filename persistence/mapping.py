@@ -7,6 +7,7 @@ from datetime import date
 from domain.intervals import Interval
 from domain.model import (
     CalendarView,
+    CancelledBy,
     Client,
     ClientStatus,
     EventType,
@@ -41,6 +42,7 @@ def therapist_from_row(row: TherapistRow) -> Therapist:
         display_name=row.display_name, username=row.username, time_zone=row.time_zone,
         office_address=address, calendar_view=CalendarView(row.calendar_view),
         created_at=row.created_at, booking_horizon_days=row.booking_horizon_days,
+        locale=row.locale or "en_US",
     )
 
 
@@ -56,6 +58,7 @@ def therapist_to_row(t: Therapist, row: TherapistRow | None = None) -> Therapist
     row.calendar_view = t.calendar_view.value
     row.created_at = t.created_at
     row.booking_horizon_days = t.booking_horizon_days
+    row.locale = t.locale
     return row
 
 
@@ -68,6 +71,7 @@ def event_type_from_row(row: EventTypeRow) -> EventType:
         buffer_before_minutes=row.buffer_before_minutes or 0,
         buffer_after_minutes=row.buffer_after_minutes or 0, min_notice_minutes=row.min_notice_minutes,
         max_per_day=row.max_per_day, booking_window_days=row.booking_window_days,
+        name_in_emails=bool(row.name_in_emails),
     )
 
 
@@ -80,6 +84,7 @@ def event_type_to_row(e: EventType, row: EventTypeRow | None = None) -> EventTyp
     row.buffer_before_minutes, row.buffer_after_minutes = e.buffer_before_minutes, e.buffer_after_minutes
     row.min_notice_minutes, row.max_per_day = e.min_notice_minutes, e.max_per_day
     row.booking_window_days = e.booking_window_days
+    row.name_in_emails = e.name_in_emails
     return row
 
 
@@ -110,10 +115,14 @@ def session_from_row(row: SessionRow) -> Session:
         claim_status=ClaimStatus(row.claim_status), series_id=row.series_id,
         occurrence_date=row.occurrence_date if not isinstance(row.occurrence_date, str)
         else date.fromisoformat(row.occurrence_date),
+        cancelled_by=CancelledBy(row.cancelled_by) if row.cancelled_by else None,
+        cancelled_at=row.cancelled_at,
     )
 
 
 def session_to_row(s: Session, row: SessionRow | None = None) -> SessionRow:
+    if row is not None and (row.start_at, row.end_at, row.status) != (s.start, s.end, s.status.value):
+        row.ics_sequence = (row.ics_sequence or 0) + 1  # the calendar invite's SEQUENCE
     row = row or SessionRow(id=s.id, therapist_id=s.therapist_id, created_at=s.created_at)
     row.client_id, row.event_type_id = s.client_id, s.event_type_id
     row.start_at, row.end_at, row.visit = s.start, s.end, s.visit.value
@@ -122,6 +131,8 @@ def session_to_row(s: Session, row: SessionRow | None = None) -> SessionRow:
     row.notify_client, row.fee_cents, row.fee_currency = s.notify_client, s.fee_cents, s.fee_currency
     row.claim_status = s.claim_status.value
     row.series_id, row.occurrence_date = s.series_id, s.occurrence_date
+    row.cancelled_by = s.cancelled_by.value if s.cancelled_by else None
+    row.cancelled_at = s.cancelled_at
     return row
 
 

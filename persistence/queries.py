@@ -166,6 +166,29 @@ async def intake_clients(db: Database, therapist_id: UUID) -> list[Client]:
         return [client_from_row(row) for row in (await session.execute(stmt)).scalars()]
 
 
+async def match_candidates(db: Database, intake: Client, limit: int) -> list[Client]:
+    """Active clients of the intake's therapist that may be the same person: same email or same
+    name (case-insensitive), or a phone ending in the same last four digits (domain/matching.py
+    decides, on the digits)."""
+    conditions = [
+        func.lower(ClientRow.email) == intake.email.strip().lower(),
+        (func.lower(ClientRow.first_name) == intake.first_name.strip().lower())
+        & (func.lower(ClientRow.last_name) == intake.last_name.strip().lower()),
+    ]
+    digits = "".join(ch for ch in (intake.phone or "") if ch.isdigit())
+    if len(digits) >= 4:
+        conditions.append(ClientRow.phone.like(f"%{digits[-4:]}"))
+    stmt = (
+        select(ClientRow)
+        .where(ClientRow.therapist_id == intake.therapist_id,
+               ClientRow.status == ClientStatus.ACTIVE.value, or_(*conditions))
+        .order_by(ClientRow.last_name, ClientRow.first_name, ClientRow.id)
+        .limit(limit)
+    )
+    async with db.read_session() as session:
+        return [client_from_row(row) for row in (await session.execute(stmt)).scalars()]
+
+
 ClientKey = tuple[str, str, str]  # (last name, first name, id): the keyset cursor
 
 

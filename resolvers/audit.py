@@ -21,7 +21,7 @@ from domain import audit
 from domain.accounts import email_errors, normalize_email
 from persistence import audit as audit_store
 from resolvers import cursors
-from resolvers.context import Context
+from resolvers.context import LINK_CLIENT, Context
 from resolvers.errors import ApiError, check_page_size
 from resolvers.outcome import Outcome
 
@@ -64,6 +64,9 @@ def start_reading(operation: str) -> audit.Reads:
 
 def _practice(actor: audit.Actor, ctx: Context) -> UUID | None:
     if actor.kind == audit.CLIENT:
+        link = ctx.memo.get(LINK_CLIENT)
+        if actor.name == audit.MANAGE_LINK and link is not None:
+            return link[1]  # type: ignore[index]
         client = ctx.memo.get("portal_client")
         return getattr(client, "therapist_id", None)
     return actor.practice

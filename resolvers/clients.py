@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from uuid import UUID
 
-from domain.model import Client, Session
+from domain import matching
+from domain.matching import MatchReason
+from domain.model import Client, ClientStatus, Session
+from domain.portal import PortalStatus
+from domain.portal import portal_status as portal_status_of
 from persistence import queries
 from resolvers import cursors, global_ids
 from resolvers.context import Context
@@ -29,27 +34,67 @@ def encode_session_cursor(session: Session) -> str:
     return cursors.encode(cursors.SESSIONS, session.id)
 
 
+class SessionWhen(StrEnum):
+    ALL = "ALL"
+    UPCOMING = "UPCOMING"
+    PAST = "PAST"
+
+
+def _after(found: list, after: str | None, kind: str) -> list:
+    """The items after the one a cursor names, found in the same list (resolvers.cursors)."""
+    if not after:
+        return found
+    raw_id = cursors.decode(kind, after)
+    at = next((i for i, item in enumerate(found) if str(item.id) == raw_id), None)
+    if at is None:  # not in this list (any more)
+        raise cursors.not_from_this_list()
+    return found[at + 1:]
+
+
 async def sessions_page(
-    ctx: Context, client: Client, *, first: int, after: str | None
+    ctx: Context, client: Client, *, first: int, after: str | None, when: SessionWhen = SessionWhen.ALL
 ) -> tuple[list[Session], bool]:
-    """One page of a client's sessions, oldest first (by start, then id), after a cursor (the ID of
-    the session it continues after, found in the same list: see resolvers.cursors).
+    """One page of a client's sessions after a cursor: ALL oldest first (by start, then id);
+    UPCOMING (not yet ended) soonest first; PAST (ended) most recent first.
     The client's sessions are loaded once per request for all clients asked (one query), and
     paged here: the page bounds what is returned and what the query cost counts."""
     check_page_size(first, MAX_PAGE)
     found = await ctx.loaders.sessions_by_client.load(client.id)
-    if after:
-        raw_id = cursors.decode(cursors.SESSIONS, after)
-        at = next((i for i, s in enumerate(found) if str(s.id) == raw_id), None)
-        if at is None:  # not this client's session (any more)
-            raise cursors.not_from_this_list()
-        found = found[at + 1:]
+    now = ctx.services.clock.now()
+    if when is SessionWhen.UPCOMING:
+        found = [s for s in found if s.end > now]
+    elif when is SessionWhen.PAST:
+        found = [s for s in reversed(found) if s.end <= now]
+    found = _after(found, after, cursors.SESSIONS)
     return found[:first], len(found) > first
 
 
 async def new_bookings(ctx: Context) -> list[Client]:
     me = await ctx.therapist()
     return (await queries.intake_clients(ctx.services.db, me.id))[:MAX_NEW_BOOKINGS]
+
+
+async def new_bookings_page(ctx: Context, *, first: int, after: str | None) -> tuple[list[Client], bool]:
+    """The intake queue in the order it arrived, a page at a time (a busy booking page can
+    fill it with more than one screen)."""
+    me = await ctx.therapist()
+    check_page_size(first, MAX_PAGE)
+    found = _after(await queries.intake_clients(ctx.services.db, me.id), after, cursors.CLIENTS)
+    return found[:first], len(found) > first
+
+
+async def possible_matches(ctx: Context, client: Client) -> list[tuple[Client, list[MatchReason]]]:
+    """For an intake client: the active clients that may be the same person (New bookings'
+    merge offer); nothing for an active client."""
+    if client.status is not ClientStatus.INTAKE:
+        return []
+    found = await queries.match_candidates(ctx.services.db, client, limit=matching.MAX_MATCHES * 3)
+    matched = [(c, matching.reasons(client, c)) for c in found]
+    return [(c, why) for c, why in matched if why][:matching.MAX_MATCHES]
+
+
+async def portal_status(ctx: Context, client: Client) -> PortalStatus:
+    return portal_status_of(await ctx.loaders.portal_account_by_client.load(client.id))
 
 
 def encode_cursor(client: Client) -> str:

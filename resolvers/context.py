@@ -15,6 +15,8 @@ from persistence.read_models import portal as portal_queries
 from resolvers.errors import unauthenticated
 from resolvers.loaders import Loaders
 
+LINK_CLIENT = "manage_link_client"  # memo: (client ID, therapist ID) a manage link proved
+
 
 def bearer_token(header: str | None) -> str | None:
     if not header:
@@ -141,4 +143,7 @@ class Context:
         client = self.memo.get("portal_client")
         if client is not None:
             return audit.Actor(audit.CLIENT, client.id)  # type: ignore[attr-defined]
+        link = self.memo.get(LINK_CLIENT)
+        if link is not None:  # a manage-booking link: the client it was sent to
+            return audit.Actor(audit.CLIENT, link[0], name=audit.MANAGE_LINK)  # type: ignore[index]
         return audit.ANONYMOUS_ACTOR

@@ -16,8 +16,10 @@ from domain.model import (
     TimeOff,
     TimeSlot,
 )
+from domain.portal import PortalAccount
 from persistence import queries
 from persistence.database import Database
+from persistence.read_models import portal as portal_reads
 
 
 class Loaders:
@@ -72,6 +74,11 @@ class Loaders:
             found = await queries.series_by_id(db, ids)
             return [found.get(i) for i in ids]
 
+        async def portal_accounts(ids: list[UUID]) -> list[PortalAccount | None]:
+            found = await portal_reads.portal_accounts(db, ids)
+            return [found.get(i) for i in ids]
+
+        self.portal_account_by_client = DataLoader(load_fn=portal_accounts)
         self.series_by_id = DataLoader(load_fn=series_of)
         self.facts_by_session = DataLoader(load_fn=facts)
         self.overlapping_by_session = DataLoader(load_fn=overlapping)

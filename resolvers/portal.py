@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.model import Client, Session
+from domain.model import Client
 from persistence.read_models import portal as reads
+from persistence.read_models.portal import PortalSessionRow
 from resolvers.context import Context
 
+__all__ = ["PortalSessionRow", "my_session", "my_sessions", "therapist_name"]
 
-async def my_sessions(ctx: Context) -> tuple[Client, list[tuple[Session, str]]]:
+
+async def my_sessions(ctx: Context) -> tuple[Client, list[PortalSessionRow]]:
     me = await ctx.portal_client()
     return me, await reads.client_sessions(ctx.services.db, me.id)
 
 
-async def my_session(ctx: Context, session_id: UUID) -> tuple[Client, tuple[Session, str] | None]:
-    """One session of the signed-in client, with their therapist's zone; None if not theirs."""
+async def my_session(ctx: Context, session_id: UUID) -> tuple[Client, PortalSessionRow | None]:
+    """One session of the signed-in client; None if not theirs."""
     me = await ctx.portal_client()
     return me, await reads.client_session(ctx.services.db, me.id, session_id)
 

@@ -26,6 +26,7 @@ from domain.services import (
     clients,
     date_overrides,
     event_types,
+    manage_links,
     outlook_connection,
     portal,
     recovery,
@@ -38,6 +39,7 @@ from domain.services import (
 from persistence.database import Database
 from persistence.repositories.calendar_feed import SqlCalendarFeeds
 from resolvers import audit as audit_log
+from resolvers import manage_links as manage_link_resolver
 from resolvers import outlook as outlook_resolver
 from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
@@ -64,6 +66,7 @@ class Caller:
 
 UseCase = Callable[[Dependencies[Database], Caller, Any], Awaitable[Any]]
 Afterwards = Callable[[Context, Any, Outcome[Any]], Awaitable[None]]  # e.g. audit a sign-in
+Beforehand = Callable[[Context, Any], Awaitable[None]]  # e.g. prove a manage link; may raise RuleViolation
 
 
 @dataclass(frozen=True)
@@ -71,10 +74,11 @@ class Binding:
     who: Who
     call: UseCase
     after: Afterwards | None = None  # runs once the outcome is known (not when rate-limited)
+    before: Beforehand | None = None  # runs first; its RuleViolation is the outcome's userErrors
 
 
-def anyone(call: UseCase, after: Afterwards | None = None) -> Binding:
-    return Binding(Who.ANYONE, call, after)
+def anyone(call: UseCase, after: Afterwards | None = None, before: Beforehand | None = None) -> Binding:
+    return Binding(Who.ANYONE, call, after, before)
 
 
 def therapist(call: UseCase) -> Binding:
@@ -118,6 +122,9 @@ USE_CASES: dict[type, Binding] = {
         s.uow(), s.hasher, s.limiter, s.clock, c, client_address=who.address,
         limits=s.config.signin_limits, token_ttl=s.config.token_ttl), after=audit_log.client_sign_in),
     portal.CancelMySession: client(lambda s, me, c: portal.cancel_my_session(s.uow(), s.clock, me.id, c)),
+    # manage-booking links: the token is the credential; `prove` names its client in the audit log
+    manage_links.CancelManagedBooking: anyone(lambda s, _, c: manage_links.cancel(
+        s.uow(), s.notifications, s.clock, c), before=manage_link_resolver.prove),
     ReminderSettings: therapist(lambda s, me, c: reminders.update_reminder_settings(s.uow(), me.id, c)),
     # Outlook (domain/services/outlook_connection.py)
     outlook_connection.ConnectOutlook: therapist(lambda s, me, _: outlook_connection.start_connect(
@@ -128,6 +135,7 @@ USE_CASES: dict[type, Binding] = {
         lambda s, me, _: outlook_connection.disconnect(s.uow(), me.id)),
     # weekly hours and time off (domain/services/availability.py, time_off.py)
     availability.SetDay: therapist(lambda s, me, c: availability.set_day(s.uow(), me.id, c)),
+    availability.SetWeek: therapist(lambda s, me, c: availability.set_week(s.uow(), me.id, c)),
     availability.CopyDay: therapist(lambda s, me, c: availability.copy_day(s.uow(), me.id, c)),
     time_off.AddTimeOff: therapist(lambda s, me, c: time_off.add(s.uow(), s.clock, me.id, c)),
     time_off.RemoveTimeOff: therapist(lambda s, me, c: time_off.remove(s.uow(), me.id, c)),
@@ -152,7 +160,7 @@ USE_CASES: dict[type, Binding] = {
     sessions.SessionEdit: therapist(lambda s, me, c: sessions.update(s.uow(), me.id, c)),
     sessions.RescheduleSession: therapist(lambda s, me, c: sessions.reschedule(s.uow(), me.id, c)),
     sessions.PreviewReschedule: therapist(lambda s, me, c: sessions.preview(s.uow(), me.id, c)),
-    sessions.CancelSession: therapist(lambda s, me, c: sessions.cancel(s.uow(), me.id, c)),
+    sessions.CancelSession: therapist(lambda s, me, c: sessions.cancel(s.uow(), me.id, c, at=s.clock.now())),
     sessions.UncancelSession: therapist(lambda s, me, c: sessions.uncancel(s.uow(), me.id, c)),
     sessions.WriteSessionNote: therapist(lambda s, me, c: sessions.write_note(s.uow(), s.clock, me.id, c)),
     sessions.RecordPayment: therapist(lambda s, me, c: sessions.record_payment(s.uow(), s.clock, me.id, c)),
@@ -204,7 +212,13 @@ async def run(ctx: Context, command: object) -> Outcome[Any]:
     raised (nothing was written); RATE_LIMITED is a GraphQL error."""
     binding = USE_CASES[type(command)]
     who = await caller(ctx, binding.who)
-    outcome = await attempt(binding.call(ctx.services, who, command))
+
+    async def call() -> Any:
+        if binding.before is not None:
+            await binding.before(ctx, command)
+        return await binding.call(ctx.services, who, command)
+
+    outcome = await attempt(call())
     if binding.after is not None:
         await binding.after(ctx, command, outcome)
     return outcome

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from domain import audit, model
+from domain import audit, matching, model, portal
 from resolvers import clients, global_ids
 from schema.common import Node
 from schema.cost import bound
@@ -19,6 +19,24 @@ ClientStatus = described(
     INTAKE="Booked from the public page; waiting in New bookings to be accepted, rejected or merged.",
     ACTIVE="A client of the practice: accepted from New bookings or added by hand.",
 )(model.ClientStatus)
+
+PortalStatus = described(
+    "A client's access to the client portal, which decides who gets reminders.",
+    NOT_INVITED="Never invited to the portal: gets no reminders.",
+    INVITED="Invited, has not set a password yet: gets no reminders.",
+    ACTIVE="Has portal access: gets reminders when they are turned on.",
+    UNSUBSCRIBED="Has portal access but stopped reminders with the link in one.",
+)(portal.PortalStatus)
+MatchReason = described(
+    "What an intake client shares with an active client.",
+    EMAIL="The same email address.", PHONE="The same phone number (digits compared).",
+    NAME="The same first and last name.",
+)(matching.MatchReason)
+SessionWhen = described(
+    "Which of a client's sessions to list.",
+    ALL="Every session, oldest first.", UPCOMING="Sessions not yet ended, soonest first.",
+    PAST="Sessions that have ended, most recent first.",
+)(clients.SessionWhen)
 
 
 @strawberry.type(description="A client of the signed-in therapist. PHI: only the owner sees it.")
@@ -34,6 +52,19 @@ class Client(Node):
     created_at: datetime = strawberry.field(description="When the record was made (UTC).")
     domain: strawberry.Private[model.Client]
 
+    @strawberry.field(
+        description="For an intake client: active clients who may be the same person (same email, "
+        "phone or name), to offer mergeIntake; empty for an active client. Cost: counted as 10.",
+        metadata=bound(items=matching.MAX_MATCHES),
+    )
+    async def possible_matches(self, info: strawberry.Info) -> list[ClientMatch]:
+        return [ClientMatch(client=Client.from_domain(c), reasons=list(why))
+                for c, why in await clients.possible_matches(info.context, self.domain)]
+
+    @strawberry.field(description="Client portal access: who will get reminders (ACTIVE only).")
+    async def portal_status(self, info: strawberry.Info) -> PortalStatus:  # type: ignore[valid-type]
+        return await clients.portal_status(info.context, self.domain)
+
     @classmethod
     def from_domain(cls, c: model.Client) -> Client:
         audit.saw("client", c.id, c.id)
@@ -48,8 +79,8 @@ class Client(Node):
         return f"{self.first_name} {self.last_name}"
 
     @strawberry.field(
-        description="The client's sessions, oldest first (Relay connection). Cost: `first`, times "
-        "what each session selects.",
+        description="The client's sessions (Relay connection): all oldest first, or only upcoming "
+        "(soonest first) or past (most recent first). Cost: `first`, times what each session selects.",
         metadata=bound(page="first", max=clients.MAX_PAGE),
     )
     async def sessions(
@@ -62,14 +93,25 @@ class Client(Node):
             description="`pageInfo.endCursor` of the previous page; omit for the first page. "
             "A malformed cursor, or one whose item is gone, is a BAD_REQUEST error."
         )] = None,
+        when: Annotated[SessionWhen, strawberry.argument(  # type: ignore[valid-type]
+            description="ALL (the default), UPCOMING or PAST: a weekly client has hundreds."
+        )] = clients.SessionWhen.ALL,
     ) -> SessionConnection:
-        found, has_next = await clients.sessions_page(info.context, self.domain, first=first, after=after)
+        found, has_next = await clients.sessions_page(info.context, self.domain, first=first, after=after,
+                                                      when=when)
         edges = [SessionEdge(cursor=clients.encode_session_cursor(s), node=Session.from_domain(s))
                  for s in found]
         return SessionConnection(
             edges=edges, nodes=[edge.node for edge in edges],
             page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after),
         )
+
+
+@strawberry.type(description="An active client who may be the same person as an intake client.")
+class ClientMatch:
+    client: Client = strawberry.field(description="The active client.")
+    reasons: list[MatchReason] = strawberry.field(  # type: ignore[valid-type]
+        description="What they share (one to three). Cost: at most 3.", metadata=bound(items=3))
 
 
 @strawberry.type(description="A session and its cursor.")

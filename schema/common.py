@@ -33,6 +33,7 @@ ErrorCode = described(
     USERNAME_RESERVED="The username is reserved (e.g. `admin`, `graphql`): choose another.",
     USERNAME_TAKEN="Another therapist already has this username.",
     INVALID_TIME_ZONE="Not an IANA time zone such as Europe/London.",
+    INVALID_LOCALE="Not a locale Couchtime can format dates in, such as en_US, en_GB or de_DE.",
     PASSWORD_TOO_SHORT="The new password is shorter than the minimum length.",
     INVALID_CREDENTIALS="Sign-in (therapist or portal): the email or password is wrong (never says "
     "which); change password: the current password is wrong.",
@@ -45,6 +46,8 @@ ErrorCode = described(
     LIMIT_REACHED="A count limit is reached: e.g. at most 15 event types per therapist.",
     RANGE_TOO_LONG="A date range longer than allowed: a slot search or a time-off span.",
     SLOT_UNAVAILABLE="Public booking: the slot is no longer free (taken, blocked, or too soon).",
+    OFFICE_ADDRESS_MISSING="An in-person visit needs the office address in your profile first "
+    "(updateProfile).",
     VISIT_TYPE_NOT_ALLOWED="The chosen visit type (telehealth or in person) is not offered by this "
     "event type.",
     NOT_INTAKE="Accept, reject or merge: the client is no longer waiting in New bookings.",
@@ -57,9 +60,12 @@ ErrorCode = described(
     CURRENCY_MISMATCH="A payment in another currency than the session's fee.",
     NOT_IN_SERIES="Stop repeating: the session is not part of an active series.",
     OUTLOOK_NOT_CONFIGURED="Outlook sync is not set up on this server (its settings are unset).",
-    TOO_LATE_TO_CANCEL="Client portal: the session starts in less than 24 hours, too soon to cancel "
-    "online; contact the therapist.",
+    TOO_LATE_TO_CANCEL="Client portal or manage link: the session starts in less than 24 hours, too "
+    "soon to cancel online; contact the therapist.",
     INVALID_INVITE="Client portal: the invite link is not valid any more (unknown, used or expired).",
+    INVALID_MANAGE_LINK="Manage-booking link: not one Couchtime signed, altered, or sent to an email "
+    "address the client no longer has.",
+    MANAGE_LINK_EXPIRED="Manage-booking link: the session has ended, so the link no longer works.",
     IDEMPOTENCY_KEY_REUSED="Public booking: this idempotency key was used with different booking "
     "details (use a new key for each booking).",
     INVALID_RESET_LINK="Password reset: the link is unknown, used or expired.",

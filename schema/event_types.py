@@ -56,6 +56,9 @@ class EventType(Node):
     created_at: datetime = strawberry.field(description="When it was created (UTC).")
     booking_rules: BookingRules = strawberry.field(
         description="Buffers, minimum notice, daily cap and booking window of the booking page.")
+    name_in_emails: bool = strawberry.field(
+        description="Whether emails about its sessions name it (never reminders); off by default."
+    )
 
     @classmethod
     def from_domain(cls, e: model.EventType) -> EventType:
@@ -65,4 +68,5 @@ class EventType(Node):
             created_at=e.created_at, slot_interval_minutes=grid_minutes(e),
             custom_slot_interval=e.slot_interval_minutes is not None,
             price=Money.of(e.price_cents, e.currency), booking_rules=BookingRules.from_domain(e),
+            name_in_emails=e.name_in_emails,
         )

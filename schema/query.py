@@ -13,6 +13,7 @@ from domain.services.sessions import PreviewReschedule
 from resolvers import booking, calendar, clients, global_ids, nodes
 from resolvers.use_cases import run
 from schema import audit as audit_schema
+from schema import manage_booking as manage_schema
 from schema import portal as portal_schema
 from schema import webhooks as webhooks_schema
 from schema.audit import AuditEventConnection
@@ -22,6 +23,7 @@ from schema.clients import Client, ClientConnection, ClientEdge, PageInfo
 from schema.common import CalendarView, Node, UserError, user_errors
 from schema.cost import SESSIONS_PER_DAY, SLOTS_PER_DAY, bound
 from schema.event_types import EventType
+from schema.manage_booking import ManagedBooking
 from schema.portal import MySessions
 from schema.sessions import Session
 from schema.therapist import Therapist
@@ -106,6 +108,15 @@ class Query:
         zone = ZoneInfo(time_zone)
         return [AvailableSlot.at(start, zone) for start in starts]
 
+    @strawberry.field(description="Public: the session a manage-booking link (in every booking "
+                      "confirmation) is for. Errors: INVALID_MANAGE_LINK (altered, another session's, "
+                      "or sent to an address the client no longer has), MANAGE_LINK_EXPIRED (the "
+                      "session has ended). Audited as that client.")
+    async def managed_booking(
+        self, info: strawberry.Info, token: manage_schema.TokenArgument
+    ) -> ManagedBooking:
+        return await manage_schema.managed_booking(info, token)
+
     @strawberry.field(description="Client portal: your own sessions (upcoming and past), times in your zone. "
                       "Needs a portal token (clientSignIn); UNAUTHENTICATED otherwise.")
     async def my_sessions(self, info: strawberry.Info) -> MySessions:
@@ -113,9 +124,32 @@ class Query:
 
     @strawberry.field(description="New bookings: intake clients, oldest first, with their sessions; "
                       f"the oldest {clients.MAX_NEW_BOOKINGS}. Cost: {clients.MAX_NEW_BOOKINGS}, times "
-                      "what each selects.", metadata=bound(items=clients.MAX_NEW_BOOKINGS))
+                      "what each selects.", metadata=bound(items=clients.MAX_NEW_BOOKINGS),
+                      deprecation_reason="Use `newBookingsConnection`: it pages, so no booking is cut off.")
     async def new_bookings(self, info: strawberry.Info) -> list[Client]:
         return [Client.from_domain(c) for c in await clients.new_bookings(info.context)]
+
+    @strawberry.field(
+        description="New bookings: intake clients in the order they booked, oldest first (Relay "
+        "connection). Cost: `first`, times what each client selects.",
+        metadata=bound(page="first", max=clients.MAX_PAGE),
+    )
+    async def new_bookings_connection(
+        self, info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(
+            description="Page size, 1–100; anything else is a BAD_USER_INPUT error (`field`: first)."
+        )] = 50,
+        after: Annotated[str | None, strawberry.argument(
+            description="`pageInfo.endCursor` of the previous page; omit for the first page. "
+            "A malformed cursor, or one whose client has left the queue, is a BAD_REQUEST error."
+        )] = None,
+    ) -> ClientConnection:
+        found, has_next = await clients.new_bookings_page(info.context, first=first, after=after)
+        edges = [ClientEdge(cursor=clients.encode_cursor(c), node=Client.from_domain(c)) for c in found]
+        return ClientConnection(
+            edges=edges,
+            page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after),
+        )
 
     @strawberry.field(
         description="Active clients ordered by last name; `search` matches name or email. Cost: "

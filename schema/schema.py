@@ -33,6 +33,7 @@ from schema.mutations.calendar_feed import CalendarFeedMutations
 from schema.mutations.clients import ClientMutations
 from schema.mutations.date_overrides import DateOverrideMutations
 from schema.mutations.event_types import EventTypeMutations
+from schema.mutations.manage_booking import ManageBookingMutations
 from schema.mutations.outlook import OutlookMutations
 from schema.mutations.portal import PortalMutations
 from schema.mutations.recovery import RecoveryMutations
@@ -42,6 +43,7 @@ from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
 from schema.mutations.webhooks import WebhookMutations
 from schema.query import Query
+from schema.scalars import SCALAR_OVERRIDES
 from schema.subscription import Subscription
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 @strawberry.type(
     description="Everything you can change. signUp, signIn, signOut, bookSession, "
-    "requestPasswordReset and resetPassword need no sign-in; "
+    "requestPasswordReset, resetPassword and cancelManagedBooking need no sign-in; "
     "the rest answer UNAUTHENTICATED without a token. A rule that says no comes back in the "
     "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
@@ -59,7 +61,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations, CalendarFeedMutations,
     PortalMutations, ReminderMutations,
-    RecoveryMutations, WebhookMutations,
+    RecoveryMutations, WebhookMutations, ManageBookingMutations,
 ):
     pass
 
@@ -252,6 +254,7 @@ def build_schema(limits: SchemaLimits | None = None, budget: CostBudget | None =
         query=Query, mutation=Mutation, subscription=Subscription, limits=limits or SchemaLimits(),
         budget=budget, extensions=list(extensions),
         execution_context_class=LeanExecutionContext,  # no per-subscription memo (lean_execution)
+        scalar_overrides=SCALAR_OVERRIDES,  # DateTime out in UTC with Z (schema/scalars.py)
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
@@ -75,12 +76,39 @@ class SeriesInfo:
         )
 
 
+@described(
+    "How a payment was made.",
+    CASH="Cash.", CARD="Credit or debit card.", CHECK="Check.", BANK_TRANSFER="Bank transfer.",
+    INSURANCE="Paid by the client's insurer.", OTHER="Any other way.",
+)
+class PaymentMethod(Enum):
+    CASH = "CASH"
+    CARD = "CARD"
+    CHECK = "CHECK"
+    BANK_TRANSFER = "BANK_TRANSFER"
+    INSURANCE = "INSURANCE"
+    OTHER = "OTHER"
+
+
+CancelledBy = described(
+    "Who cancelled a session.",
+    THERAPIST="The therapist cancelled it (calendar or client profile).",
+    CLIENT="The client cancelled it: in the client portal or with the link in their confirmation.",
+)(model.CancelledBy)
+
+
 @strawberry.type(description="A payment recorded against a session.")
 class Payment:
     amount_cents: int = strawberry.field(description="Amount paid, in cents.")
     currency: str = strawberry.field(description="ISO 4217 code.")
-    method: str = strawberry.field(description="CASH, CARD, CHECK, BANK_TRANSFER, INSURANCE or OTHER.")
+    method: str = strawberry.field(
+        description="CASH, CARD, CHECK, BANK_TRANSFER, INSURANCE or OTHER, as text.",
+        deprecation_reason="Use `paymentMethod`, the same value as the PaymentMethod enum.")
     recorded_at: datetime = strawberry.field(description="When it was recorded (UTC).")
+
+    @strawberry.field(description="How it was paid.")
+    def payment_method(self) -> PaymentMethod:
+        return PaymentMethod(self.method)
 
 
 @strawberry.type(description="One appointment on the therapist's calendar.")
@@ -99,7 +127,11 @@ class Session(Node):
     cancelled: bool = strawberry.field(
         description="True when cancelled: it stays on the calendar, marked, and frees its slot."
     )
-    recurring: bool = strawberry.field(description="True when the session belongs to a recurring series.")
+    cancelled_by: CancelledBy | None = strawberry.field(  # type: ignore[valid-type]
+        description="Who cancelled it; null while scheduled (and for sessions cancelled before this "
+        "was recorded).")
+    cancelled_at: datetime | None = strawberry.field(
+        description="When it was cancelled (UTC); null while scheduled.")
     fee: Money | None = strawberry.field(
         description="This session's fee: starts from the event type's price; null = no fee."
     )
@@ -117,7 +149,7 @@ class Session(Node):
             minutes=round((s.end - s.start).total_seconds() / 60), visit_type=s.visit,
             meeting_url=s.meeting_url, status=s.status, source=s.source,
             cancel_reason=s.cancel_reason, client_time_zone=s.client_time_zone,
-            cancelled=s.cancelled, recurring=s.source is model.SessionSource.SERIES,
+            cancelled=s.cancelled, cancelled_by=s.cancelled_by, cancelled_at=s.cancelled_at,
             fee=Money.of(s.fee_cents, s.fee_currency), claim_status=s.claim_status,
             has_claim=s.claim_status is not money.ClaimStatus.NONE, domain=s, known=known,
         )
@@ -133,6 +165,19 @@ class Session(Node):
             return answer(await info.context.loaders.facts_by_session.load(self.domain.id))
 
         return later()
+
+    @strawberry.field(description="True while it belongs to a series that still repeats (the repeat "
+                      "icon): false once stopRepeating ended the series, also for the sessions it kept.")
+    def recurring(self, info: strawberry.Info) -> bool:
+        series_id = self.domain.series_id
+        if series_id is None:  # most sessions: answered at once, no task
+            return False
+
+        async def active() -> bool:
+            series = await info.context.loaders.series_by_id.load(series_id)
+            return series is not None and series.active
+
+        return active()  # type: ignore[return-value]
 
     @strawberry.field(description="NO_FEE, UNPAID, PARTIALLY_PAID or PAID.")
     def payment_status(self, info: strawberry.Info) -> PaymentStatus:  # type: ignore[valid-type]

@@ -99,6 +99,9 @@ class Therapist(Node):
     booking_horizon_days: int | None = strawberry.field(
         description="Days ahead clients may book; null = no limit."
     )
+    locale: str = strawberry.field(
+        description="How emails write dates and times (a Babel/CLDR locale such as en_US or de_DE)."
+    )
     booking_page_url: str = strawberry.field(
         description="The public booking link to share: <COUCHTIME_PUBLIC_APP_URL>/book/<username>."
     )
@@ -113,7 +116,7 @@ class Therapist(Node):
             office_address=OfficeAddress(
                 street=address.street, city=address.city, state=address.state, zip=address.zip
             ) if address else None,
-            calendar_view=t.calendar_view, booking_horizon_days=t.booking_horizon_days,
+            calendar_view=t.calendar_view, booking_horizon_days=t.booking_horizon_days, locale=t.locale,
             booking_page_url=accounts.booking_page_url(info.context, t),
             therapist_id=t.id,
         )

@@ -19,6 +19,7 @@ from domain.job_names import (
     PORTAL_INVITE_JOB,
     REMINDER_JOB,
     REMINDERS_DUE_JOB,
+    RESCHEDULED_JOB,
 )
 from domain.reminders import ReminderKind
 from domain.services import notifications as service
@@ -39,8 +40,16 @@ async def cancelled_by_therapist(deps: Dependencies[Database], session_id: str) 
         deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)))
 
 
-async def cancelled_by_client(deps: Dependencies[Database], session_id: str) -> bool:
+async def cancelled_by_client(deps: Dependencies[Database], session_id: str, via_link: bool = False) -> bool:
+    """The therapist's notice; with the manage link, also the client's confirmation."""
     return await service.send_cancelled_by_client(
+        deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)),
+        via_link=via_link is True)
+
+
+async def rescheduled(deps: Dependencies[Database], session_id: str) -> bool:
+    """The client's calendar update, once per move (sessions the client booked)."""
+    return await service.send_rescheduled(
         deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)))
 
 
@@ -78,6 +87,7 @@ JOBS = (
     Job(BOOKING_JOB, booking, **EMAIL_RETRY),
     Job(CANCELLED_BY_THERAPIST_JOB, cancelled_by_therapist, **EMAIL_RETRY),
     Job(CANCELLED_BY_CLIENT_JOB, cancelled_by_client, **EMAIL_RETRY),
+    Job(RESCHEDULED_JOB, rescheduled, **EMAIL_RETRY),
     Job(PORTAL_INVITE_JOB, portal_invite, **EMAIL_RETRY),
     Job(PASSWORD_RESET_JOB, password_reset, max_retries=3, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=5)),  # the link lives 1 hour: no point retrying longer

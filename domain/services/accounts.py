@@ -8,7 +8,7 @@ from datetime import timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from domain import accounts, text, tokens
+from domain import accounts, text, tokens, wording
 from domain.booking import horizon_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
 from domain.events import ProfileUpdated, SignedOut, TherapistSignedUp
@@ -82,6 +82,7 @@ class ProfileChanges:
     clear_office_address: bool = False
     booking_horizon_days: int | None = None
     clear_booking_horizon: bool = False
+    locale: str | None = None
 
 
 async def _issue_token(uow: UnitOfWork, clock: Clock, therapist_id: UUID, ttl: timedelta) -> str:
@@ -228,6 +229,10 @@ async def update_profile(uow: UnitOfWork, therapist_id: UUID, changes: ProfileCh
     if changes.office_address is not None:
         errors += _address_errors(changes.office_address)
     errors += horizon_errors(changes.booking_horizon_days)
+    locale = wording.normalize_locale(changes.locale) if changes.locale is not None else None
+    if changes.locale is not None and locale is None:
+        errors.append(UserError(("locale",), ErrorCode.INVALID_LOCALE,
+                                "Use a locale such as en_US, en_GB or de_DE."))
     if errors:
         raise RuleViolation(errors)
     async with uow:
@@ -246,6 +251,8 @@ async def update_profile(uow: UnitOfWork, therapist_id: UUID, changes: ProfileCh
         if zone is not None and zone != therapist.time_zone:
             therapist.time_zone = zone
             await time_off.rezone(uow, therapist_id, ZoneInfo(zone))
+        if locale is not None:
+            therapist.locale = locale
         if changes.clear_booking_horizon:
             therapist.booking_horizon_days = None
         elif changes.booking_horizon_days is not None:

@@ -1,4 +1,5 @@
-"""Use cases for weekly hours: save one day, copy a day onto others; each one transaction."""
+"""Use cases for weekly hours: save one day, save the whole week, copy a day onto others; each
+one transaction."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.availability import day_errors, parse_day, parse_slots
-from domain.errors import RuleViolation, UserError
+from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import AvailabilityChanged
 from domain.ports.unit_of_work import UnitOfWork
 
@@ -16,6 +17,11 @@ from domain.ports.unit_of_work import UnitOfWork
 class SetDay:
     day: str  # MONDAY … SUNDAY, as typed: a typo is a user error
     slots: Sequence[tuple[str, str]]  # ("HH:MM", "HH:MM") pairs, as typed
+
+
+@dataclass(frozen=True)
+class SetWeek:
+    days: Sequence[tuple[str, Sequence[tuple[str, str]]]]  # (day, slots) pairs, as typed
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,32 @@ async def set_day(uow: UnitOfWork, therapist_id: UUID, command: SetDay) -> None:
         await uow.therapists.get(therapist_id, for_update=True)
         await uow.availability.replace_days(therapist_id, {weekday: parsed})
         uow.record(AvailabilityChanged(therapist_id, (weekday,)))
+        await uow.commit()
+
+
+async def set_week(uow: UnitOfWork, therapist_id: UUID, command: SetWeek) -> None:
+    """The weekly-hours screen's one Save button: every day at once, all or nothing. A day not
+    listed has no hours (the whole week is replaced); a day listed twice is refused."""
+    errors: list[UserError] = []
+    week: dict[int, list] = {day: [] for day in range(7)}
+    seen: set[int] = set()
+    for i, (day, slots) in enumerate(command.days):
+        errors += day_errors(day, ("days", str(i), "day"))
+        parsed, slot_errors = parse_slots(slots, ("days", str(i), "slots"))
+        errors += slot_errors
+        weekday = parse_day(day)
+        if weekday is None:
+            continue
+        if weekday in seen:
+            errors.append(UserError(("days", str(i), "day"), ErrorCode.INVALID, "Give each day once."))
+        seen.add(weekday)
+        week[weekday] = parsed
+    if errors:
+        raise RuleViolation(errors)
+    async with uow:
+        await uow.therapists.get(therapist_id, for_update=True)
+        await uow.availability.replace_days(therapist_id, week)
+        uow.record(AvailabilityChanged(therapist_id, tuple(range(7))))
         await uow.commit()
 
 

@@ -50,6 +50,7 @@ class RejectIntake:
 class MergeIntake:
     client_id: UUID | None  # the intake client
     into_client_id: UUID | None  # the active client that keeps the sessions
+    take_contact_details: bool = False  # the intake's email (and phone, zone) replace the old ones
 
 
 def _not_found(field: str = "clientId") -> RuleViolation:
@@ -152,7 +153,9 @@ async def reject(uow: UnitOfWork, therapist_id: UUID, command: RejectIntake) -> 
 
 
 async def merge(uow: UnitOfWork, therapist_id: UUID, command: MergeIntake) -> Client:
-    """The intake's sessions move to an existing active client; the intake record goes."""
+    """The intake's sessions move to an existing active client; the intake record goes. With
+    `take_contact_details`, the email the client just typed (and their phone and zone, when they
+    gave them) replace the old ones: people book with the address they use now."""
     async with uow:
         intake = await _intake(uow, therapist_id, command.client_id)
         target = await _owned(uow, therapist_id, command.into_client_id, "intoClientId")
@@ -163,6 +166,12 @@ async def merge(uow: UnitOfWork, therapist_id: UUID, command: MergeIntake) -> Cl
         moved = await uow.sessions.of_client(intake.id)
         await uow.sessions.move_to_client(intake.id, target.id)
         await uow.clients.delete(intake.id)
+        if command.take_contact_details:
+            target.email = intake.email
+            target.phone = intake.phone or target.phone
+            target.time_zone = intake.time_zone or target.time_zone
+            await uow.clients.save(target)
+            uow.record(ClientChanged(therapist_id, target.id))
         uow.record(IntakeResolved(therapist_id, intake.id, "MERGED", into_client_id=target.id))
         record_updated(uow, moved)  # same times, another client
         await uow.commit()

@@ -48,6 +48,7 @@ class EventTypeFields:
     currency: str | None = None
     clear_price: bool = False
     rules: BookingRuleFields | None = None  # None on an edit: the rules stay as they are
+    name_in_emails: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ async def create(
             description=_clean_description(fields.description), created_at=clock.now(),
             slot_interval_minutes=fields.slot_interval_minutes,
             price_cents=fields.price_cents, currency=fields.currency,
+            name_in_emails=bool(fields.name_in_emails),
         )
         if fields.rules is not None:
             fields.rules.apply(event_type)
@@ -146,6 +148,8 @@ async def update(uow: UnitOfWork, therapist_id: UUID, fields: EventTypeEdit) -> 
             event_type.price_cents, event_type.currency = fields.price_cents, fields.currency
         if fields.rules is not None:
             fields.rules.apply(event_type)
+        if fields.name_in_emails is not None:
+            event_type.name_in_emails = fields.name_in_emails
         await uow.event_types.save(event_type)
         uow.record(EventTypeChanged(therapist_id, event_type.id))
         await uow.commit()

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from domain import notifications as n
 from domain import reminders
@@ -51,13 +52,17 @@ async def deliver(setup: NotificationSetup, clock: Clock, kind: str, key: str, e
     return True
 
 
+def manage_url(setup: NotificationSetup, facts: n.SessionFactsForEmail) -> str:
+    return setup.links.manage(n.sign_manage(setup.signing_key, facts.session_id, facts.client_email))
+
+
 async def send_booking(setup: NotificationSetup, clock: Clock, session_id: UUID) -> int:
     """New booking: the client's confirmation and the therapist's notice (one each, ever)."""
     facts = await setup.reads.session_facts(session_id)
     if facts is None:  # rejected meanwhile: nothing to confirm
         return 0
     sent = await deliver(setup, clock, n.EmailKind.BOOKING_CLIENT, str(session_id),
-                         n.booking_for_client(facts))
+                         n.booking_for_client(facts, manage_url(setup, facts)))
     sent += await deliver(setup, clock, n.EmailKind.BOOKING_THERAPIST, str(session_id),
                           n.booking_for_therapist(facts))
     return int(sent)
@@ -71,12 +76,30 @@ async def send_cancelled_by_therapist(setup: NotificationSetup, clock: Clock, se
                          n.cancelled_by_therapist(facts))
 
 
-async def send_cancelled_by_client(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
+async def send_rescheduled(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
+    """A moved session the client booked (and so holds in their calendar): one update per
+    revision, while it is still scheduled and ahead."""
+    facts = await setup.reads.session_facts(session_id)
+    if (facts is None or facts.cancelled or not facts.booked_by_client
+            or facts.end <= clock.now()):
+        return False
+    return await deliver(setup, clock, n.EmailKind.RESCHEDULED_CLIENT, f"{session_id}:{facts.sequence}",
+                         n.rescheduled_for_client(facts, manage_url(setup, facts)))
+
+
+async def send_cancelled_by_client(
+    setup: NotificationSetup, clock: Clock, session_id: UUID, *, via_link: bool = False
+) -> bool:
     facts = await setup.reads.session_facts(session_id)
     if facts is None or not facts.cancelled:
         return False
-    return await deliver(setup, clock, n.EmailKind.CANCELLED_BY_CLIENT, str(session_id),
+    sent = await deliver(setup, clock, n.EmailKind.CANCELLED_BY_CLIENT, str(session_id),
                          n.cancelled_by_client(facts))
+    if via_link:
+        rebook = setup.links.booking_page(facts.therapist_username)
+        sent |= await deliver(setup, clock, n.EmailKind.CANCELLED_CLIENT_CONFIRMATION, str(session_id),
+                              n.cancellation_for_client(facts, rebook))
+    return sent
 
 
 async def send_portal_invite(setup: NotificationSetup, clock: Clock, invite_id: UUID) -> bool:
@@ -106,7 +129,9 @@ async def send_reminder(
                 and reminders.is_due(now, start=facts.start, created_at=facts.created_at, kind=kind,
                                      settings=settings, grace=setup.grace)):
             token = n.sign(setup.signing_key, n.UNSUBSCRIBE, facts.client_id)
-            return await deliver(setup, clock, kind.value, key, n.reminder(facts, setup.links, token))
+            today = now.astimezone(ZoneInfo(facts.client_display_zone)).date()
+            return await deliver(setup, clock, kind.value, key,
+                                 n.reminder(facts, setup.links, token, today))
     await setup.log.skip(kind.value, key, now)
     return False
 

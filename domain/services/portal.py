@@ -10,7 +10,7 @@ from uuid import UUID
 from domain import accounts, notifications, text, tokens
 from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import ClientCancelledSession, PortalInviteCreated
-from domain.model import Client, Session
+from domain.model import CancelledBy, Client, Session
 from domain.portal import INVITE_TTL, PortalAccount, PortalInvite, address_digest, may_cancel
 from domain.ports.outside_world import Clock, PasswordHasher, RateLimiter
 from domain.ports.unit_of_work import UnitOfWork
@@ -168,7 +168,7 @@ async def cancel_my_session(
                 ("sessionId",), ErrorCode.TOO_LATE_TO_CANCEL,
                 "Sessions can be cancelled up to 24 hours before they start. Contact your therapist.")
         before = session.interval
-        session.cancel()  # "Already cancelled" when it is
+        session.cancel(by=CancelledBy.CLIENT, at=clock.now())  # "Already cancelled" when it is
         await record_change(uow, session, "CANCELLED", before, None)
         uow.record(ClientCancelledSession(session.therapist_id, session.id))
         await uow.commit()

@@ -18,6 +18,7 @@ from domain.errors import ErrorCode, RuleViolation, UserError
 from domain.events import AccountChanged, SessionWorkedOn
 from domain.model import (
     CalendarView,
+    CancelledBy,
     ClientStatus,
     EventType,
     Payment,
@@ -206,8 +207,9 @@ async def update(uow: UnitOfWork, therapist_id: UUID, edit: SessionEdit) -> Sess
             session.change_event_type(event_type, new_type)
             event_type = new_type
         assert event_type is not None
-        if edit.visit is not None or edit.event_type_given:
-            session.change_visit(event_type, edit.visit)
+        if edit.visit is not None and edit.visit is not session.visit:
+            therapist = await uow.therapists.get(therapist_id)
+            session.switch_visit(edit.visit, therapist.office_address if therapist else None)
         session.fit_to(event_type, edit.start)
         if edit.clear_fee:
             session.set_fee(None, None)
@@ -268,7 +270,9 @@ async def preview(uow: UnitOfWork, therapist_id: UUID, drop: PreviewReschedule) 
         return await conflict_change(uow, moved, session.interval, moved.interval)
 
 
-async def cancel(uow: UnitOfWork, therapist_id: UUID, command: CancelSession) -> SessionResult:
+async def cancel(
+    uow: UnitOfWork, therapist_id: UUID, command: CancelSession, *, at: datetime | None = None
+) -> SessionResult:
     reason = command.reason
     errors = text_rule.optional_text_errors(reason, ("reason",), max_length=MAX_REASON, multiline=True)
     if errors:
@@ -276,7 +280,7 @@ async def cancel(uow: UnitOfWork, therapist_id: UUID, command: CancelSession) ->
     async with uow:
         session = await _owned(uow, therapist_id, command.session_id)
         before = session.interval
-        session.cancel(reason, notify_client=command.notify_client)
+        session.cancel(reason, notify_client=command.notify_client, by=CancelledBy.THERAPIST, at=at)
         result = await record_change(uow, session, "CANCELLED", before, None)
         await uow.commit()
     return result

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, or_, select
 
-from domain.model import SessionStatus, SessionVisit
+from domain.model import SessionSource, SessionStatus, SessionVisit
 from domain.notifications import SessionFactsForEmail
 from domain.portal import PortalInvite
 from domain.reminders import Candidate, ReminderSettings
@@ -17,12 +17,14 @@ from persistence.repositories.portal import invite_from_row
 from persistence.repositories.reminders import settings_from_row
 from persistence.tables.accounts import TherapistRow
 from persistence.tables.clients import ClientRow
+from persistence.tables.event_types import EventTypeRow
 from persistence.tables.portal import PortalAccountRow, PortalInviteRow
 from persistence.tables.reminders import ReminderSettingsRow
 from persistence.tables.sessions import SessionRow
 
 
-def _address(t: TherapistRow) -> str | None:
+def office_address_text(t: TherapistRow) -> str | None:
+    """The office address on one line, as emails and the portal print it."""
     parts = [p for p in (t.office_street, t.office_city, t.office_state, t.office_zip) if p]
     return ", ".join(parts) or None
 
@@ -33,9 +35,10 @@ class SqlNotificationReads:
 
     async def session_facts(self, session_id: UUID) -> SessionFactsForEmail | None:
         stmt = (
-            select(SessionRow, ClientRow, TherapistRow, PortalAccountRow)
+            select(SessionRow, ClientRow, TherapistRow, PortalAccountRow, EventTypeRow)
             .join(ClientRow, ClientRow.id == SessionRow.client_id)
             .join(TherapistRow, TherapistRow.id == SessionRow.therapist_id)
+            .join(EventTypeRow, EventTypeRow.id == SessionRow.event_type_id)
             .outerjoin(PortalAccountRow, PortalAccountRow.client_id == ClientRow.id)
             .where(SessionRow.id == session_id)
         )
@@ -43,17 +46,20 @@ class SqlNotificationReads:
             found = (await session.execute(stmt)).first()
         if found is None:
             return None
-        s, c, t, p = found
+        s, c, t, p, e = found
         return SessionFactsForEmail(
             session_id=s.id, therapist_id=t.id, client_id=c.id, therapist_name=t.display_name,
             therapist_email=t.email, therapist_zone=t.time_zone, client_first_name=c.first_name,
             client_last_name=c.last_name, client_email=c.email,
             client_zone=s.client_time_zone or c.time_zone, start=s.start_at, end=s.end_at,
-            visit=SessionVisit(s.visit), meeting_url=s.meeting_url, office_address=_address(t),
+            visit=SessionVisit(s.visit), meeting_url=s.meeting_url, office_address=office_address_text(t),
             cancelled=s.status == SessionStatus.CANCELLED.value, notify_client=s.notify_client,
             created_at=s.created_at,
             portal_access=p is not None and p.accepted_at is not None and p.password_hash is not None,
             unsubscribed=p is not None and p.unsubscribed_at is not None,
+            therapist_locale=t.locale or "en_US", therapist_username=t.username,
+            event_type_title=e.title, name_type=bool(e.name_in_emails), sequence=s.ics_sequence or 0,
+            booked_by_client=s.source == SessionSource.BOOKING.value,
         )
 
     async def invite_facts(self, invite_id: UUID) -> tuple[PortalInvite, str, str, str] | None:

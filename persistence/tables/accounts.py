@@ -27,6 +27,9 @@ class TherapistRow(SQLModel, table=True):
     calendar_view: str = Field(sa_column=Column(String(10), nullable=False))
     created_at: datetime = Field(sa_column=instant())
     booking_horizon_days: int | None = Field(default=None, sa_column=Column(SmallInteger))
+    locale: str = Field(
+        default="en_US", sa_column=Column(String(35), nullable=False, server_default="en_US")
+    )
 
 
 class AuthTokenRow(SQLModel, table=True):

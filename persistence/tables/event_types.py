@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import Boolean, Column, Index, Integer, SmallInteger, String, Text, false
 from sqlmodel import Field, SQLModel
 
 from persistence.tables.metadata import instant, owner
@@ -34,4 +34,7 @@ class EventTypeRow(SQLModel, table=True):
     booking_window_days: int | None = Field(default=None, sa_column=Column(SmallInteger))
     created_at: datetime = Field(sa_column=instant())
     deleted_at: datetime | None = Field(default=None, sa_column=instant(nullable=True))
+    name_in_emails: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 

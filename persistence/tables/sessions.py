@@ -57,6 +57,11 @@ class SessionRow(SQLModel, table=True):
     series_id: uuid.UUID | None = Field(
         default=None, sa_column=Column(ForeignKey("series.id", ondelete="SET NULL"))
     )
+    ics_sequence: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    cancelled_by: str | None = Field(default=None, sa_column=Column(String(10)))
+    cancelled_at: datetime | None = Field(default=None, sa_column=instant(nullable=True))
     occurrence_date: date | None = Field(default=None, sa_column=Column(Date))
     created_at: datetime = Field(sa_column=instant())
 

@@ -120,3 +120,34 @@ async def test_therapists_do_not_see_each_others_hours(api):
     b, _ = await api.sign_up()
     await api.gql(SET_DAY, {"input": {"day": "MONDAY", "slots": [{"start": "08:00", "end": "09:00"}]}}, token=a)
     assert _day(await _week(api, b), "MONDAY")["unavailable"]
+
+
+SET_WEEK = """
+mutation W($input: SetWeeklyAvailabilityInput!) {
+  setWeeklyAvailability(input: $input) {
+    weeklyAvailability { day unavailable slots { start end } }
+    userErrors { field code }
+  }
+}"""
+
+
+async def test_the_whole_week_saves_at_once_or_not_at_all(api):
+    token, _ = await api.sign_up()
+    await api.gql(SET_DAY, {"input": {"day": "SUNDAY", "slots": [{"start": "10:00", "end": "12:00"}]}}, token=token)
+    days = [{"day": d, "slots": [{"start": "9:00", "end": "12:30"}, {"start": "13:30", "end": "17:00"}]}
+            for d in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY")]
+    days.append({"day": "FRIDAY", "slots": [{"start": "08:00", "end": "12:00"}]})
+    saved = (await api.gql(SET_WEEK, {"input": {"days": days}}, token=token))["setWeeklyAvailability"]
+    assert saved["userErrors"] == []
+    week = {d["day"]: d for d in saved["weeklyAvailability"]}
+    assert week["MONDAY"]["slots"] == [{"start": "09:00", "end": "12:30"}, {"start": "13:30", "end": "17:00"}]
+    assert week["FRIDAY"]["slots"] == [{"start": "08:00", "end": "12:00"}]
+    assert week["SUNDAY"]["unavailable"] and week["SATURDAY"]["unavailable"]  # left out: no hours
+    # one bad day anywhere: nothing of the week changes
+    bad = [{"day": "MONDAY", "slots": []}, {"day": "TUESDAY", "slots": [{"start": "10:00", "end": "9:00"}]},
+           {"day": "FUNDAY", "slots": []}, {"day": "monday", "slots": []}]
+    refused = (await api.gql(SET_WEEK, {"input": {"days": bad}}, token=token))["setWeeklyAvailability"]
+    assert {(tuple(e["field"]), e["code"]) for e in refused["userErrors"]} == {
+        (("days", "1", "slots", "0", "end"), "INVALID_RANGE"), (("days", "2", "day"), "UNKNOWN_DAY"),
+        (("days", "3", "day"), "INVALID")}
+    assert await _week(api, token) == saved["weeklyAvailability"]

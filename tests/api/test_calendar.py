@@ -46,7 +46,7 @@ async def test_calendar_shows_what_a_month_view_needs(api):
     assert s["id"] == made["session"]["id"]
     assert s["client"] == {"firstName": "Ann", "lastName": "Lee", "status": "ACTIVE"}
     assert s["eventType"] == {"title": "Therapy", "minutes": 60}
-    assert (s["start"], s["end"], s["minutes"]) == ("2026-03-10T14:00:00+00:00", "2026-03-10T15:00:00+00:00", 60)
+    assert (s["start"], s["end"], s["minutes"]) == ("2026-03-10T14:00:00Z", "2026-03-10T15:00:00Z", 60)
     assert s["meetingUrl"].startswith("https://")
     assert s["fee"] == {"amountCents": 12000, "currency": "USD"} and s["paymentStatus"] == "UNPAID"
     assert (s["cancelled"], s["recurring"], s["hasNote"], s["hasPayment"], s["hasClaim"]) == (False, False, False, False, False)
@@ -69,15 +69,15 @@ async def test_week_drag_snaps_to_quarter_hours_and_updates_conflicts(api):
     moved = (await api.gql(RESCHEDULE, {"i": {"sessionId": b["id"], "target": "2026-03-04T11:07:29-05:00",
                                               "view": "WEEK"}}, token=token))["rescheduleSession"]
     assert moved["userErrors"] == []
-    assert moved["session"]["start"] == "2026-03-04T16:00:00+00:00"  # 11:07:29 snaps down to 11:00
+    assert moved["session"]["start"] == "2026-03-04T16:00:00Z"  # 11:07:29 snaps down to 11:00
     assert moved["session"]["minutes"] == 60 and moved["session"]["conflict"] is False
     assert pair_ids(moved["conflicts"]["cleared"]) == [tuple(sorted((a["id"], b["id"])))]
     tie = (await api.gql(RESCHEDULE, {"i": {"sessionId": b["id"], "target": "2026-03-04T11:07:30-05:00",
                                             "view": "WEEK"}}, token=token))["rescheduleSession"]
-    assert tie["session"]["start"] == "2026-03-04T16:15:00+00:00"  # ties round forward
+    assert tie["session"]["start"] == "2026-03-04T16:15:00Z"  # ties round forward
     back = (await api.gql(RESCHEDULE, {"i": {"sessionId": b["id"], "target": "2026-03-03T10:20:00",
                                              "view": "WEEK"}}, token=token))["rescheduleSession"]
-    assert back["session"]["start"] == "2026-03-03T15:15:00+00:00"  # offset-less = therapist's clock
+    assert back["session"]["start"] == "2026-03-03T15:15:00Z"  # offset-less = therapist's clock
     assert pair_ids(back["conflicts"]["appeared"]) == [tuple(sorted((a["id"], b["id"])))]
     onto_itself = (await api.gql(RESCHEDULE, {"i": {"sessionId": a["id"], "target": "2026-03-03T10:05:00",
                                                     "view": "WEEK"}}, token=token))["rescheduleSession"]
@@ -89,7 +89,7 @@ async def test_week_drag_into_the_spring_forward_gap(api):
     s = (await create(api, token, client, event_type, "2026-03-06T15:00:00+00:00"))["session"]
     moved = (await api.gql(RESCHEDULE, {"i": {"sessionId": s["id"], "target": "2026-03-08T02:20:00",
                                               "view": "WEEK"}}, token=token))["rescheduleSession"]
-    assert moved["session"]["start"] == "2026-03-08T07:00:00+00:00"  # 03:00 EDT, the first valid quarter
+    assert moved["session"]["start"] == "2026-03-08T07:00:00Z"  # 03:00 EDT, the first valid quarter
 
 
 async def test_month_drag_keeps_the_wall_clock_time_across_dst(api):
@@ -97,8 +97,8 @@ async def test_month_drag_keeps_the_wall_clock_time_across_dst(api):
     s = (await create(api, token, client, event_type, "2026-03-05T15:00:00+00:00"))["session"]  # Thu 10:00 EST
     moved = (await api.gql(RESCHEDULE, {"i": {"sessionId": s["id"], "target": "2026-03-12", "view": "MONTH"}},
                            token=token))["rescheduleSession"]
-    assert moved["session"]["start"] == "2026-03-12T14:00:00+00:00"  # 10:00 EDT
-    assert moved["session"]["end"] == "2026-03-12T15:00:00+00:00"
+    assert moved["session"]["start"] == "2026-03-12T14:00:00Z"  # 10:00 EDT
+    assert moved["session"]["end"] == "2026-03-12T15:00:00Z"
 
 
 async def test_preview_agrees_with_the_move_and_changes_nothing(api):
@@ -109,11 +109,11 @@ async def test_preview_agrees_with_the_move_and_changes_nothing(api):
     preview = (await api.gql(PREVIEW, variables, token=token))["reschedulePreview"]
     assert preview["userErrors"] == []
     p = preview["preview"]
-    assert (p["start"], p["end"]) == ("2026-03-03T09:45:00+00:00", "2026-03-03T10:45:00+00:00")
+    assert (p["start"], p["end"]) == ("2026-03-03T09:45:00Z", "2026-03-03T10:45:00Z")
     assert p["conflicts"] == [{"id": a["id"]}]
     assert pair_ids(p["change"]["appeared"]) == [tuple(sorted((a["id"], b["id"])))]
     unchanged = (await api.gql(SESSIONS, MARCH, token=token))["sessions"]
-    assert {s["id"]: s["start"] for s in unchanged}[b["id"]] == "2026-03-04T09:00:00+00:00"
+    assert {s["id"]: s["start"] for s in unchanged}[b["id"]] == "2026-03-04T09:00:00Z"
     moved = (await api.gql(RESCHEDULE, {"i": {"sessionId": b["id"], "target": variables["target"], "view": "WEEK"}},
                            token=token))["rescheduleSession"]
     assert (moved["session"]["start"], moved["session"]["end"]) == (p["start"], p["end"])
@@ -151,9 +151,16 @@ async def test_update_switches_visit_type_and_event_type(api):
     changed = (await api.gql(UPDATE, {"i": {"sessionId": s["id"], "eventTypeId": short}}, token=token))["updateSession"]
     assert changed["session"]["minutes"] == 30 and changed["session"]["eventType"]["title"] == "Check-in"
     refused = (await api.gql(UPDATE, {"i": {"sessionId": s["id"], "visitType": "IN_PERSON"}}, token=token))["updateSession"]
-    assert refused["userErrors"][0]["code"] == "VISIT_TYPE_NOT_ALLOWED"
+    assert refused["userErrors"][0]["code"] == "OFFICE_ADDRESS_MISSING"  # no address to send yet
     listed = (await api.gql(SESSIONS, MARCH, token=token))["sessions"][0]
     assert (listed["visitType"], listed["minutes"]) == ("TELEHEALTH", 30)
+    # the guide: a therapist switches visit type at any time, whatever the event type allows
+    await api.gql("""mutation($i: UpdateProfileInput!) { updateProfile(input: $i) { userErrors { code } } }""",
+                  {"i": {"officeAddress": {"street": "1 Main St", "city": "Town", "state": "NY", "zip": "10001"}}},
+                  token=token)
+    allowed = (await api.gql(UPDATE, {"i": {"sessionId": s["id"], "visitType": "IN_PERSON"}}, token=token))["updateSession"]
+    assert allowed["userErrors"] == [] and allowed["session"]["visitType"] == "IN_PERSON"
+    assert allowed["session"]["eventType"]["title"] == "Check-in"  # a telehealth-only type
 
 
 async def test_bad_calendar_input_is_refused_and_nothing_half_written(api):

@@ -54,7 +54,7 @@ async def test_a_gap_start_is_listed_and_bookable_in_new_york(api, clock):
     found = await slots(api, therapist["username"], event_type, datetime(2027, 3, 14, 4, tzinfo=UTC),
                         datetime(2027, 3, 15, 4, tzinfo=UTC), tz="America/New_York")
     assert [s["localTime"] for s in found] == ["03:00", "03:15", "03:30", "03:45", "04:00", "04:15", "04:30"]
-    assert found[0]["start"] == "2027-03-14T07:00:00+00:00"
+    assert found[0]["start"] == "2027-03-14T07:00:00Z"
     booked = await book(api, therapist["username"], event_type, "2027-03-14T03:00:00-04:00")
     assert booked["userErrors"] == []
     assert datetime.fromisoformat(booked["confirmation"]["start"]) == datetime(2027, 3, 14, 7, tzinfo=UTC)
@@ -78,8 +78,8 @@ async def test_time_off_starting_in_the_gap_blocks_from_the_gap_end(api, clock):
     added = (await api.gql(ADD_TIME_OFF, {"input": {"startDate": "2027-03-14", "endDate": "2027-03-14",
              "allDay": False, "startTime": "02:30", "endTime": "03:40"}}, token=token))["addTimeOff"]
     assert added["userErrors"] == []
-    assert (added["timeOff"]["start"], added["timeOff"]["end"]) == ("2027-03-14T07:00:00+00:00",
-                                                                    "2027-03-14T07:40:00+00:00")
+    assert (added["timeOff"]["start"], added["timeOff"]["end"]) == ("2027-03-14T07:00:00Z",
+                                                                    "2027-03-14T07:40:00Z")
     found = await slots(api, therapist["username"], event_type, datetime(2027, 3, 14, 4, tzinfo=UTC),
                         datetime(2027, 3, 15, 4, tzinfo=UTC), tz="America/New_York")
     assert "03:00" not in [s["localTime"] for s in found]
@@ -87,8 +87,8 @@ async def test_time_off_starting_in_the_gap_blocks_from_the_gap_end(api, clock):
     short = (await api.gql(ADD_TIME_OFF, {"input": {"startDate": "2027-03-14", "endDate": "2027-03-14",
              "allDay": False, "startTime": "02:30", "endTime": "03:10"}}, token=token))["addTimeOff"]
     assert short["userErrors"] == []
-    assert (short["timeOff"]["start"], short["timeOff"]["end"]) == ("2027-03-14T07:00:00+00:00",
-                                                                    "2027-03-14T07:10:00+00:00")
+    assert (short["timeOff"]["start"], short["timeOff"]["end"]) == ("2027-03-14T07:00:00Z",
+                                                                    "2027-03-14T07:10:00Z")
 
 
 async def test_a_zone_change_rezones_time_off_inside_the_new_gap(api, clock):
@@ -107,8 +107,8 @@ async def test_a_zone_change_rezones_time_off_inside_the_new_gap(api, clock):
     assert changed == {"therapist": {"timeZone": "America/New_York"}, "userErrors": []}
     entries = sorted((await api.gql(TIME_OFF, token=token))["me"]["timeOff"], key=lambda e: e["startDate"])
     assert [(e["startTime"], e["endTime"]) for e in entries] == [("02:15", "02:45"), ("02:30", "03:10")]
-    assert entries[0]["start"] == entries[0]["end"] == "2027-03-14T07:00:00+00:00"
-    assert (entries[1]["start"], entries[1]["end"]) == ("2028-03-12T07:00:00+00:00", "2028-03-12T07:10:00+00:00")
+    assert entries[0]["start"] == entries[0]["end"] == "2027-03-14T07:00:00Z"
+    assert (entries[1]["start"], entries[1]["end"]) == ("2028-03-12T07:00:00Z", "2028-03-12T07:10:00Z")
     found = await slots(api, therapist["username"], event_type, datetime(2027, 3, 14, 4, tzinfo=UTC),
                         datetime(2027, 3, 15, 4, tzinfo=UTC), tz="America/New_York")
     # 01:30 EST-03:30 EDT spans the empty block's instant: it is offered all the same.
@@ -122,7 +122,7 @@ async def test_notice_is_thirty_minutes_across_midnight(api, clock):
         api, time_zone="UTC", slots=[{"start": "00:00", "end": "02:00"}], minutes=30, slotIntervalMinutes=30)
     found = await slots(api, therapist["username"], event_type, datetime(2027, 6, 9, 23, tzinfo=UTC),
                         datetime(2027, 6, 10, 2, tzinfo=UTC))
-    assert [s["start"] for s in found][:1] == ["2027-06-10T00:30:00+00:00"]
+    assert [s["start"] for s in found][:1] == ["2027-06-10T00:30:00Z"]
     refused = await book(api, therapist["username"], event_type, "2027-06-10T00:00:00Z")
     assert refused["userErrors"][0]["code"] == "SLOT_UNAVAILABLE"
 

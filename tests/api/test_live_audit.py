@@ -107,7 +107,7 @@ async def test_series_start_stop_and_extension_reach_the_open_calendar(api, cloc
             clock.set(NOW + timedelta(days=14))  # the horizon reaches 5 May
             await extend_series(api)
             extended = (await may.data(may_ops[0]))["calendarChanged"]
-            assert extended["kind"] == "CREATED" and extended["after"]["start"] == "2026-05-05T10:00:00+00:00"
+            assert extended["kind"] == "CREATED" and extended["after"]["start"] == "2026-05-05T10:00:00Z"
             pair = (await may.data(may_ops[1]))["conflictsChanged"]["appeared"]
             assert [(p["first"]["id"], p["second"]["id"]) for p in pair] == [(extended["sessionId"], late)]
         # Stop: upcoming occurrences go, and the conflict with the blocker clears.

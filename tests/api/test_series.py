@@ -29,8 +29,8 @@ async def test_weekly_series_is_eight_weeks_of_wall_clock_sessions(api, clock):
         "03-03", "03-10", "03-17", "03-24", "03-31", "04-07", "04-14", "04-21", "04-28")][:len(sessions)]
     assert len(sessions) >= 8
     assert sessions[0]["id"] == first["session"]["id"]
-    assert sessions[0]["start"] == "2026-03-03T22:00:00+00:00"
-    assert sessions[1]["start"] == "2026-03-10T21:00:00+00:00"  # still 17:00, now EDT
+    assert sessions[0]["start"] == "2026-03-03T22:00:00Z"
+    assert sessions[1]["start"] == "2026-03-10T21:00:00Z"  # still 17:00, now EDT
     assert len({s["series"]["id"] for s in sessions}) == 1 and sessions[0]["series"]["repeats"] == "WEEKLY"
 
 
@@ -97,12 +97,13 @@ async def test_stop_keeps_past_and_worked_on_occurrences(api, clock):
     clock.set(datetime(2026, 3, 20, 12, tzinfo=UTC))  # 3 occurrences are past
     stopped = (await api.gql(STOP, {"i": {"sessionId": sessions[0]["id"]}}, token=token))["stopRepeating"]
     assert stopped["series"]["active"] is False
-    remaining = [s for s in await sessions_listed(api, token) if s["recurring"]]
+    remaining = [s for s in await sessions_listed(api, token) if s["series"]]
     assert [s["id"] for s in remaining] == [s["id"] for s in sessions[:3]] + [noted["id"], paid["id"]]
+    assert not any(s["recurring"] for s in remaining)  # kept, but nothing repeats: no repeat icon
     assert len(stopped["removedSessionIds"]) == len(sessions) - 5
     clock.set(datetime(2026, 6, 1, tzinfo=UTC))
     await extend_series(api)
-    assert [s["id"] for s in await sessions_listed(api, token, NOW, 120) if s["recurring"]] == [
+    assert [s["id"] for s in await sessions_listed(api, token, NOW, 120) if s["series"]] == [
         s["id"] for s in sessions[:3]] + [noted["id"], paid["id"]]  # never extended again
     again = (await api.gql(STOP, {"i": {"sessionId": sessions[0]["id"]}}, token=token))["stopRepeating"]
     assert again["userErrors"] == [{"field": ["sessionId"], "code": "NOT_IN_SERIES"}]
@@ -116,9 +117,10 @@ async def test_start_repeating_changes_the_cadence_from_that_session_on(api, clo
     pivot = sessions[2]  # 17 March
     changed = (await api.gql(START, {"i": {"sessionId": pivot["id"], "repeats": "EVERY_2_WEEKS"}}, token=token))["startRepeating"]
     assert changed["userErrors"] == [] and changed["series"]["repeats"] == "EVERY_2_WEEKS"
-    after = [s for s in await sessions_listed(api, token, days=90) if s["recurring"]]
+    after = [s for s in await sessions_listed(api, token, days=90) if s["series"]]
     assert [s["occurrenceDate"] for s in after] == ["2026-03-03", "2026-03-10", "2026-03-17", "2026-03-31",
                                                   "2026-04-14"]  # the horizon ends on 27 April
+    assert [s["recurring"] for s in after] == [False, False, True, True, True]  # the old cadence ended
     assert {s["series"]["id"] for s in after[:2]} != {s["series"]["id"] for s in after[2:]}
     assert after[0]["series"]["active"] is False and after[2]["series"]["active"] is True
 

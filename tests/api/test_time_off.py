@@ -20,7 +20,7 @@ async def test_all_day_across_the_london_clock_change_is_local_midnight_to_midni
     result = await add(api, token, startDate="2026-10-24", endDate="2026-10-25", allDay=True)
     assert result["userErrors"] == []
     t = result["timeOff"]
-    assert (t["start"], t["end"]) == ("2026-10-23T23:00:00+00:00", "2026-10-26T00:00:00+00:00")  # 49 hours
+    assert (t["start"], t["end"]) == ("2026-10-23T23:00:00Z", "2026-10-26T00:00:00Z")  # 49 hours
     assert t["startTime"] is None and t["allDay"] is True
 
 
@@ -28,10 +28,10 @@ async def test_part_day_block_and_multi_day_block(api):
     token, _ = await api.sign_up(timeZone="America/New_York")
     one_day = (await add(api, token, startDate="2026-07-01", endDate="2026-07-01", allDay=False,
                          startTime="13:00", endTime="15:30", reason="dentist"))["timeOff"]
-    assert (one_day["start"], one_day["end"]) == ("2026-07-01T17:00:00+00:00", "2026-07-01T19:30:00+00:00")
+    assert (one_day["start"], one_day["end"]) == ("2026-07-01T17:00:00Z", "2026-07-01T19:30:00Z")
     span = (await add(api, token, startDate="2026-07-03", endDate="2026-07-06", allDay=False,
                       startTime="17:00", endTime="09:00"))["timeOff"]
-    assert (span["start"], span["end"]) == ("2026-07-03T21:00:00+00:00", "2026-07-06T13:00:00+00:00")
+    assert (span["start"], span["end"]) == ("2026-07-03T21:00:00Z", "2026-07-06T13:00:00Z")
 
 
 async def test_listing_puts_upcoming_first(api, clock):
@@ -78,4 +78,4 @@ async def test_changing_time_zone_keeps_local_dates(api):
     await add(api, token, startDate="2026-07-05", endDate="2026-07-05", allDay=True)
     await api.gql(PROFILE, {"i": {"timeZone": "Europe/Paris"}}, token=token)
     t = (await api.gql(LIST, token=token))["me"]["timeOff"][0]
-    assert (t["start"], t["end"]) == ("2026-07-04T22:00:00+00:00", "2026-07-05T22:00:00+00:00")
+    assert (t["start"], t["end"]) == ("2026-07-04T22:00:00Z", "2026-07-05T22:00:00Z")

@@ -21,9 +21,10 @@ from tests.support.portal import CANCEL, REMINDERS, portal_client
 
 async def remindable(api, smtp, *, lead=30, day_before=False, portal=True, days_ahead=3):
     b = await booked(api, days_ahead=days_ahead)
-    data = await api.gql(REMINDERS, {"input": {"enabled": True, "leadMinutes": lead, "alsoDayBefore": day_before}},
+    data = await api.gql(REMINDERS, {"input": {"enabled": True, "lead": f"MINUTES_{lead}", "alsoDayBefore": day_before}},
                          token=b["token"])
     assert data["updateReminderSettings"]["userErrors"] == []
+    assert data["updateReminderSettings"]["reminderSettings"]["lead"] == f"MINUTES_{lead}"
     if portal:
         b["portal_token"] = await portal_client(api, smtp, b)
     return b
@@ -66,10 +67,25 @@ async def test_day_before_and_lead_reminders(mail_api, smtp, clock):
     assert await tick(mail_api) == 0
     clock.set(start - timedelta(hours=23, minutes=58), frozen=True)
     assert await tick(mail_api) == 1
-    await smtp.wait_for(b["client_email"], "Reminder", count=1)
+    [day_before] = await smtp.wait_for(b["client_email"], "Reminder", count=1)
+    assert "tomorrow at " in day_before["Subject"] and "tomorrow at " in text_of(day_before)
+    assert "soon" not in text_of(day_before)
+    assert text_of(day_before).count(b["confirmation"]["meetingUrl"]) == 1  # telehealth: the link, once
     clock.set(start - timedelta(minutes=14), frozen=True)
     assert await tick(mail_api) == 1
     await smtp.wait_for(b["client_email"], "Reminder", count=2)
+
+
+async def test_reminder_lead_is_one_of_three_choices(mail_api):
+    b = await booked(mail_api)
+    missing = await mail_api.gql(REMINDERS, {"input": {"enabled": True, "alsoDayBefore": False}}, token=b["token"])
+    assert [e["code"] for e in missing["updateReminderSettings"]["userErrors"]] == ["REQUIRED"]
+    body = await mail_api.post(REMINDERS, {"input": {"enabled": True, "lead": "MINUTES_20", "alsoDayBefore": False}},
+                               token=b["token"])
+    assert body["errors"]  # not a value of the enum: the request is refused before it runs
+    old = await mail_api.gql(REMINDERS, {"input": {"enabled": True, "leadMinutes": 45, "alsoDayBefore": False}},
+                             token=b["token"])
+    assert old["updateReminderSettings"]["reminderSettings"]["lead"] == "MINUTES_45"
 
 
 async def test_late_scheduler_sends_nothing_after_the_grace_or_the_start(mail_api, smtp, clock):

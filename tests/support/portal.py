@@ -19,7 +19,7 @@ CANCEL_MINE = """mutation C($input: CancelMySessionInput!) {
 CANCEL = """mutation C($input: CancelSessionInput!) {
   cancelSession(input: $input) { userErrors { field code } } }"""
 REMINDERS = """mutation R($input: UpdateReminderSettingsInput!) {
-  updateReminderSettings(input: $input) { reminderSettings { enabled leadMinutes alsoDayBefore }
+  updateReminderSettings(input: $input) { reminderSettings { enabled lead leadMinutes alsoDayBefore }
     userErrors { field code } } }"""
 NOTE = """mutation N($input: WriteSessionNoteInput!) {
   writeSessionNote(input: $input) { __typename } }"""

@@ -16,13 +16,15 @@ def test_day_names():
 
 def test_minutes():
     assert parse_minute("00:00") == 0 and parse_minute("24:00") == 1440
-    assert parse_minute("9:00") is None and parse_minute("24:01") is None
+    assert parse_minute("9:00") == parse_minute("09:00") == 540 and parse_minute("24:01") is None
+    assert parse_minute("0:30") == 30 and parse_minute(":30") is None and parse_minute("009:00") is None
     assert parse_minute("12:60") is None and parse_minute("ab:cd") is None
 
 
 @given(st.integers(0, 1440))
 def test_format_round_trips(minute):
     assert parse_minute(format_minute(minute)) == minute
+    assert parse_minute(f"{minute // 60}:{minute % 60:02d}") == minute  # without the leading zero
 
 
 def test_slots_sorted_and_touching_ok():

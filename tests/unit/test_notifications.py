@@ -8,7 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from domain import notifications as n
 from domain.events import BookingReceived, ClientCancelledSession, SessionChanged
-from domain.job_names import BOOKING_JOB, CANCELLED_BY_CLIENT_JOB, CANCELLED_BY_THERAPIST_JOB
+from domain.job_names import (
+    BOOKING_JOB,
+    CANCELLED_BY_CLIENT_JOB,
+    CANCELLED_BY_THERAPIST_JOB,
+    RESCHEDULED_JOB,
+)
 from domain.model import SessionVisit
 
 T, S, C = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -20,9 +25,11 @@ def test_events_become_email_jobs_with_ids_only():
     assert list(n.jobs_for_event(booking)) == [(BOOKING_JOB, {"session_id": str(S)})]
     cancelled = SessionChanged(T, S, "CANCELLED", (START, START), None)
     assert list(n.jobs_for_event(cancelled)) == [(CANCELLED_BY_THERAPIST_JOB, {"session_id": str(S)})]
-    assert list(n.jobs_for_event(SessionChanged(T, S, "MOVED", None, None))) == []
+    assert list(n.jobs_for_event(SessionChanged(T, S, "MOVED", None, None))) == [
+        (RESCHEDULED_JOB, {"session_id": str(S)})]
+    assert list(n.jobs_for_event(SessionChanged(T, S, "UPDATED", None, None))) == []
     assert list(n.jobs_for_event(ClientCancelledSession(T, S))) == [
-        (CANCELLED_BY_CLIENT_JOB, {"session_id": str(S)})]
+        (CANCELLED_BY_CLIENT_JOB, {"session_id": str(S), "via_link": False})]
 
 
 def test_signed_tokens_are_single_purpose_and_unforgeable():
@@ -43,5 +50,7 @@ def test_emails_show_times_in_the_recipients_zone():
         visit=SessionVisit.TELEHEALTH, meeting_url="https://meet/x", office_address=None, cancelled=False,
         notify_client=False, created_at=START - timedelta(days=2),
     )
-    assert "23:00–23:50 (Asia/Tokyo)" in " ".join(n.booking_for_client(facts).lines)
-    assert "09:00–09:50 (America/New_York)" in " ".join(n.booking_for_therapist(facts).lines)
+    assert "Tuesday, March 5, 2030 at 11:00 PM Japan Time (50 minutes)" in " ".join(
+        n.booking_for_client(facts, "https://app/manage?token=t").lines)
+    assert "Tuesday, March 5, 2030 at 9:00 AM EST (50 minutes)" in " ".join(
+        n.booking_for_therapist(facts).lines)

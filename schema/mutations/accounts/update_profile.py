@@ -57,6 +57,12 @@ class UpdateProfileInput:
         default=False, description="No horizon: any free slot from the current week on."
     )
 
+    locale: str | None = strawberry.field(
+        default=None, description="How emails write dates and times, e.g. en_US (the default: "
+        "\"Tuesday, March 2, 2027 at 2:00 PM EST\"), en_GB or de_DE (24-hour clocks). Stored in its "
+        "canonical spelling (de-de → de_DE); an unknown locale is INVALID_LOCALE.",
+    )
+
     def to_command(self) -> ProfileChanges:
         address = self.office_address
         return ProfileChanges(
@@ -65,7 +71,7 @@ class UpdateProfileInput:
             if address else None,
             clear_office_address=self.clear_office_address,
             booking_horizon_days=self.booking_horizon_days,
-            clear_booking_horizon=self.clear_booking_horizon,
+            clear_booking_horizon=self.clear_booking_horizon, locale=self.locale,
         )
 
 

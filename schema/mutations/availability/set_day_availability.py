@@ -13,8 +13,8 @@ from schema.mutations.availability.shared import AvailabilityPayload
 
 @strawberry.input(description="A wall-clock slot; bad values come back as user errors.")
 class TimeSlotInput:
-    start: str = strawberry.field(description="\"HH:MM\", 24-hour.")
-    end: str = strawberry.field(description="\"HH:MM\", after start; \"24:00\" = end of day.")
+    start: str = strawberry.field(description="\"HH:MM\" or \"H:MM\", 24-hour (\"9:00\" = \"09:00\").")
+    end: str = strawberry.field(description="\"HH:MM\" or \"H:MM\", after start; \"24:00\" = end of day.")
 
 
 @strawberry.input(description="Replace one day's slots; an empty list makes the day unavailable.")

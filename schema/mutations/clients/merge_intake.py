@@ -16,9 +16,13 @@ from schema.mutations.clients.shared import ClientPayload
 class MergeIntakeInput:
     client_id: strawberry.ID = strawberry.field(description="The intake client.")
     into_client_id: strawberry.ID = strawberry.field(description="An existing active client.")
+    take_contact_details: bool = strawberry.field(
+        default=False, description="Replace the active client's email with the one typed when booking, "
+        "and their phone and time zone when given (links sent to the old email stop working).")
 
     def to_command(self) -> MergeIntake:
-        return MergeIntake(client_id(self.client_id), client_id(self.into_client_id))
+        return MergeIntake(client_id(self.client_id), client_id(self.into_client_id),
+                           take_contact_details=self.take_contact_details)
 
 
 @strawberry.mutation(

@@ -9,7 +9,7 @@ import strawberry
 from domain.services.event_types import EventTypeFields
 from resolvers.use_cases import run
 from schema.common import VisitType
-from schema.mutations.event_types.shared import BookingRulesInput, EventTypePayload
+from schema.mutations.event_types.shared import NAME_IN_EMAILS, BookingRulesInput, EventTypePayload
 
 
 @strawberry.input(description="A new event type.")
@@ -35,12 +35,14 @@ class CreateEventTypeInput:
     booking_rules: BookingRulesInput | None = strawberry.field(
         default=None, description="Buffers, notice, daily cap, booking window; default: none but 30 "
         "minutes' notice.")
+    name_in_emails: bool = strawberry.field(default=False, description=NAME_IN_EMAILS)
 
     def to_command(self) -> EventTypeFields:
         return EventTypeFields(
             self.title, self.minutes, self.visit_type, self.description, self.slot_interval_minutes,
             price_cents=self.price_cents, currency=self.currency,
             rules=self.booking_rules.as_rules() if self.booking_rules else None,
+            name_in_emails=self.name_in_emails,
         )
 
 

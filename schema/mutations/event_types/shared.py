@@ -9,6 +9,11 @@ from resolvers.outcome import Outcome
 from schema.common import UserError, user_errors
 from schema.event_types import EventType
 
+NAME_IN_EMAILS = (
+    "Name this type (its title) in the emails about its sessions, never in reminders. Off by "
+    "default: a title like \"Couples intake\" tells whoever reads the client's mail what the care is."
+)
+
 
 @strawberry.type(description="The event type after a create or edit, or why nothing was changed.")
 class EventTypePayload:

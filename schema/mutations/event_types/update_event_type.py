@@ -10,7 +10,7 @@ from domain.services.event_types import EventTypeEdit
 from resolvers import global_ids
 from resolvers.use_cases import run
 from schema.common import VisitType
-from schema.mutations.event_types.shared import BookingRulesInput, EventTypePayload
+from schema.mutations.event_types.shared import NAME_IN_EMAILS, BookingRulesInput, EventTypePayload
 
 
 @strawberry.input(description="Fields left out (null) stay as they are; \"\" clears description.")
@@ -38,6 +38,7 @@ class UpdateEventTypeInput:
     clear_price: bool = strawberry.field(default=False, description="No default fee.")
     booking_rules: BookingRulesInput | None = strawberry.field(
         default=None, description="Replaces all booking rules at once; left out: they stay.")
+    name_in_emails: bool | None = strawberry.field(default=None, description=NAME_IN_EMAILS)
 
     def to_command(self) -> EventTypeEdit:
         return EventTypeEdit(
@@ -45,6 +46,7 @@ class UpdateEventTypeInput:
             self.reset_slot_interval, price_cents=self.price_cents, currency=self.currency,
             clear_price=self.clear_price,
             rules=self.booking_rules.as_rules() if self.booking_rules else None,
+            name_in_emails=self.name_in_emails,
             event_type_id=global_ids.decode_as(self.event_type_id, "EventType"),
         )
 

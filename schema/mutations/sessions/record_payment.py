@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -10,22 +9,8 @@ import strawberry
 from domain.services.sessions import RecordPayment
 from resolvers import global_ids
 from resolvers.use_cases import run
-from schema.enums import described
 from schema.mutations.sessions.shared import SessionWorkPayload
-
-
-@described(
-    "How a payment was made.",
-    CASH="Cash.", CARD="Credit or debit card.", CHECK="Check.", BANK_TRANSFER="Bank transfer.",
-    INSURANCE="Paid by the client's insurer.", OTHER="Any other way.",
-)
-class PaymentMethod(Enum):
-    CASH = "CASH"
-    CARD = "CARD"
-    CHECK = "CHECK"
-    BANK_TRANSFER = "BANK_TRANSFER"
-    INSURANCE = "INSURANCE"
-    OTHER = "OTHER"
+from schema.sessions import PaymentMethod
 
 
 @strawberry.input(description="A payment towards a session's fee.")

@@ -20,8 +20,8 @@ class AddTimeOffInput:
     end_date: str = strawberry.field(description="YYYY-MM-DD, on or after the start date; at most "
         "2199-12-31.")
     all_day: bool = strawberry.field(description="Whole days; times are ignored.")
-    start_time: str | None = strawberry.field(default=None, description="HH:MM on the start date.")
-    end_time: str | None = strawberry.field(default=None, description="HH:MM on the end date.")
+    start_time: str | None = strawberry.field(default=None, description="HH:MM or H:MM on the start date.")
+    end_time: str | None = strawberry.field(default=None, description="HH:MM or H:MM on the end date.")
     reason: str | None = strawberry.field(default=None, description="Private, up to 500 characters. One "
         "line: no control characters or line breaks (else INVALID_CHARACTERS).")
 
