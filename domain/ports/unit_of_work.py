@@ -6,13 +6,13 @@ from typing import Protocol, Self
 
 from domain.audit import Entry
 from domain.events import DomainEvent
+from domain.ports.integration_storage import OutlookRepository, WebhookRepository
 from domain.ports.repositories import (
     AvailabilityRepository,
     BookingRequestRepository,
     ClientRepository,
     EmailLogRepository,
     EventTypeRepository,
-    OutlookRepository,
     PasswordResetRepository,
     PortalRepository,
     ReminderSettingsRepository,
@@ -21,7 +21,6 @@ from domain.ports.repositories import (
     TherapistRepository,
     TimeOffRepository,
     TokenRepository,
-    WebhookRepository,
 )
 
 

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from domain import calendar_feed as feed
 from domain.model import Therapist
+from domain.ports.integration_storage import CalendarFeeds
 from domain.ports.outside_world import Clock
-from domain.ports.repositories import CalendarFeeds
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ from domain.outlook import (
     OutlookUnauthorized,
     OutlookUnavailable,
 )
+from domain.ports.integration_storage import ExternalBusyStore
 from domain.ports.outside_world import Clock, OutlookGateway
-from domain.ports.repositories import ExternalBusyStore
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.outlook_connection import OutlookSetup, access_token
 
