@@ -214,7 +214,14 @@ async def test_month_view_statements_do_not_grow_with_sessions(api):
     with count_statements(api.runtime.db.engine) as many:
         data = await api.gql(SESSIONS, MARCH, token=token)
     assert len(data["sessions"]) == 49
-    assert few.count == many.count <= 4, many.statements
+
+    def calendar_reads(counted) -> list[str]:
+        # the token check is 0 or 1 statement depending on the token cache's 5 s TTL (the 46
+        # creations may outlast it on a busy machine): not what this test is about
+        return [s for s in counted.statements if "auth_tokens" not in s]
+
+    assert len(calendar_reads(few)) == len(calendar_reads(many)) <= 3, many.statements
+    assert many.count <= 4
 
 
 async def test_intake_clients_get_no_sessions_by_hand(api, clock):

@@ -38,7 +38,15 @@ def _date_times() -> st.SearchStrategy[graphql.StringValueNode]:
     return values.map(lambda v: graphql.StringValueNode(value=v))
 
 
-SCALARS = {"DateTime": _date_times()}
+def _dates() -> st.SearchStrategy[graphql.StringValueNode]:
+    """ISO dates (date overrides), and the near misses clients send."""
+    near_misses = st.sampled_from(["2027-02-30", "2027-13-01", "27-1-1", "", "2027-03-14T00:00:00Z"])
+    junk = st.text(string.printable, max_size=20)
+    values = st.one_of(st.dates().map(lambda d: d.isoformat()), near_misses, junk)
+    return values.map(lambda v: graphql.StringValueNode(value=v))
+
+
+SCALARS = {"DateTime": _date_times(), "Date": _dates()}
 
 
 OPERATIONS = {mode: from_schema(SDL, custom_scalars=SCALARS, mode=mode) for mode in Mode}
