@@ -176,3 +176,10 @@ class ClientConnection:
         metadata=bound(items=1),
     )
     page_info: PageInfo = strawberry.field(description="Whether more follow, and where to continue.")
+
+    @classmethod
+    def of(cls, found: list[model.Client], *, has_next: bool, after: str | None) -> ClientConnection:
+        """One page of clients, each with its opaque cursor."""
+        edges = [ClientEdge(cursor=clients.encode_cursor(c), node=Client.from_domain(c)) for c in found]
+        return cls(edges=edges, page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next,
+                                                      after=after))

@@ -19,7 +19,7 @@ from schema import webhooks as webhooks_schema
 from schema.audit import AuditEventConnection
 from schema.booking import AvailableSlot, BookingPage
 from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
-from schema.clients import Client, ClientConnection, ClientEdge, PageInfo
+from schema.clients import Client, ClientConnection
 from schema.common import CalendarView, Node, UserError, user_errors
 from schema.cost import SESSIONS_PER_DAY, SLOTS_PER_DAY, bound
 from schema.event_types import EventType
@@ -145,11 +145,7 @@ class Query:
         )] = None,
     ) -> ClientConnection:
         found, has_next = await clients.new_bookings_page(info.context, first=first, after=after)
-        edges = [ClientEdge(cursor=clients.encode_cursor(c), node=Client.from_domain(c)) for c in found]
-        return ClientConnection(
-            edges=edges,
-            page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after),
-        )
+        return ClientConnection.of(found, has_next=has_next, after=after)
 
     @strawberry.field(
         description="Active clients ordered by last name; `search` matches name or email. Cost: "
@@ -171,11 +167,7 @@ class Query:
         )] = None,
     ) -> ClientConnection:
         found, has_next = await clients.page(info.context, first=first, after=after, search=search)
-        edges = [ClientEdge(cursor=clients.encode_cursor(c), node=Client.from_domain(c)) for c in found]
-        return ClientConnection(
-            edges=edges,
-            page_info=PageInfo.of([e.cursor for e in edges], has_next=has_next, after=after),
-        )
+        return ClientConnection.of(found, has_next=has_next, after=after)
 
     @strawberry.field(description="One of your clients (intake or active), or null.")
     async def client(
