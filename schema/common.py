@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -10,6 +12,11 @@ from domain import errors as domain_errors
 from domain import model
 from schema.cost import Bound, item_bound
 from schema.enums import described
+
+# The range arguments of the calendar's fields (sessions, conflicts, busy times, subscriptions).
+RangeStart = Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
+                                                     "offset (else BAD_USER_INPUT).")]
+RangeEnd = Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")]
 
 ErrorCode = described(
     "Why a mutation said no (in `userErrors`; nothing was changed). Stable: switch on these, not on "

@@ -20,7 +20,7 @@ from schema.audit import AuditEventConnection
 from schema.booking import AvailableSlot, BookingPage
 from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
 from schema.clients import Client, ClientConnection
-from schema.common import CalendarView, Node, UserError, user_errors
+from schema.common import CalendarView, Node, RangeEnd, RangeStart, UserError, user_errors
 from schema.cost import SESSIONS_PER_DAY, SLOTS_PER_DAY, bound
 from schema.event_types import EventType
 from schema.manage_booking import ManagedBooking
@@ -186,9 +186,8 @@ class Query:
     )
     async def sessions(
         self, info: strawberry.Info,
-        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
-            "offset (else BAD_USER_INPUT).")],
-        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")],
+        from_: RangeStart,
+        to: RangeEnd,
     ) -> list[Session]:
         found = await calendar.load(info.context, from_, to)
         return [Session.from_domain(s, found.known[s.id]) for s in found.sessions]
@@ -201,9 +200,8 @@ class Query:
     )
     async def conflicts(
         self, info: strawberry.Info,
-        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
-            "offset (else BAD_USER_INPUT).")],
-        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")],
+        from_: RangeStart,
+        to: RangeEnd,
     ) -> list[ConflictPair]:
         found = await calendar.load(info.context, from_, to)
         known = found.known

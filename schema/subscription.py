@@ -26,12 +26,11 @@ from resolvers import calendar, live
 from resolvers.global_ids import encode
 from schema.calendar import ConflictPair
 from schema.clients import Client
+from schema.common import RangeStart
 from schema.cost import SESSIONS_PER_DAY, bound
 from schema.enums import described
 from schema.sessions import Session
 
-FROM = Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC offset "
-    "(else BAD_USER_INPUT).")]
 TO = Annotated[datetime, strawberry.argument(description="Range end (exclusive); at most 62 days.")]
 
 
@@ -197,7 +196,7 @@ class Subscription:
         metadata=bound(per_day=SESSIONS_PER_DAY),
     )
     async def calendar_changed(
-        self, info: strawberry.Info, from_: FROM, to: TO
+        self, info: strawberry.Info, from_: RangeStart, to: TO
     ) -> AsyncGenerator[CalendarChange, None]:
         calendar.check_range(from_, to)
         async for delivery in live.therapist_events(info.context, (SessionChanged,)):
@@ -213,7 +212,7 @@ class Subscription:
         "update and what it selects (its pair lists count 10 each)."
     )
     async def conflicts_changed(
-        self, info: strawberry.Info, from_: FROM, to: TO
+        self, info: strawberry.Info, from_: RangeStart, to: TO
     ) -> AsyncGenerator[ConflictsUpdate, None]:
         calendar.check_range(from_, to)
         async for delivery in live.therapist_events(info.context, (ConflictsChanged,)):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -22,7 +20,7 @@ from resolvers import (
     time_off,
 )
 from resolvers import date_overrides as date_override_reads
-from schema.common import CalendarView, Node, Weekday
+from schema.common import CalendarView, Node, RangeEnd, RangeStart, Weekday
 from schema.cost import SESSIONS_PER_DAY, bound
 from schema.event_types import EventType
 from schema.external_busy import ExternalBusyInterval
@@ -161,9 +159,8 @@ class Therapist(Node):
     )
     async def external_busy(
         self, info: strawberry.Info,
-        from_: Annotated[datetime, strawberry.argument(name="from", description="Range start, with a UTC "
-                                                       "offset (else BAD_USER_INPUT).")],
-        to: Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")],
+        from_: RangeStart,
+        to: RangeEnd,
     ) -> list[ExternalBusyInterval]:
         found, tentative_blocks = await external_busy.between(info.context, self.therapist_id, from_, to)
         return [ExternalBusyInterval.from_domain(b, tentative_blocks) for b in found]
