@@ -10,13 +10,25 @@ executing it.
 
 And an event's response is resolved once per process for all the subscribers that would
 resolve it the same way (`execute_operation` below).
+
+And a leaf field (a scalar or an enum) whose resolver `schema.lean_fields` marked as a plain
+read of its object (`lean_read`: an attribute, or a method that takes neither arguments nor
+`info`) is answered in `execute_fields` without the per-field machinery of `execute_field`
+(a `GraphQLResolveInfo` and a `Path` built, the type dispatch of `complete_value`): read, then
+the type's `coerce_output_value`, as `complete_leaf_value` does. Whatever is not that plain case
+— an error raised, null, an awaitable, a value the type refuses — goes the ordinary way with the
+value already read, so errors, nulls and their paths are exactly graphql-core's. With schema
+middleware (tracing) every field takes the ordinary way. A month view answers about 2,200 of
+its 2,800 fields here, the slot listing all of its 1,032.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, GraphQLObjectType
+from graphql.execution.executor import gather_with_cancel, to_nodes
+from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from domain.live import Delivery
@@ -52,3 +64,82 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         found = await live.shared(delivery, key, resolve)
         return ExecutionResult(found.data, list(found.errors) if found.errors else None,
                                found.extensions)
+
+    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
+                       grouped_field_set: Any, position_context: Any) -> Any:
+        """graphql-core's `execute_fields`, with plain leaf fields answered in place."""
+        middleware = self.middleware_manager
+        if middleware is not None and middleware.middlewares:  # tracing: every field its way
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set,
+                                          position_context)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        fields = parent_type.fields
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                field_def = fields.get(field_details_list[0].node.name.value)
+                read = getattr(field_def.resolve, "lean_read", None) if field_def else None
+                if read is None:
+                    result = self.execute_field(parent_type, source_value, field_details_list,
+                                                Path(path, response_name, parent_type.name),
+                                                position_context)
+                    if result is Undefined:
+                        continue
+                else:
+                    result = self._read_leaf(parent_type, source_value, path, response_name,
+                                             field_details_list, field_def, read, position_context)
+                results[response_name] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+    def _read_leaf(self, parent_type, source, path, response_name, field_details_list, field_def,
+                   read, position_context) -> Any:
+        try:
+            value = read(source)
+        except Exception as error:  # noqa: BLE001 - a field error, as graphql-core handles it
+            self.handle_field_error(error, field_def.type, field_details_list,
+                                    Path(path, response_name, parent_type.name))
+            return None
+        if value is not None and not isinstance(value, Exception) and not self.is_awaitable(value):
+            try:
+                coerced = field_def.resolve.lean_leaf.coerce_output_value(value)
+            except Exception:  # noqa: BLE001 - the ordinary way below raises it where it belongs
+                coerced = None
+            if coerced is not None and coerced is not Undefined:
+                return coerced
+        return self._complete_read(parent_type, path, response_name, field_details_list, field_def,
+                                   value, position_context)
+
+    def _complete_read(self, parent_type, path, response_name, field_details_list, field_def, value,
+                       position_context) -> Any:
+        """The rest of graphql-core's `execute_field` for a value already read."""
+        field_path = Path(path, response_name, parent_type.name)
+        return_type = field_def.type
+        info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, field_path)
+        try:
+            if self.is_awaitable(value):
+                return self.complete_awaitable_value(return_type, field_details_list, info, field_path,
+                                                     value, position_context)
+            return self.complete_value(return_type, field_details_list, info, field_path, value,
+                                       position_context)
+        except Exception as error:  # noqa: BLE001 - a field error, as graphql-core handles it
+            self.handle_field_error(error, return_type, field_details_list, field_path)
+            return None

@@ -22,7 +22,7 @@ from strawberry.types.graphql import OperationType
 
 from resolvers import audit as audit_log
 from resolvers.errors import ApiError
-from schema import limits
+from schema import lean_fields, limits
 from schema.cost import operation_cost
 from schema.errors import mask_unexpected
 from schema.lean_execution import LeanExecutionContext
@@ -108,6 +108,7 @@ class CouchtimeSchema(strawberry.Schema):
 
     def __init__(self, *, limits: SchemaLimits, budget: CostBudget | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        lean_fields.install(self)  # argument-free fields skip Strawberry's per-call chain
         rules = [*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule]
         if not limits.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
