@@ -88,16 +88,16 @@ async def calendar_rows(
         session = session_from_row(row)  # type: ignore[arg-type]
         client = clients.get(session.client_id)
         if client is None:
-            client = clients[session.client_id] = client_from_row(_columns(row, _CLIENT_COLUMNS))
+            client = clients[session.client_id] = client_from_row(columns_of(row, _CLIENT_COLUMNS))
         event_type = event_types.get(session.event_type_id)
         if event_type is None:
             event_type = event_types[session.event_type_id] = event_type_from_row(
-                _columns(row, _EVENT_TYPE_COLUMNS))
+                columns_of(row, _EVENT_TYPE_COLUMNS))
         facts = SessionFacts(row.f_note is not None, int(row.f_paid or 0), int(row.f_count or 0))
         found.append(CalendarRow(session, client, event_type, facts))
     return found
 
 
-def _columns(row, columns: list[tuple[str, int]]) -> SimpleNamespace:
+def columns_of(row, columns: list[tuple[str, int]]) -> SimpleNamespace:
     """One joined table's columns under their own names (what the mappers read)."""
     return SimpleNamespace(**{name: row[i] for name, i in columns})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import bindparam, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from domain.booking import Busy
@@ -24,6 +26,7 @@ from domain.model import (
     TimeOff,
     TimeSlot,
 )
+from persistence.calendar_rows import columns_of
 from persistence.database import Database
 from persistence.mapping import (
     client_from_row,
@@ -103,29 +106,46 @@ async def therapist_by_username(db: Database, username: str) -> Therapist | None
         return therapist_from_row(row) if row else None
 
 
-_PAGE_AND_TYPE = (  # built once (the booking page's first read)
-    select(TherapistRow, EventTypeRow)
-    .join(EventTypeRow, EventTypeRow.therapist_id == TherapistRow.id)
-    .where(TherapistRow.username == bindparam("username"),
-           EventTypeRow.id == bindparam("event_type_id"), EventTypeRow.deleted_at.is_(None))
-)
+def _page_and_type():
+    therapists, event_types = TherapistRow.__table__, EventTypeRow.__table__
+    return (
+        select(*[c.label("t_" + c.name) for c in therapists.c],
+               *[c.label("e_" + c.name) for c in event_types.c])
+        .join_from(therapists, event_types, event_types.c.therapist_id == therapists.c.id)
+        .where(therapists.c.username == bindparam("username"),
+               event_types.c.id == bindparam("event_type_id"), event_types.c.deleted_at.is_(None))
+    )
+
+
+_PAGE_AND_TYPE = _page_and_type()  # built once (the booking page's first read)
+_THERAPIST_COLUMNS = [(c.name, i) for i, c in enumerate(TherapistRow.__table__.c)]
+_EVENT_TYPE_COLUMNS = [(c.name, len(_THERAPIST_COLUMNS) + i) for i, c in enumerate(EventTypeRow.__table__.c)]
+
+
+@asynccontextmanager
+async def reading(db: Database) -> AsyncIterator[AsyncConnection]:
+    """One pooled connection for the reads of one request (the booking page's three): one
+    checkout and one reset instead of one per read."""
+    async with db.engine.connect() as conn:
+        yield conn
 
 
 async def therapist_and_event_type(
-    db: Database, username: str, event_type_id: UUID
+    conn: AsyncConnection, username: str, event_type_id: UUID
 ) -> tuple[Therapist, EventType] | None:
     """The booking page's therapist and one live event type of theirs: one statement."""
-    async with db.read_session() as session:
-        row = (await session.execute(
-            _PAGE_AND_TYPE, {"username": username, "event_type_id": event_type_id})).one_or_none()
-        return (therapist_from_row(row[0]), event_type_from_row(row[1])) if row else None
+    row = (await conn.execute(
+        _PAGE_AND_TYPE, {"username": username, "event_type_id": event_type_id})).one_or_none()
+    if row is None:
+        return None
+    return (therapist_from_row(columns_of(row, _THERAPIST_COLUMNS)),
+            event_type_from_row(columns_of(row, _EVENT_TYPE_COLUMNS)))
 
 
 async def busy_intervals(
-    db: Database, therapist_id: UUID, start: datetime, end: datetime
+    conn: AsyncConnection, therapist_id: UUID, start: datetime, end: datetime
 ) -> list[Busy]:
-    async with db.read_session() as session:
-        return await _busy_intervals(session, therapist_id, start, end)
+    return await _busy_intervals(conn, therapist_id, start, end)
 
 
 async def time_off_by_therapist(
@@ -267,12 +287,10 @@ async def series_by_id(db: Database, series_ids: Sequence[UUID]) -> dict[UUID, S
     return await _by_id(db, SeriesRow, series_ids, series_from_row)
 
 
-async def hours_and_series(
-    db: Database, therapist_id: UUID, *, overrides_from: date | None = None,
-) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan], dict[date, list[TimeSlot]]]:
-    """Weekly hours, active series and date overrides (from `overrides_from` on) of a therapist
-    in one statement (a tagged UNION ALL): the booking page needs them all, and its statement
-    budget is three."""
+def _hours_and_series():
+    """Weekly hours, active series and date overrides from a date on, as one tagged UNION ALL
+    with bound parameters: built once, at import."""
+    therapist_id, overrides_from = bindparam("therapist_id"), bindparam("overrides_from")
     slots = select(
         literal("A").label("kind"), AvailabilitySlotRow.weekday.label("a"),
         AvailabilitySlotRow.start_minute.label("b"), AvailabilitySlotRow.end_minute.label("c"),
@@ -286,12 +304,24 @@ async def hours_and_series(
         literal("O"), literal(None), DateOverrideRow.start_minute, DateOverrideRow.end_minute,
         DateOverrideRow.day, literal(None),
     ).where(DateOverrideRow.therapist_id == therapist_id,
-            DateOverrideRow.day >= (overrides_from or date.min))
+            DateOverrideRow.day >= overrides_from)
+    return union_all(slots, series, overrides)
+
+
+_HOURS_AND_SERIES = _hours_and_series()
+
+
+async def hours_and_series(
+    conn: AsyncConnection, therapist_id: UUID, *, overrides_from: date | None = None,
+) -> tuple[dict[int, list[TimeSlot]], list[SeriesSpan], dict[date, list[TimeSlot]]]:
+    """Weekly hours, active series and date overrides (from `overrides_from` on) of a therapist
+    in one statement (a tagged UNION ALL): the booking page needs them all, and its statement
+    budget is three."""
     weekly: dict[int, list[TimeSlot]] = {}
     found: list[SeriesSpan] = []
     override_rows: list[tuple] = []
-    async with db.read_session() as session:
-        rows = (await session.execute(union_all(slots, series, overrides))).all()
+    rows = (await conn.execute(_HOURS_AND_SERIES, {"therapist_id": therapist_id,
+                                                   "overrides_from": overrides_from or date.min})).all()
     for kind, a, b, c, d, e in rows:
         if kind == "A":
             weekly.setdefault(a, []).append(TimeSlot(b, c))

@@ -49,20 +49,20 @@ async def free_slots(
     if not is_time_zone(time_zone):
         raise ApiError("Use an IANA time zone such as Europe/London.", BAD_USER_INPUT, field="timeZone")
     raw_id = global_ids.decode_as(event_type_id, "EventType")
-    found = (
-        await queries.therapist_and_event_type(ctx.services.db, normalize_username(username), raw_id)
-        if raw_id else None
-    )
-    if found is None:
-        raise ApiError("No such booking page or event type.", NOT_FOUND)
-    therapist, event_type = found
-    db = ctx.services.db
-    window = booking.facts_window(event_type, start, end)
-    weekly, active_series, overrides = await queries.hours_and_series(
-        db, therapist.id, overrides_from=(window.start - timedelta(days=1)).date())
+    async with queries.reading(ctx.services.db) as conn:  # the three reads on one connection
+        found = (
+            await queries.therapist_and_event_type(conn, normalize_username(username), raw_id)
+            if raw_id else None
+        )
+        if found is None:
+            raise ApiError("No such booking page or event type.", NOT_FOUND)
+        therapist, event_type = found
+        window = booking.facts_window(event_type, start, end)
+        weekly, active_series, overrides = await queries.hours_and_series(
+            conn, therapist.id, overrides_from=(window.start - timedelta(days=1)).date())
+        busy = await queries.busy_intervals(conn, therapist.id, window.start, window.end)
     facts = booking.SlotFacts(
-        therapist=therapist, event_type=event_type, weekly=weekly,
-        busy=await queries.busy_intervals(db, therapist.id, window.start, window.end),
+        therapist=therapist, event_type=event_type, weekly=weekly, busy=busy,
         active_series=active_series, window=window, overrides=overrides,
     )
     rules = booking.slot_rules(facts, ctx.services.clock.now())

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import delete, func, literal, null, or_, select, union_all, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, func, literal, null, or_, select, union_all, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.booking import Busy, BusyKind
 from domain.intervals import Interval
@@ -108,11 +108,10 @@ class SqlSessions:
 
 
 
-async def busy_intervals(
-    session: AsyncSession, therapist_id: UUID, start: datetime, end: datetime
-) -> list[Busy]:
+def _busy_statement():
     """Scheduled sessions (with their event type), time off and blocking Outlook busy times
-    overlapping [start, end): one statement."""
+    overlapping [start, end), by bound parameters: built once, at import."""
+    therapist_id, start, end = bindparam("therapist_id"), bindparam("start"), bindparam("end")
     sessions = select(
         SessionRow.start_at.label("s"), SessionRow.end_at.label("e"),
         literal(BusyKind.SESSION.value).label("k"), SessionRow.event_type_id.label("t"),
@@ -130,8 +129,20 @@ async def busy_intervals(
         TimeOffRow.ends_at > start,
     )
     outlook = external_busy.blocking_select(therapist_id, start, end, literal(BusyKind.OUTSIDE.value), null())
-    rows = await session.execute(union_all(sessions, time_off, outlook))
-    return [Busy(Interval(_utc(s), _utc(e)), BusyKind(k), t) for s, e, k, t in rows]
+    return union_all(sessions, time_off, outlook)
+
+
+_BUSY = _busy_statement()
+_BUSY_KINDS = {kind.value: kind for kind in BusyKind}
+
+
+async def busy_intervals(
+    conn: AsyncSession | AsyncConnection, therapist_id: UUID, start: datetime, end: datetime
+) -> list[Busy]:
+    """What is busy in [start, end): one statement, on a unit of work's session (booking) or a
+    read connection (the slot listing)."""
+    rows = await conn.execute(_BUSY, {"therapist_id": therapist_id, "start": start, "end": end})
+    return [Busy(Interval(_utc(s), _utc(e)), _BUSY_KINDS[k], t) for s, e, k, t in rows]
 
 
 async def session_facts(session: AsyncSession, session_ids: list[UUID]) -> dict[UUID, SessionFacts]:
