@@ -8,9 +8,10 @@ come from one sweep over those intervals.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from domain import booking
@@ -20,6 +21,8 @@ from domain.model import Client, EventType, Session, SessionFacts
 from persistence.calendar_rows import calendar_rows
 from resolvers.context import Context
 from resolvers.errors import ApiError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,15 @@ class Prefetched:
     overlapping: list[UUID] | None  # None: not known from this read (ask the loader)
     lookup: Mapping[UUID, Session]  # every session read, for `conflictsWith`
     siblings: Mapping[UUID, Prefetched]
+    views: dict[object, object]  # one per read: what the schema builds once for all its sessions
+
+    def view(self, key: object, build: Callable[[], T]) -> T:
+        """`build()` once per read for `key` (e.g. the GraphQL object of an event type that 200
+        sessions share)."""
+        found = self.views.get(key)
+        if found is None:
+            found = self.views[key] = build()
+        return found  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
     overlaps = conflicting_ids(timed)
     window = Interval(start, end)
     known: dict[UUID, Prefetched] = {}
+    views: dict[object, object] = {}
     for row in rows:
         # Overlaps are exact only for sessions in range (whatever overlaps them lies within the
         # margin). A neighbour read through the margin may overlap sessions beyond it, so its
@@ -73,7 +86,7 @@ async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
         known[row.session.id] = Prefetched(
             row.facts, row.client, row.event_type,
             sorted(overlaps[row.session.id], key=lambda i: (by_id[i].start, str(i))) if exact else None,
-            by_id, known,
+            by_id, known, views,
         )
     in_range = [s for s in by_id.values() if s.interval.overlaps(window)]
     pairs = [

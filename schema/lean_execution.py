@@ -34,6 +34,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from domain.live import Delivery
 from resolvers import live
 from resolvers.context import Context
+from schema.lean_fields import ContextInfo
 
 
 class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -67,7 +68,8 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
                        grouped_field_set: Any, position_context: Any) -> Any:
-        """graphql-core's `execute_fields`, with plain leaf fields answered in place."""
+        """graphql-core's `execute_fields`, with the fields `schema.lean_fields` made lean read
+        in place."""
         middleware = self.middleware_manager
         if middleware is not None and middleware.middlewares:  # tracing: every field its way
             return super().execute_fields(parent_type, source_value, path, grouped_field_set,
@@ -79,16 +81,16 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 field_def = fields.get(field_details_list[0].node.name.value)
-                read = getattr(field_def.resolve, "lean_read", None) if field_def else None
-                if read is None:
+                lean = getattr(field_def.resolve, "lean", None) if field_def else None
+                if lean is None:
                     result = self.execute_field(parent_type, source_value, field_details_list,
                                                 Path(path, response_name, parent_type.name),
                                                 position_context)
                     if result is Undefined:
                         continue
                 else:
-                    result = self._read_leaf(parent_type, source_value, path, response_name,
-                                             field_details_list, field_def, read, position_context)
+                    result = self._lean_field(parent_type, source_value, path, response_name,
+                                              field_details_list, field_def, lean, position_context)
                 results[response_name] = result
                 if is_awaitable(result):
                     awaitable_fields.append(response_name)
@@ -110,23 +112,31 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
-    def _read_leaf(self, parent_type, source, path, response_name, field_details_list, field_def,
-                   read, position_context) -> Any:
+    def _lean_field(self, parent_type, source, path, response_name, field_details_list, field_def,
+                    lean, position_context) -> Any:
+        read, with_context, leaf = lean
         try:
-            value = read(source)
+            value = read(source, self._context_info()) if with_context else read(source)
         except Exception as error:  # noqa: BLE001 - a field error, as graphql-core handles it
             self.handle_field_error(error, field_def.type, field_details_list,
                                     Path(path, response_name, parent_type.name))
             return None
-        if value is not None and not isinstance(value, Exception) and not self.is_awaitable(value):
+        if (leaf is not None and value is not None and not isinstance(value, Exception)
+                and not self.is_awaitable(value)):
             try:
-                coerced = field_def.resolve.lean_leaf.coerce_output_value(value)
+                coerced = leaf.coerce_output_value(value)
             except Exception:  # noqa: BLE001 - the ordinary way below raises it where it belongs
                 coerced = None
             if coerced is not None and coerced is not Undefined:
                 return coerced
         return self._complete_read(parent_type, path, response_name, field_details_list, field_def,
                                    value, position_context)
+
+    def _context_info(self) -> ContextInfo:
+        found = self.__dict__.get("_lean_context")
+        if found is None or found.context is not self.context_value:
+            found = self._lean_context = ContextInfo(self.context_value)
+        return found
 
     def _complete_read(self, parent_type, path, response_name, field_details_list, field_def, value,
                        position_context) -> Any:
@@ -138,8 +148,18 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if self.is_awaitable(value):
                 return self.complete_awaitable_value(return_type, field_details_list, info, field_path,
                                                      value, position_context)
-            return self.complete_value(return_type, field_details_list, info, field_path, value,
-                                       position_context)
+            completed = self.complete_value(return_type, field_details_list, info, field_path, value,
+                                            position_context)
+        except Exception as error:  # noqa: BLE001 - a field error, as graphql-core handles it
+            self.handle_field_error(error, return_type, field_details_list, field_path)
+            return None
+        if self.is_awaitable(completed):
+            return self._await_completed(completed, return_type, field_details_list, field_path)
+        return completed
+
+    async def _await_completed(self, completed, return_type, field_details_list, field_path) -> Any:
+        try:
+            return await completed
         except Exception as error:  # noqa: BLE001 - a field error, as graphql-core handles it
             self.handle_field_error(error, return_type, field_details_list, field_path)
             return None

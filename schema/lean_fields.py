@@ -10,10 +10,17 @@ For a field with no arguments, no field extensions (permission classes are exten
 exception handlers and no `root`/`parent` parameter, the chain does exactly this: call the
 method with the source as `self` (and an `Info` when it asks for one), or read the attribute.
 `install` puts that call in the graphql-core field's `resolve` instead, once, when the schema is
-built; every other field keeps Strawberry's resolver. The SDL is unchanged (only `resolve` is
-replaced), schema extensions still see every field (they wrap `resolve` as middleware at
-execution), and a plain attribute's resolver stays marked `_is_default` as Strawberry marks it,
-so tracing still skips those.
+built; every other field keeps Strawberry's resolver. A method marked `context_only` (it reads
+nothing of its `info` but `info.context`, e.g. to reach a loader) counts as well: on the lean path
+(`schema.lean_execution`) it gets a `ContextInfo`, one per operation, instead of an `Info`.
+
+Each replaced resolver carries `lean = (read, with_context, leaf type or None)`, which
+`schema.lean_execution` calls without building a `GraphQLResolveInfo` for the field.
+
+The SDL is unchanged (only `resolve` is replaced); schema extensions still see every field
+(they wrap `resolve` as middleware at execution, and then every field takes the ordinary way),
+and a plain attribute's resolver stays marked `_is_default` as Strawberry marks it, so tracing
+still skips those.
 """
 
 from __future__ import annotations
@@ -48,10 +55,9 @@ def install(schema: Any) -> int:
             replaced += 1
             of_type = graphql_field.type.of_type if is_non_null_type(graphql_field.type) else (
                 graphql_field.type)
-            if getattr(resolve, "lean_read", None) is not None and is_leaf_type(of_type):
-                resolve.lean_leaf = of_type  # type: ignore[attr-defined]  # schema.lean_execution
-            else:
-                resolve.lean_read = None  # type: ignore[attr-defined]
+            read, with_context = resolve.lean_read  # type: ignore[attr-defined]
+            leaf = of_type if is_leaf_type(of_type) else None
+            resolve.lean = (read, with_context, leaf) if read else None  # type: ignore[attr-defined]
     return replaced
 
 
@@ -76,7 +82,26 @@ def _lean(field: StrawberryField, info_class: type, converter: GraphQLCoreConver
         return None
     if resolver.info_parameter is None:
         return _method(method)
-    return _method_with_info(method, resolver.info_parameter.name, info_class, field)
+    return _method_with_info(method, resolver.info_parameter.name, info_class, field,
+                             context_only=getattr(method, LEAN_CONTEXT_ONLY, False))
+
+
+LEAN_CONTEXT_ONLY = "lean_context_only"
+
+
+def context_only(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a resolver method that uses nothing of its `info` but `info.context`."""
+    setattr(method, LEAN_CONTEXT_ONLY, True)
+    return method
+
+
+class ContextInfo:
+    """What a `context_only` method gets on the lean path: the operation's context."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
 
 
 def _attribute(name: str) -> Callable[..., Any]:
@@ -84,7 +109,7 @@ def _attribute(name: str) -> Callable[..., Any]:
         return getattr(source, name)
 
     resolve._is_default = True  # type: ignore[attr-defined]  # as Strawberry marks plain fields
-    resolve.lean_read = attrgetter(name)  # type: ignore[attr-defined]
+    resolve.lean_read = (attrgetter(name), False)  # type: ignore[attr-defined]
     return resolve
 
 
@@ -92,13 +117,20 @@ def _method(method: Callable[[Any], Any]) -> Callable[..., Any]:
     def resolve(source: Any, _info: GraphQLResolveInfo) -> Any:
         return method(source)
 
-    resolve.lean_read = method  # type: ignore[attr-defined]
+    resolve.lean_read = (method, False)  # type: ignore[attr-defined]
     return resolve
 
 
 def _method_with_info(method: Callable[..., Any], name: str, info_class: type,
-                      field: StrawberryField) -> Callable[..., Any]:
+                      field: StrawberryField, *, context_only: bool) -> Callable[..., Any]:
     def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
         return method(source, **{name: info_class(_raw_info=info, _field=field)})
 
+    if context_only:
+        def read(source: Any, context: ContextInfo) -> Any:
+            return method(source, **{name: context})
+
+        resolve.lean_read = (read, True)  # type: ignore[attr-defined]
+    else:
+        resolve.lean_read = (None, False)  # type: ignore[attr-defined]
     return resolve

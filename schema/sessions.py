@@ -16,6 +16,7 @@ from schema.common import Money, Node
 from schema.cost import bound
 from schema.enums import described
 from schema.event_types import EventType
+from schema.lean_fields import context_only
 
 if TYPE_CHECKING:
     from schema.clients import Client
@@ -168,6 +169,7 @@ class Session(Node):
 
     @strawberry.field(description="True while it belongs to a series that still repeats (the repeat "
                       "icon): false once stopRepeating ended the series, also for the sessions it kept.")
+    @context_only
     def recurring(self, info: strawberry.Info) -> bool:
         series_id = self.domain.series_id
         if series_id is None:  # most sessions: answered at once, no task
@@ -180,18 +182,22 @@ class Session(Node):
         return active()  # type: ignore[return-value]
 
     @strawberry.field(description="NO_FEE, UNPAID, PARTIALLY_PAID or PAID.")
+    @context_only
     def payment_status(self, info: strawberry.Info) -> PaymentStatus:  # type: ignore[valid-type]
         return self._with_facts(info, lambda f: money.payment_status(self.domain.fee_cents, [f.paid_cents]))
 
     @strawberry.field(description="Sum of the payments recorded, in cents.")
+    @context_only
     def amount_paid_cents(self, info: strawberry.Info) -> int:
         return self._with_facts(info, lambda f: f.paid_cents)
 
     @strawberry.field(description="True when at least one payment is recorded.")
+    @context_only
     def has_payment(self, info: strawberry.Info) -> bool:
         return self._with_facts(info, lambda f: f.payment_count > 0)
 
     @strawberry.field(description="True when a clinical note is written.")
+    @context_only
     def has_note(self, info: strawberry.Info) -> bool:
         return self._with_facts(info, lambda f: f.has_note)
 
@@ -215,6 +221,7 @@ class Session(Node):
         description="True when it overlaps another scheduled session of the therapist "
         "(back-to-back is not an overlap; cancelled sessions never conflict)."
     )
+    @context_only
     def conflict(self, info: strawberry.Info) -> bool:
         if self.domain.cancelled:
             return False
@@ -228,6 +235,7 @@ class Session(Node):
 
     @strawberry.field(description="The scheduled sessions it overlaps. Cost: counted as 10 sessions, "
                       "times what each selects.", metadata=bound(items=10))
+    @context_only
     def conflicts_with(self, info: strawberry.Info) -> list[Session]:
         if self.domain.cancelled:
             return []
@@ -244,6 +252,7 @@ class Session(Node):
         return later()
 
     @strawberry.field(description="The series it belongs to (null for a one-off session).")
+    @context_only
     def series(self, info: strawberry.Info) -> SeriesInfo | None:
         if self.domain.series_id is None:
             return None
@@ -259,9 +268,12 @@ class Session(Node):
         return self.domain.occurrence_date.isoformat() if self.domain.occurrence_date else None
 
     @strawberry.field(description="The event type booked (kept even if since retired).")
+    @context_only
     def event_type(self, info: strawberry.Info) -> EventType:
-        if self.known is not None:
-            return EventType.from_domain(self.known.event_type)
+        known = self.known
+        if known is not None:  # the same event type's object for every session of the read
+            return known.view(("EventType", known.event_type.id),
+                              lambda: EventType.from_domain(known.event_type))
 
         async def later() -> EventType:
             return EventType.from_domain(
@@ -271,6 +283,7 @@ class Session(Node):
         return later()
 
     @strawberry.field(description="The client this session is with.")
+    @context_only
     def client(
         self, info: strawberry.Info
     ) -> Annotated[Client, strawberry.lazy("schema.clients")]:
