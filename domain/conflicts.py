@@ -63,10 +63,15 @@ def find_conflicts(items: Iterable[Timed[K]]) -> list[tuple[K, K]]:
 def conflicting_ids(items: Iterable[Timed[K]]) -> dict[K, set[K]]:
     """For every given item (cancelled ones included, with no partners) the ids it overlaps."""
     items = list(items)
-    result: dict[K, set[K]] = {item.id: set() for item in items}
-    for a, b in _overlapping_pairs(items):
-        result[a.id].add(b.id)
-        result[b.id].add(a.id)
+    return partners([item.id for item in items], find_conflicts(items))
+
+
+def partners(ids: Iterable[K], pairs: Iterable[tuple[K, K]]) -> dict[K, set[K]]:
+    """For every id the ids it overlaps, from the pairs `find_conflicts` found among them."""
+    result: dict[K, set[K]] = {i: set() for i in ids}
+    for a, b in pairs:
+        result[a].add(b)
+        result[b].add(a)
     return result
 
 

@@ -52,9 +52,9 @@ def _statement():
         .subquery("paid")
     )
     return (
-        select(sessions, *[c.label("c_" + c.name) for c in clients.c],
-               *[c.label("e_" + c.name) for c in event_types.c],
-               notes.c.session_id.label("f_note"), paid.c.paid.label("f_paid"),
+        select(sessions, *[c.label("c_" + c.name) for c in _own(clients)],
+               *[c.label("e_" + c.name) for c in _own(event_types)],
+               notes.c.session_id.is_not(None).label("f_note"), paid.c.paid.label("f_paid"),
                paid.c.payments.label("f_count"))
         .join(clients, clients.c.id == sessions.c.client_id)
         .join(event_types, event_types.c.id == sessions.c.event_type_id)
@@ -65,11 +65,17 @@ def _statement():
     )
 
 
+def _own(table) -> list:
+    """A joined table's columns but its id and therapist_id: the session row has them already
+    (fewer values to fetch and convert per row, UUIDs above all)."""
+    return [c for c in table.c if c.name not in ("id", "therapist_id")]
+
+
 _CALENDAR = _statement()
 _SESSION_WIDTH = len(SessionRow.__table__.c)
-_CLIENT_COLUMNS = [(c.name, _SESSION_WIDTH + i) for i, c in enumerate(ClientRow.__table__.c)]
+_CLIENT_COLUMNS = [(c.name, _SESSION_WIDTH + i) for i, c in enumerate(_own(ClientRow.__table__))]
 _EVENT_TYPE_COLUMNS = [(c.name, _SESSION_WIDTH + len(_CLIENT_COLUMNS) + i)
-                       for i, c in enumerate(EventTypeRow.__table__.c)]
+                       for i, c in enumerate(_own(EventTypeRow.__table__))]
 
 
 async def calendar_rows(
@@ -88,16 +94,17 @@ async def calendar_rows(
         session = session_from_row(row)  # type: ignore[arg-type]
         client = clients.get(session.client_id)
         if client is None:
-            client = clients[session.client_id] = client_from_row(columns_of(row, _CLIENT_COLUMNS))
+            client = clients[session.client_id] = client_from_row(columns_of(
+                row, _CLIENT_COLUMNS, id=session.client_id, therapist_id=therapist_id))
         event_type = event_types.get(session.event_type_id)
         if event_type is None:
-            event_type = event_types[session.event_type_id] = event_type_from_row(
-                columns_of(row, _EVENT_TYPE_COLUMNS))
-        facts = SessionFacts(row.f_note is not None, int(row.f_paid or 0), int(row.f_count or 0))
+            event_type = event_types[session.event_type_id] = event_type_from_row(columns_of(
+                row, _EVENT_TYPE_COLUMNS, id=session.event_type_id, therapist_id=therapist_id))
+        facts = SessionFacts(bool(row.f_note), int(row.f_paid or 0), int(row.f_count or 0))
         found.append(CalendarRow(session, client, event_type, facts))
     return found
 
 
-def columns_of(row, columns: list[tuple[str, int]]) -> SimpleNamespace:
-    """One joined table's columns under their own names (what the mappers read)."""
-    return SimpleNamespace(**{name: row[i] for name, i in columns})
+def columns_of(row, columns: list[tuple[str, int]], **known: object) -> SimpleNamespace:
+    """One joined table's columns under their own names (what the mappers read), and `known`."""
+    return SimpleNamespace(**{name: row[i] for name, i in columns}, **known)

@@ -15,7 +15,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from domain import booking
-from domain.conflicts import Timed, conflicting_ids, find_conflicts
+from domain.conflicts import Timed, find_conflicts, partners
 from domain.intervals import Interval
 from domain.model import Client, EventType, Session, SessionFacts
 from persistence.calendar_rows import calendar_rows
@@ -72,9 +72,12 @@ async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
     me = await ctx.therapist()
     rows = await calendar_rows(ctx.services.db, me.id, start, end)
     by_id = {row.session.id: row.session for row in rows}
-    timed = [Timed(s.id, s.interval, s.cancelled) for s in by_id.values()]
-    overlaps = conflicting_ids(timed)
+    intervals = {i: s.interval for i, s in by_id.items()}
+    timed = [Timed(i, intervals[i], s.cancelled) for i, s in by_id.items()]
+    found = find_conflicts(timed)  # one sweep: the pairs, and each session's partners from them
+    overlaps = partners(by_id, found)
     window = Interval(start, end)
+    inside = {i for i, interval in intervals.items() if interval.overlaps(window)}
     known: dict[UUID, Prefetched] = {}
     views: dict[object, object] = {}
     for row in rows:
@@ -82,15 +85,12 @@ async def _load(ctx: Context, start: datetime, end: datetime) -> CalendarRange:
         # margin). A neighbour read through the margin may overlap sessions beyond it, so its
         # conflicts are left to the loader: `conflictsWith` must not depend on how a session
         # was reached (issue 18).
-        exact = row.session.interval.overlaps(window)
+        exact = row.session.id in inside
         known[row.session.id] = Prefetched(
             row.facts, row.client, row.event_type,
             sorted(overlaps[row.session.id], key=lambda i: (by_id[i].start, str(i))) if exact else None,
             by_id, known, views,
         )
-    in_range = [s for s in by_id.values() if s.interval.overlaps(window)]
-    pairs = [
-        (by_id[a], by_id[b]) for a, b in find_conflicts(timed)
-        if by_id[a].interval.overlaps(window) or by_id[b].interval.overlaps(window)
-    ]
+    in_range = [s for i, s in by_id.items() if i in inside]
+    pairs = [(by_id[a], by_id[b]) for a, b in found if a in inside or b in inside]
     return CalendarRange(in_range, pairs, known)
