@@ -54,11 +54,8 @@ class AvailableSlot:
 
     @classmethod
     def at(cls, start: datetime, zone: ZoneInfo) -> AvailableSlot:
-        local = start.astimezone(zone)
-        return cls(
-            start=start, local_start=local.isoformat(), local_date=local.date().isoformat(),
-            local_time=local.strftime("%H:%M"),
-        )
+        local = start.astimezone(zone).isoformat()  # YYYY-MM-DDTHH:MM:SS±HH:MM
+        return cls(start=start, local_start=local, local_date=local[:10], local_time=local[11:16])
 
 
 @strawberry.type(description="What the client needs after booking.")

@@ -15,6 +15,8 @@ from strawberry.types.scalar import ScalarDefinition
 
 def utc_z(value: datetime) -> str:
     """Aware instants in UTC with "Z"; a naive value (none should reach here) is taken as UTC."""
+    if value.tzinfo is UTC:  # what the database gives: one call, no conversion
+        return value.isoformat()[:-6] + "Z"  # "+00:00" → "Z"
     instant = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return instant.replace(tzinfo=None).isoformat() + "Z"
 
