@@ -50,6 +50,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        import os
+        if os.environ.get("MMAP"):
+            cursor.execute(f"PRAGMA mmap_size={os.environ['MMAP']}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

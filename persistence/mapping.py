@@ -103,19 +103,30 @@ def client_to_row(c: Client, row: ClientRow | None = None) -> ClientRow:
     return row
 
 
+def _members(enum: type) -> dict:
+    """Stored value → member: a dict lookup per column of a hot row (the calendar reads 200)
+    instead of the enum's call."""
+    return {member.value: member for member in enum}
+
+
+_VISITS, _STATUSES, _SOURCES = _members(SessionVisit), _members(SessionStatus), _members(SessionSource)
+_CLAIMS, _CANCELLED_BY = _members(ClaimStatus), _members(CancelledBy)
+
+
 def session_from_row(row: SessionRow) -> Session:
+    occurrence_date, cancelled_by = row.occurrence_date, row.cancelled_by
     return Session(
         id=row.id, therapist_id=row.therapist_id, client_id=row.client_id,
         event_type_id=row.event_type_id, start=row.start_at, end=row.end_at,
-        visit=SessionVisit(row.visit), meeting_url=row.meeting_url,
-        status=SessionStatus(row.status), source=SessionSource(row.source),
+        visit=_VISITS[row.visit], meeting_url=row.meeting_url,
+        status=_STATUSES[row.status], source=_SOURCES[row.source],
         created_at=row.created_at, client_time_zone=row.client_time_zone,
         cancel_reason=row.cancel_reason, notify_client=row.notify_client,
         fee_cents=row.fee_cents, fee_currency=row.fee_currency,
-        claim_status=ClaimStatus(row.claim_status), series_id=row.series_id,
-        occurrence_date=row.occurrence_date if not isinstance(row.occurrence_date, str)
-        else date.fromisoformat(row.occurrence_date),
-        cancelled_by=CancelledBy(row.cancelled_by) if row.cancelled_by else None,
+        claim_status=_CLAIMS[row.claim_status], series_id=row.series_id,
+        occurrence_date=occurrence_date if not isinstance(occurrence_date, str)
+        else date.fromisoformat(occurrence_date),
+        cancelled_by=_CANCELLED_BY[cancelled_by] if cancelled_by else None,
         cancelled_at=row.cancelled_at,
     )
 
