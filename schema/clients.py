@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,6 +13,9 @@ from schema.common import Node
 from schema.cost import bound
 from schema.enums import described
 from schema.sessions import Session
+
+if TYPE_CHECKING:
+    from resolvers.calendar import Prefetched
 
 ClientStatus = described(
     "INTAKE: booked from the public page, waiting in New bookings; ACTIVE: a client.",
@@ -66,8 +69,12 @@ class Client(Node):
         return await clients.portal_status(info.context, self.domain)
 
     @classmethod
-    def from_domain(cls, c: model.Client) -> Client:
+    def from_domain(cls, c: model.Client, known: Prefetched | None = None) -> Client:
+        """`known`: from a calendar read, whose sessions share one object per client (each use
+        is still a read in the audit log)."""
         audit.saw("client", c.id, c.id)
+        if known is not None:
+            return known.view(("Client", c.id), lambda: cls.from_domain(c))
         return cls(
             id=strawberry.ID(global_ids.encode("Client", c.id)), first_name=c.first_name,
             last_name=c.last_name, email=c.email, phone=c.phone, time_zone=c.time_zone,

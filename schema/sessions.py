@@ -290,7 +290,7 @@ class Session(Node):
         from schema.clients import Client
 
         if self.known is not None:
-            return Client.from_domain(self.known.client)
+            return Client.from_domain(self.known.client, self.known)
 
         async def later() -> Client:
             return Client.from_domain(await info.context.loaders.client_by_id.load(self.domain.client_id))
