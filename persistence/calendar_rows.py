@@ -85,7 +85,7 @@ async def calendar_rows(
     facts, by start; the margin lets conflicts across the range's edges be seen."""
     params = {"therapist_id": therapist_id, "since": start - CONFLICT_MARGIN,
               "until": end + CONFLICT_MARGIN}
-    async with db.engine.connect() as conn:
+    async with db.hot_read() as conn:
         rows = (await conn.execute(_CALENDAR, params)).all()
     clients: dict[UUID, Client] = {}
     event_types: dict[UUID, EventType] = {}

@@ -6,6 +6,8 @@ On SQLite, writes open with BEGIN IMMEDIATE so that concurrent writers queue on 
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -23,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+psycopg")
 _IMMEDIATE = "couchtime_immediate"
+SQLITE_HOT_READERS = 2  # hot reads at once on SQLite (Database.hot_read)
 
 
 class DatabaseUrlError(ValueError):
@@ -50,9 +54,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        import os
-        if os.environ.get("MMAP"):
-            cursor.execute(f"PRAGMA mmap_size={os.environ['MMAP']}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -83,6 +84,7 @@ class Database:
             write_engine = self.engine.execution_options(**{_IMMEDIATE: True})
         else:
             write_engine = self.engine
+        self._gates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per event loop
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(write_engine, expire_on_commit=False)
 
@@ -93,6 +95,27 @@ class Database:
     async def read_session(self) -> AsyncIterator[AsyncSession]:
         async with self._reads() as session:
             yield session
+
+    @asynccontextmanager
+    async def hot_read(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection for a request's hot read (the calendar, the booking page's reads).
+
+        On SQLite at most `SQLITE_HOT_READERS` of them run at once per event loop; the others
+        wait their turn before taking a connection. Each aiosqlite connection is a thread, and
+        sixteen concurrent month views on ten of them spent a third more CPU per request
+        (threads handing the GIL back and forth) than on two: bench_http's SQLite figures
+        (README, Performance). Nothing waits on this gate while holding a connection, so it
+        cannot deadlock; PostgreSQL has no gate."""
+        if not self.is_sqlite:
+            async with self.engine.connect() as conn:
+                yield conn
+            return
+        loop = asyncio.get_running_loop()
+        gate = self._gates.get(loop)
+        if gate is None:
+            gate = self._gates[loop] = asyncio.Semaphore(SQLITE_HOT_READERS)
+        async with gate, self.engine.connect() as conn:
+            yield conn
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -125,8 +125,8 @@ _EVENT_TYPE_COLUMNS = [(c.name, len(_THERAPIST_COLUMNS) + i) for i, c in enumera
 @asynccontextmanager
 async def reading(db: Database) -> AsyncIterator[AsyncConnection]:
     """One pooled connection for the reads of one request (the booking page's three): one
-    checkout and one reset instead of one per read."""
-    async with db.engine.connect() as conn:
+    checkout and one reset instead of one per read (a hot read: `Database.hot_read`)."""
+    async with db.hot_read() as conn:
         yield conn
 
 
