@@ -24,6 +24,7 @@ its 2,800 fields here, the slot listing all of its 1,032.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from graphql import ExecutionResult, GraphQLObjectType
@@ -35,6 +36,8 @@ from domain.live import Delivery
 from resolvers import live
 from resolvers.context import Context
 from schema.lean_fields import ContextInfo
+
+_PLAIN = frozenset({str, int, float, bool, datetime})  # never awaitable, never an exception
 
 
 class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -88,9 +91,27 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
                                                 position_context)
                     if result is Undefined:
                         continue
-                else:
-                    result = self._lean_field(parent_type, source_value, path, response_name,
-                                              field_details_list, field_def, lean, position_context)
+                else:  # read it here; the ordinary way only for what is not a plain value
+                    read, with_context, leaf = lean
+                    try:
+                        value = read(source_value, self._context_info()) if with_context else (
+                            read(source_value))
+                    except Exception as error:  # noqa: BLE001 - a field error, as graphql-core's
+                        self.handle_field_error(error, field_def.type, field_details_list,
+                                                Path(path, response_name, parent_type.name))
+                        results[response_name] = None
+                        continue
+                    if leaf is not None and value is not None and (type(value) in _PLAIN or (
+                            not isinstance(value, Exception) and not is_awaitable(value))):
+                        try:
+                            coerced = leaf.coerce_output_value(value)
+                        except Exception:  # noqa: BLE001 - the ordinary way raises it where it belongs
+                            coerced = None
+                        if coerced is not None and coerced is not Undefined:
+                            results[response_name] = coerced
+                            continue
+                    result = self._complete_read(parent_type, path, response_name, field_details_list,
+                                                 field_def, value, position_context)
                 results[response_name] = result
                 if is_awaitable(result):
                     awaitable_fields.append(response_name)
@@ -111,26 +132,6 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return results
 
         return get_results()
-
-    def _lean_field(self, parent_type, source, path, response_name, field_details_list, field_def,
-                    lean, position_context) -> Any:
-        read, with_context, leaf = lean
-        try:
-            value = read(source, self._context_info()) if with_context else read(source)
-        except Exception as error:  # noqa: BLE001 - a field error, as graphql-core handles it
-            self.handle_field_error(error, field_def.type, field_details_list,
-                                    Path(path, response_name, parent_type.name))
-            return None
-        if (leaf is not None and value is not None and not isinstance(value, Exception)
-                and not self.is_awaitable(value)):
-            try:
-                coerced = leaf.coerce_output_value(value)
-            except Exception:  # noqa: BLE001 - the ordinary way below raises it where it belongs
-                coerced = None
-            if coerced is not None and coerced is not Undefined:
-                return coerced
-        return self._complete_read(parent_type, path, response_name, field_details_list, field_def,
-                                   value, position_context)
 
     def _context_info(self) -> ContextInfo:
         found = self.__dict__.get("_lean_context")
