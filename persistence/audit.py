@@ -51,7 +51,7 @@ async def append(db: Database, rows: Sequence[dict]) -> None:
     at once. It takes no lock of the chain."""
     if not rows:
         return
-    async with db.engine.begin() as conn:  # one row: one INSERT, its compiled form cached
+    async with db.quick_write() as conn:  # one row: one INSERT, its compiled form cached
         await conn.execute(_INSERT, list(rows) if len(rows) > 1 else rows[0])
 
 

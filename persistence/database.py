@@ -106,16 +106,28 @@ class Database:
         (threads handing the GIL back and forth) than on two: bench_http's SQLite figures
         (README, Performance). Nothing waits on this gate while holding a connection, so it
         cannot deadlock; PostgreSQL has no gate."""
-        if not self.is_sqlite:
-            async with self.engine.connect() as conn:
-                yield conn
-            return
-        loop = asyncio.get_running_loop()
-        gate = self._gates.get(loop)
-        if gate is None:
-            gate = self._gates[loop] = asyncio.Semaphore(SQLITE_HOT_READERS)
-        async with gate, self.engine.connect() as conn:
+        async with self._gate("read", SQLITE_HOT_READERS), self.engine.connect() as conn:
             yield conn
+
+    @asynccontextmanager
+    async def quick_write(self) -> AsyncIterator[AsyncConnection]:
+        """A Core transaction for one short write outside any unit of work (a request's audit
+        READ entry), committed on exit. On SQLite, which has one writer anyway, these queue in
+        the process (one at a time) instead of in SQLite's busy handler, gated like `hot_read`."""
+        async with self._gate("write", 1), self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _gate(self, kind: str, size: int) -> AsyncIterator[None]:
+        if not self.is_sqlite:
+            yield
+            return
+        gates = self._gates.setdefault(asyncio.get_running_loop(), {})
+        gate = gates.get(kind)
+        if gate is None:
+            gate = gates[kind] = asyncio.Semaphore(size)
+        async with gate:
+            yield
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
