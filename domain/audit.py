@@ -28,7 +28,7 @@ THERAPIST, CLIENT, JOB, ANONYMOUS, SYSTEM = "THERAPIST", "CLIENT", "JOB", "ANONY
 # actions
 READ, CHANGE, SIGN_IN, SIGN_IN_FAILED, EXPORT = "READ", "CHANGE", "SIGN_IN", "SIGN_IN_FAILED", "EXPORT"
 # subject kinds (a note is identified by its session's ID: a session has one note)
-SUBJECT_KINDS = ("client", "session", "note", "payment")
+SUBJECT_KINDS = ("client", "session", "note", "payment", "waitlist_entry")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from persistence.repositories.reminders import SqlReminderSettings
 from persistence.repositories.series import SqlSeries
 from persistence.repositories.sessions import SqlSessions
 from persistence.repositories.time_off import SqlTimeOff
+from persistence.repositories.waitlist import SqlWaitlist
 from persistence.repositories.webhooks import SqlWebhooks
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.reminder_settings = SqlReminderSettings(self.session)
         self.password_resets = SqlPasswordResets(self.session)
         self.email_log = SqlEmailReservations(self.session)
+        self.waitlist = SqlWaitlist(self.session)
         self._outbox = SqlOutbox(self.session)
         self.audit = SqlAuditTrail(self.session)  # changes' entries, in this transaction
         self._jobs: list[uuid.UUID] = []

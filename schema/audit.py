@@ -48,16 +48,18 @@ class AuditAction(Enum):
 @described(
     "The kind of record touched.",
     CLIENT="A client record.", SESSION="A session.", NOTE="A session's note.",
-    PAYMENT="A payment of a session.",
+    PAYMENT="A payment of a session.", WAITLIST_ENTRY="A waitlist entry (who waits for a time).",
 )
 class AuditSubjectKind(Enum):
     CLIENT = "client"
     SESSION = "session"
     NOTE = "note"
     PAYMENT = "payment"
+    WAITLIST_ENTRY = "waitlist_entry"
 
 
-_TYPE_OF = {"client": "Client", "session": "Session", "note": "Session", "payment": "Payment"}
+_TYPE_OF = {"client": "Client", "session": "Session", "note": "Session", "payment": "Payment",
+            "waitlist_entry": "WaitlistEntry"}
 
 
 @strawberry.type(description="One record an audit event touched, by kind and ID (never its content).")

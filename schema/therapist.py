@@ -26,6 +26,7 @@ from schema.event_types import EventType
 from schema.external_busy import ExternalBusyInterval
 from schema.outlook import Integrations
 from schema.portal import ReminderSettings
+from schema import waitlist as waitlist_schema
 from schema.time_off import TimeOff
 
 
@@ -139,6 +140,8 @@ class Therapist(Node):
     async def event_types(self, info: strawberry.Info) -> list[EventType]:
         found = await info.context.loaders.event_types_by_therapist.load(self.therapist_id)
         return [EventType.from_domain(e) for e in found]
+
+    waitlist = waitlist_schema.WAITLIST_FIELD(waitlist_schema.waitlist)
 
     @strawberry.field(description="Connected calendars and services (My Profile > Integrations).")
     def integrations(self) -> Integrations:

@@ -26,6 +26,7 @@ from domain.notifications import SessionFactsForEmail
 from domain.portal import PortalAccount, PortalInvite
 from domain.recovery import PasswordReset, ResetFacts
 from domain.reminders import Candidate, ReminderSettings
+from domain.waitlist import SlotHold, WaitlistEntry
 
 
 class TherapistRepository(Protocol):
@@ -186,6 +187,30 @@ class TimeOffRepository(Protocol):
     async def of_therapist(self, therapist_id: UUID) -> list[TimeOff]: ...
 
     async def save_interval(self, time_off: TimeOff) -> None: ...
+
+
+class WaitlistRepository(Protocol):
+    """Waitlist entries and their holds (domain/waitlist.py)."""
+
+    async def add_entry(self, entry: WaitlistEntry) -> None: ...
+
+    async def save_entry(self, entry: WaitlistEntry) -> None: ...
+
+    async def entry(self, entry_id: UUID) -> WaitlistEntry | None: ...
+
+    async def open_entries(self, therapist_id: UUID) -> list[WaitlistEntry]:
+        """WAITING and OFFERED entries, oldest first."""
+        ...
+
+    async def add_hold(self, hold: SlotHold) -> None: ...
+
+    async def save_hold(self, hold: SlotHold) -> None: ...
+
+    async def hold(self, hold_id: UUID) -> SlotHold | None: ...
+
+    async def holds_of(self, therapist_id: UUID, entry_ids: list[UUID]) -> list[SlotHold]: ...
+
+    async def due_therapists(self, now: datetime, lapse_before: date) -> list[UUID]: ...
 
 
 class BookingRequestRepository(Protocol):

@@ -21,6 +21,7 @@ from domain.ports.repositories import (
     TherapistRepository,
     TimeOffRepository,
     TokenRepository,
+    WaitlistRepository,
 )
 
 
@@ -50,6 +51,7 @@ class UnitOfWork(Protocol):
     reminder_settings: ReminderSettingsRepository
     password_resets: PasswordResetRepository
     email_log: EmailLogRepository
+    waitlist: WaitlistRepository
     audit: AuditTrail
 
     async def __aenter__(self) -> Self: ...

@@ -14,7 +14,7 @@ from domain.intervals import Interval
 from domain.model import Payment, Session, SessionFacts, SessionStatus
 from domain.worked_on import NO_CLAIM, Work
 from persistence.mapping import payment_from_row, session_from_row, session_to_row
-from persistence.repositories import external_busy
+from persistence.repositories import external_busy, waitlist
 from persistence.tables.sessions import PaymentRow, SessionNoteRow, SessionRow
 from persistence.tables.time_off import TimeOffRow
 
@@ -111,8 +111,8 @@ class SqlSessions:
 async def busy_intervals(
     session: AsyncSession, therapist_id: UUID, start: datetime, end: datetime
 ) -> list[Busy]:
-    """Scheduled sessions (with their event type), time off and blocking Outlook busy times
-    overlapping [start, end): one statement."""
+    """Scheduled sessions (with their event type), time off, blocking Outlook busy times and
+    active waitlist holds (with their event type) overlapping [start, end): one statement."""
     sessions = select(
         SessionRow.start_at.label("s"), SessionRow.end_at.label("e"),
         literal(BusyKind.SESSION.value).label("k"), SessionRow.event_type_id.label("t"),
@@ -130,7 +130,9 @@ async def busy_intervals(
         TimeOffRow.ends_at > start,
     )
     outlook = external_busy.blocking_select(therapist_id, start, end, literal(BusyKind.OUTSIDE.value), null())
-    rows = await session.execute(union_all(sessions, time_off, outlook))
+    holds = waitlist.active_holds_select(therapist_id, start, end, literal(BusyKind.HOLD.value),
+                                         waitlist.SlotHoldRow.event_type_id)
+    rows = await session.execute(union_all(sessions, time_off, outlook, holds))
     return [Busy(Interval(_utc(s), _utc(e)), BusyKind(k), t) for s, e, k, t in rows]
 
 
