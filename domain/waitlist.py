@@ -131,7 +131,8 @@ def lapsed(entry: WaitlistEntry, therapist_zone: str, now: datetime) -> bool:
 def range_errors(first: date, last: date, therapist_zone: str, now: datetime) -> list[UserError]:
     """A join's dates: in order, at most 62 dates, the last not yet passed (the therapist's zone)."""
     if last < first:
-        return [UserError(("lastDate",), ErrorCode.INVALID_RANGE, "`lastDate` must not be before `firstDate`.")]
+        return [UserError(("lastDate",), ErrorCode.INVALID_RANGE,
+                          "`lastDate` must not be before `firstDate`.")]
     if (last - first).days + 1 > MAX_RANGE_DAYS:
         return [UserError(("lastDate",), ErrorCode.RANGE_TOO_LONG,
                           f"A waitlist range spans at most {MAX_RANGE_DAYS} days.")]

@@ -20,13 +20,13 @@ from resolvers import (
     time_off,
 )
 from resolvers import date_overrides as date_override_reads
+from schema import waitlist as waitlist_schema
 from schema.common import CalendarView, Node, RangeEnd, RangeStart, Weekday
 from schema.cost import SESSIONS_PER_DAY, bound
 from schema.event_types import EventType
 from schema.external_busy import ExternalBusyInterval
 from schema.outlook import Integrations
 from schema.portal import ReminderSettings
-from schema import waitlist as waitlist_schema
 from schema.time_off import TimeOff
 
 

@@ -42,7 +42,8 @@ class WaitlistOffer:
     end: dt.datetime = strawberry.field(description="End instant (UTC).")
     local_start: str = strawberry.field(description="Start on the client's wall clock, ISO 8601 with offset.")
     time_zone: str = strawberry.field(description="The zone of `localStart`: the client's, from joining.")
-    expires_at: dt.datetime = strawberry.field(description="Until when it is held (15 minutes from the offer).")
+    expires_at: dt.datetime = strawberry.field(
+        description="Until when it is held (15 minutes from the offer).")
     status: WaitlistHoldStatus = strawberry.field(  # type: ignore[valid-type]
         description="ACTIVE while it can be claimed (and `expiresAt` has not passed).")
     what: str = strawberry.field(description="\"session\", or the event type's title + \" session\" where "
@@ -68,8 +69,10 @@ class WaitlistEntry(Node):
     time_zone: str = strawberry.field(description="Their zone (emails show times in it).")
     first_date: dt.date = strawberry.field(description="First date of their range, on your clock.")
     last_date: dt.date = strawberry.field(description="Last date of their range (inclusive), on your clock.")
-    status: WaitlistEntryStatus = strawberry.field(description="WAITING or OFFERED here.")  # type: ignore[valid-type]
-    joined_at: dt.datetime = strawberry.field(description="When they joined: earlier entries are offered first.")
+    status: WaitlistEntryStatus = strawberry.field(  # type: ignore[valid-type]
+        description="WAITING or OFFERED here.")
+    joined_at: dt.datetime = strawberry.field(
+        description="When they joined: earlier entries are offered first.")
 
     @classmethod
     def from_domain(cls, e: rules.WaitlistEntry) -> WaitlistEntry:

@@ -37,7 +37,8 @@ async def joined_email(deps: Dependencies, entry_id: str) -> bool:
 
 
 async def offer_email(deps: Dependencies, hold_id: str) -> bool:
-    return await mail.send_offer(deps.uow(), deps.notifications, deps.clock, UUID(uuid_arg("hold_id", hold_id)))
+    return await mail.send_offer(deps.uow(), deps.notifications, deps.clock,
+                                 UUID(uuid_arg("hold_id", hold_id)))
 
 
 JOBS = (

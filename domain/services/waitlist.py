@@ -127,7 +127,8 @@ async def refresh(uow: UnitOfWork, clock: Clock, therapist_id: UUID) -> list[Slo
         holds = await uow.waitlist.holds_of(therapist_id, list(entries))
         for hold in holds:
             entry = entries[hold.entry_id]
-            if hold.status is HoldStatus.ACTIVE and (hold.expired(now) or rules.lapsed(entry, therapist.time_zone, now)):
+            ending = hold.expired(now) or rules.lapsed(entry, therapist.time_zone, now)
+            if hold.status is HoldStatus.ACTIVE and ending:
                 await uow.waitlist.save_hold(hold.move(HoldStatus.EXPIRED))
                 entries[entry.id] = entry.move(EntryStatus.WAITING, now)
                 await uow.waitlist.save_entry(entries[entry.id])
@@ -150,7 +151,8 @@ async def _offer_type(uow: UnitOfWork, therapist: Therapist, event_type_id: UUID
                       entries: dict[UUID, WaitlistEntry], offered: set[tuple[UUID, datetime]],
                       now: datetime) -> list[SlotHold]:
     event_type = await uow.event_types.get(event_type_id)
-    waiting = [e for e in entries.values() if e.status is EntryStatus.WAITING and e.event_type_id == event_type_id]
+    waiting = [e for e in entries.values()
+               if e.status is EntryStatus.WAITING and e.event_type_id == event_type_id]
     span = rules.search_span(waiting, therapist.time_zone, now)
     if event_type is None or span is None:  # a deleted event type: its entries wait until they lapse
         return []
@@ -158,17 +160,20 @@ async def _offer_type(uow: UnitOfWork, therapist: Therapist, event_type_id: UUID
     slot_rules = booking.slot_rules(facts, now)
     placed: list[SlotHold] = []
     for start in slot_rules.free_starts(*span):
-        entry = rules.next_entry(entries.values(), event_type_id, local_date(start, slot_rules.zone), offered, start)
+        day = local_date(start, slot_rules.zone)
+        entry = rules.next_entry(entries.values(), event_type_id, day, offered, start)
         if entry is None or not slot_rules.is_bookable(start):
             continue
-        hold = SlotHold(id=uuid.uuid4(), entry_id=entry.id, therapist_id=therapist.id, event_type_id=event_type_id,
-                        start=start, end=start + timedelta(minutes=event_type.minutes),
-                        created_at=now, expires_at=rules.hold_expiry(now))
+        hold = SlotHold(id=uuid.uuid4(), entry_id=entry.id, therapist_id=therapist.id,
+                        event_type_id=event_type_id, start=start,
+                        end=start + timedelta(minutes=event_type.minutes), created_at=now,
+                        expires_at=rules.hold_expiry(now))
         await uow.waitlist.add_hold(hold)
         entries[entry.id] = entry.move(EntryStatus.OFFERED, now)
         await uow.waitlist.save_entry(entries[entry.id])
         placed.append(hold)
-        facts = replace(facts, busy=[*facts.busy, booking.Busy(hold.interval, booking.BusyKind.HOLD, event_type_id)])
+        held = booking.Busy(hold.interval, booking.BusyKind.HOLD, event_type_id)
+        facts = replace(facts, busy=[*facts.busy, held])
         slot_rules = booking.slot_rules(facts, now)
     return placed
 
@@ -212,7 +217,8 @@ async def claim(uow: UnitOfWork, key: bytes, clock: Clock, rooms: VideoRooms,
             if session is None:  # the booking was rejected since
                 raise _ended()
             return Confirmation(session, therapist, event_type, entry.time_zone)
-        if hold.status is HoldStatus.EXPIRED or (hold.status is HoldStatus.ACTIVE and hold.expired(clock.now())):
+        if hold.status is HoldStatus.EXPIRED or (
+                hold.status is HoldStatus.ACTIVE and hold.expired(clock.now())):
             raise RuleViolation.one(("token",), ErrorCode.HOLD_EXPIRED,
                                     "This offer has expired; the time went to the next person waiting.")
         if hold.status is not HoldStatus.ACTIVE or event_type.deleted:
@@ -262,7 +268,8 @@ async def leave(uow: UnitOfWork, key: bytes, clock: Clock, command: LeaveWaitlis
     return entry
 
 
-async def remove(uow: UnitOfWork, clock: Clock, therapist_id: UUID, command: RemoveWaitlistEntry) -> WaitlistEntry:
+async def remove(uow: UnitOfWork, clock: Clock, therapist_id: UUID,
+                 command: RemoveWaitlistEntry) -> WaitlistEntry:
     """The therapist removes an entry of theirs (another's is NOT_FOUND)."""
     async with uow:
         await uow.therapists.get(therapist_id, for_update=True)

@@ -7,8 +7,8 @@ from typing import Annotated
 import strawberry
 
 from domain.services.waitlist import ClaimWaitlistHold
-from schema.mutations.booking.book_session import BookSessionPayload
 from resolvers.use_cases import run
+from schema.mutations.booking.book_session import BookSessionPayload
 
 
 @strawberry.input(description="The claim link's token.")

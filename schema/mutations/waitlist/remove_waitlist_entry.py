@@ -16,7 +16,8 @@ from schema.waitlist import WaitlistEntry
 
 @strawberry.input(description="The entry to remove.")
 class RemoveWaitlistEntryInput:
-    id: strawberry.ID = strawberry.field(description="A WaitlistEntry ID from me.waitlist; NOT_FOUND otherwise.")
+    id: strawberry.ID = strawberry.field(
+        description="A WaitlistEntry ID from me.waitlist; NOT_FOUND otherwise.")
 
     def to_command(self) -> RemoveWaitlistEntry:
         return RemoveWaitlistEntry(global_ids.decode_as(self.id, "WaitlistEntry"))
