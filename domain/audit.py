@@ -43,6 +43,7 @@ class Actor:
 
 
 MANAGE_LINK = "manage-link"  # the name of a CLIENT actor who came with a manage-booking link
+WAITLIST_LINK = "waitlist-link"  # … with a waitlist link: the actor's ID is the waitlist entry's
 ANONYMOUS_ACTOR = Actor(ANONYMOUS)
 SYSTEM_ACTOR = Actor(SYSTEM)
 

@@ -1,12 +1,13 @@
 """Waitlist links (public) and the therapist's list.
 
 Whoever proves a waitlist link is named in the audit log as the entry's client (actor CLIENT,
-name "manage-link" like the manage-booking link, the entry's ID), in their therapist's log:
+name "waitlist-link", the entry's ID), in their therapist's log:
 the offer's read through the response's collector, a claim or a leave through `prove` before
 the use case (USE_CASES)."""
 
 from __future__ import annotations
 
+from domain import audit
 from domain import waitlist as rules
 from domain.errors import RuleViolation
 from domain.services import waitlist
@@ -17,7 +18,7 @@ from resolvers.errors import ApiError, check_text_argument
 
 
 def _prove(ctx: Context, entry: WaitlistEntry) -> None:
-    ctx.memo[LINK_CLIENT] = (entry.id, entry.therapist_id)
+    ctx.memo[LINK_CLIENT] = (entry.id, entry.therapist_id, audit.WAITLIST_LINK)
 
 
 async def view(ctx: Context, token: str) -> waitlist.OfferView:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import strawberry
 
+from domain.audit import WAITLIST_LINK
 from resolvers import audit as audit_log
 from resolvers import global_ids
 from resolvers.errors import bad_request
@@ -103,6 +104,8 @@ class AuditEvent:
                 subjects.append(AuditSubject(kind=AuditSubjectKind(kind),
                                              id=strawberry.ID(global_ids.encode(_TYPE_OF[kind], UUID(raw)))))
         actor_type = {"THERAPIST": "Therapist", "CLIENT": "Client"}.get(row.actor_kind)
+        if row.actor_name == WAITLIST_LINK:
+            actor_type = "WaitlistEntry"  # who waits is not (yet) a client
         return cls(
             at=row.at, action=AuditAction(row.action), operation=row.operation,
             actor_kind=AuditActorKind(row.actor_kind),

@@ -28,7 +28,7 @@ from tests.support.waitlist import (
     sweep,
 )
 
-EVENTS = """query { auditEvents(first: 50) { edges { node { action operation actorKind
+EVENTS = """query { auditEvents(first: 50) { edges { node { action operation actorKind actorId actorJob
   subjects { kind id } } } } }"""
 REMOVE_TIME_OFF = """mutation($i: RemoveTimeOffInput!) { removeTimeOff(input: $i) { userErrors { code } } }"""
 
@@ -134,8 +134,12 @@ async def test_a_cancellation_holds_the_time_for_the_earliest_and_the_claim_book
     # the link read is audited as the client's, in the therapist's log
     entries = (await mail_api.gql(EVENTS, token=p["token"]))["auditEvents"]["edges"]
     read = [e["node"] for e in entries if e["node"]["operation"] == "query waitlistOffer"]
-    assert read and read[0]["actorKind"] == "CLIENT"
+    assert read and read[0]["actorKind"] == "CLIENT" and read[0]["actorJob"] == "waitlist-link"
     assert [s["kind"] for s in read[0]["subjects"]] == ["WAITLIST_ENTRY"]
+    assert read[0]["actorId"] == read[0]["subjects"][0]["id"]  # the entry, who is not a client yet
+    claim = [e["node"] for e in entries if e["node"]["operation"] == "mutation claimWaitlistHold"
+             and e["node"]["action"] == "CHANGE"]
+    assert claim and claim[0]["actorKind"] == "CLIENT" and claim[0]["actorJob"] == "waitlist-link"
 
 
 async def test_a_rejected_intake_frees_its_time_for_the_waitlist(mail_api, smtp):
