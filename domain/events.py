@@ -58,6 +58,16 @@ class BookingReceived(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class WaitlistHoldChanged(DomainEvent):
+    """A waitlist hold began (`held`) or ended unclaimed (expired, released): the booking page's
+    slots at that time changed. A claim is its session's `SessionChanged`. Times only."""
+
+    start: datetime
+    end: datetime
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
 class IntakeResolved(DomainEvent):
     """An intake client was accepted, rejected or merged into an active client."""
 

@@ -210,7 +210,13 @@ class WaitlistRepository(Protocol):
 
     async def holds_of(self, therapist_id: UUID, entry_ids: list[UUID]) -> list[SlotHold]: ...
 
-    async def due_therapists(self, now: datetime, lapse_before: date) -> list[UUID]: ...
+    async def expired_hold_owners(self, now: datetime) -> list[UUID]:
+        """Therapists with an ACTIVE hold past its expiry."""
+        ...
+
+    async def lapse_candidates(self, before: date) -> list[tuple[UUID, str, date]]:
+        """(therapist, zone, earliest last date) of open entries whose last date is before `before`."""
+        ...
 
 
 class BookingRequestRepository(Protocol):

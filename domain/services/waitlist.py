@@ -18,6 +18,7 @@ from domain import waitlist as rules
 from domain.accounts import canonical_time_zone, normalize_email, normalize_username
 from domain.clients import contact_errors
 from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
+from domain.events import WaitlistHoldChanged
 from domain.job_names import WAITLIST_JOINED_EMAIL_JOB, WAITLIST_OFFER_EMAIL_JOB, WAITLIST_OFFER_JOB
 from domain.model import EventType, SessionVisit, Therapist
 from domain.ports.outside_world import Clock, RateLimiter, VideoRooms
@@ -130,6 +131,7 @@ async def refresh(uow: UnitOfWork, clock: Clock, therapist_id: UUID) -> list[Slo
             ending = hold.expired(now) or rules.lapsed(entry, therapist.time_zone, now)
             if hold.status is HoldStatus.ACTIVE and ending:
                 await uow.waitlist.save_hold(hold.move(HoldStatus.EXPIRED))
+                uow.record(WaitlistHoldChanged(therapist_id, hold.start, hold.end, held=False))
                 entries[entry.id] = entry.move(EntryStatus.WAITING, now)
                 await uow.waitlist.save_entry(entries[entry.id])
         for entry in list(entries.values()):
@@ -169,6 +171,7 @@ async def _offer_type(uow: UnitOfWork, therapist: Therapist, event_type_id: UUID
                         end=start + timedelta(minutes=event_type.minutes), created_at=now,
                         expires_at=rules.hold_expiry(now))
         await uow.waitlist.add_hold(hold)
+        uow.record(WaitlistHoldChanged(therapist.id, hold.start, hold.end, held=True))
         entries[entry.id] = entry.move(EntryStatus.OFFERED, now)
         await uow.waitlist.save_entry(entries[entry.id])
         placed.append(hold)
@@ -243,6 +246,7 @@ async def _end(uow: UnitOfWork, entry: WaitlistEntry, to: EntryStatus, now: date
     for hold in await uow.waitlist.holds_of(entry.therapist_id, [entry.id]):
         if hold.status is HoldStatus.ACTIVE:
             await uow.waitlist.save_hold(hold.move(HoldStatus.RELEASED))
+            uow.record(WaitlistHoldChanged(entry.therapist_id, hold.start, hold.end, held=False))
             uow.enqueue(WAITLIST_OFFER_JOB, {"therapist_id": str(entry.therapist_id)})
     ended = entry.move(to, now)
     await uow.waitlist.save_entry(ended)
@@ -288,8 +292,12 @@ async def sweep(uow_factory, clock: Clock) -> int:
     past its range gets a `refresh` (which passes expired holds to the next entry)."""
     now = clock.now()
     async with uow_factory() as uow:
-        due = await uow.waitlist.due_therapists(now, now.date() + timedelta(days=1))
+        due = set(await uow.waitlist.expired_hold_owners(now))
+        # a local date is at most a day ahead of UTC's: these may have passed somewhere
+        for therapist_id, zone, last in await uow.waitlist.lapse_candidates(now.date() + timedelta(days=1)):
+            if rules.today_of(zone, now) > last:
+                due.add(therapist_id)
     placed = 0
-    for therapist_id in due:
+    for therapist_id in sorted(due):
         placed += len(await refresh(uow_factory(), clock, therapist_id))
     return placed

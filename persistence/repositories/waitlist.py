@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import SessionVisit
 from domain.waitlist import EntryStatus, HoldStatus, SlotHold, WaitlistEntry
+from persistence.tables.accounts import TherapistRow
 from persistence.tables.waitlist import SlotHoldRow, WaitlistEntryRow
 
 _OPEN = (EntryStatus.WAITING.value, EntryStatus.OFFERED.value)
@@ -115,12 +116,19 @@ class SqlWaitlist:
                                       SlotHoldRow.entry_id.in_(entry_ids)))
         return [hold_from_row(r) for r in rows.scalars()]
 
-    async def due_therapists(self, now: datetime, lapse_before: date) -> list[UUID]:
-        """Therapists with an ACTIVE hold past its expiry, or an open entry whose last date is
-        before `lapse_before` (a day either side of any zone: the rule decides per therapist)."""
-        expired = select(SlotHoldRow.therapist_id).where(
-            SlotHoldRow.status == HoldStatus.ACTIVE.value, SlotHoldRow.expires_at <= now)
-        lapsing = select(WaitlistEntryRow.therapist_id).where(
-            WaitlistEntryRow.status.in_(_OPEN), WaitlistEntryRow.last_date < lapse_before)
-        rows = await self.session.execute(expired.union(lapsing))
+    async def expired_hold_owners(self, now: datetime) -> list[UUID]:
+        """Therapists with an ACTIVE hold past its expiry (an index range scan)."""
+        rows = await self.session.execute(select(SlotHoldRow.therapist_id).distinct().where(
+            SlotHoldRow.status == HoldStatus.ACTIVE.value, SlotHoldRow.expires_at <= now))
         return [r[0] for r in rows]
+
+    async def lapse_candidates(self, before: date) -> list[tuple[UUID, str, date]]:
+        """(therapist, their zone, the earliest last date) of therapists with an open entry whose
+        last date is before `before`: the caller decides in each therapist's zone."""
+        rows = await self.session.execute(
+            select(WaitlistEntryRow.therapist_id, TherapistRow.time_zone,
+                   func.min(WaitlistEntryRow.last_date))
+            .join(TherapistRow, TherapistRow.id == WaitlistEntryRow.therapist_id)
+            .where(WaitlistEntryRow.status.in_(_OPEN), WaitlistEntryRow.last_date < before)
+            .group_by(WaitlistEntryRow.therapist_id, TherapistRow.time_zone))
+        return [(t, zone, _date(last)) for t, zone, last in rows]

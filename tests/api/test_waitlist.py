@@ -5,15 +5,20 @@ time on, leaving, the therapist's list and removal, isolation, lapse, and the au
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.support.app import BACKENDS
 from tests.support.booking import ADD_TIME_OFF, book, slots, therapist_with_hours
+from tests.support.live_client import LiveClient
 from tests.support.mail import APP_URL, text_of
+from tests.support.subscriptions import AVAILABILITY
 from tests.support.waitlist import (
     CLAIM,
+    JOIN,
     LEAVE,
     LIST,
     OFFER,
@@ -74,7 +79,6 @@ async def test_joining_checks_its_input_and_reveals_nothing(mail_api, smtp):
 
 
 async def _join_as(api, p, client):
-    from tests.support.waitlist import JOIN
     variables = {"input": {"username": p["username"], "eventTypeId": p["event_type"],
                            "firstDate": p["day"].isoformat(), "lastDate": p["day"].isoformat(),
                            "client": client, "timeZone": "UTC"}}
@@ -90,7 +94,6 @@ async def test_joining_is_rate_limited_per_address(start_api, backend):
     for _ in range(3):
         result, _ = await join(api, p, first=day, last=day - timedelta(days=1))
         assert codes(result) == ["INVALID_RANGE"]  # refused, but counted
-    from tests.support.waitlist import JOIN
     body = await api.post(JOIN, {"input": {"username": p["username"], "eventTypeId": event_type,
                                            "firstDate": day.isoformat(), "lastDate": day.isoformat(),
                                            "client": {"firstName": "A", "lastName": "B", "email": "a@example.com"},
@@ -247,7 +250,6 @@ async def test_entries_lapse_after_their_range(mail_api, smtp):
     _, email = await join(mail_api, p)
     try:
         # the day after the last date, in the therapist's zone (New York), just after midnight
-        from zoneinfo import ZoneInfo
         after = datetime.combine(p["day"] + timedelta(days=1), datetime.min.time(), ZoneInfo(ZONE))
         mail_api.clock.set(after - timedelta(minutes=1), frozen=True)
         await sweep(mail_api)
@@ -257,3 +259,25 @@ async def test_entries_lapse_after_their_range(mail_api, smtp):
         assert (await mail_api.gql(LIST, token=p["token"]))["me"]["waitlist"] == []
     finally:
         mail_api.clock.reset()
+
+
+async def test_booking_pages_hear_when_a_hold_begins_and_ends(mail_api, smtp):
+    """Open booking pages learn which day changed: the hold hides its time, its expiry (nobody
+    else waiting) shows it again."""
+    p = await full_day(mail_api)
+    _, email = await join(mail_api, p)
+    async with LiveClient(mail_api.base_url) as page:
+        op = await page.subscribe(AVAILABILITY, {"u": p["username"], "e": p["event_type"]})
+        await asyncio.sleep(0.1)
+        await cancel(mail_api, p, p["bookings"][0])
+        await offer_links(smtp, email)
+        days = [(await page.data(op, timeout=WAIT))["availabilityChanged"]["days"] for _ in range(2)]
+        assert days == [[p["day"].isoformat()]] * 2  # the cancellation, then the hold
+        try:
+            mail_api.clock.advance(timedelta(minutes=16))
+            assert await sweep(mail_api) == 0  # expired; nobody else waits for that start
+            change = (await page.data(op, timeout=WAIT))["availabilityChanged"]
+            assert change["days"] == [p["day"].isoformat()]
+            assert p["starts"][0] in await day_slots(mail_api, p)
+        finally:
+            mail_api.clock.reset()
