@@ -28,6 +28,7 @@ from domain.model import SessionVisit
 from domain.wallclock import local_date
 
 HOLD_MINUTES = 15
+KEEP_ENDED_DAYS = 30  # an ended entry (booked, left, removed, lapsed) is deleted after this
 MAX_RANGE_DAYS = 62  # a waitlist range covers at most this many local dates
 MAX_WAITING_PER_THERAPIST = 200  # open (WAITING/OFFERED) entries at once: me.waitlist lists them all
 HOLD_PURPOSE = "waitlist-hold"  # token subject: the hold

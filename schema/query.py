@@ -31,7 +31,8 @@ from schema.therapist import Therapist
 from schema.time_off import TimeOff
 from schema.webhooks import WebhookDeliveryConnection, WebhookEndpoint
 
-_NODE_TYPES = {"EventType": EventType, "Client": Client, "Session": Session, "TimeOff": TimeOff}
+_NODE_TYPES = {"EventType": EventType, "Client": Client, "Session": Session, "TimeOff": TimeOff,
+               "WaitlistEntry": waitlist_schema.WaitlistEntry}
 
 
 @strawberry.type(description="Everything you can read.")

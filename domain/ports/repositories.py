@@ -210,6 +210,10 @@ class WaitlistRepository(Protocol):
 
     async def holds_of(self, therapist_id: UUID, entry_ids: list[UUID]) -> list[SlotHold]: ...
 
+    async def purge_ended(self, before: datetime) -> int:
+        """Delete entries (and their holds) that ended before `before`."""
+        ...
+
     async def expired_hold_owners(self, now: datetime) -> list[UUID]:
         """Therapists with an ACTIVE hold past its expiry."""
         ...

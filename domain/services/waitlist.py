@@ -289,8 +289,12 @@ async def remove(uow: UnitOfWork, clock: Clock, therapist_id: UUID,
 
 async def sweep(uow_factory, clock: Clock) -> int:
     """The scheduler's periodic job: each therapist with a hold past its 15 minutes or an entry
-    past its range gets a `refresh` (which passes expired holds to the next entry)."""
+    past its range gets a `refresh` (which passes expired holds to the next entry); entries that
+    ended more than 30 days ago are deleted (their names, emails and phones with them)."""
     now = clock.now()
+    async with uow_factory() as uow:
+        await uow.waitlist.purge_ended(now - timedelta(days=rules.KEEP_ENDED_DAYS))
+        await uow.commit()
     async with uow_factory() as uow:
         due = set(await uow.waitlist.expired_hold_owners(now))
         # a local date is at most a day ahead of UTC's: these may have passed somewhere

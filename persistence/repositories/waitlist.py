@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.model import SessionVisit
@@ -115,6 +115,12 @@ class SqlWaitlist:
             select(SlotHoldRow).where(SlotHoldRow.therapist_id == therapist_id,
                                       SlotHoldRow.entry_id.in_(entry_ids)))
         return [hold_from_row(r) for r in rows.scalars()]
+
+    async def purge_ended(self, before: datetime) -> int:
+        """Delete entries (and their holds) that ended before `before`: their PHI goes."""
+        result = await self.session.execute(delete(WaitlistEntryRow).where(
+            WaitlistEntryRow.ended_at.is_not(None), WaitlistEntryRow.ended_at < before))
+        return result.rowcount or 0
 
     async def expired_hold_owners(self, now: datetime) -> list[UUID]:
         """Therapists with an ACTIVE hold past its expiry (an index range scan)."""

@@ -233,6 +233,10 @@ async def test_the_therapist_lists_and_removes_only_their_own(mail_api, smtp):
     assert listed[0]["firstDate"] == p["day"].isoformat() and listed[0]["eventTypeId"] == p["event_type"]
     assert (await mail_api.gql(LIST, token=other["token"]))["me"]["waitlist"] == []
     entry_id = listed[0]["id"]
+    node = """query($id: ID!) { node(id: $id) { ... on WaitlistEntry { id firstName status } } }"""
+    assert (await mail_api.gql(node, {"id": entry_id}, token=p["token"]))["node"] == \
+        {"id": entry_id, "firstName": "Grace", "status": "WAITING"}
+    assert (await mail_api.gql(node, {"id": entry_id}, token=other["token"]))["node"] is None
     stolen = (await mail_api.gql(REMOVE, {"input": {"id": entry_id}}, token=other["token"]))["removeWaitlistEntry"]
     assert codes(stolen) == ["NOT_FOUND"] and stolen["entry"] is None
     removed = (await mail_api.gql(REMOVE, {"input": {"id": entry_id}}, token=p["token"]))["removeWaitlistEntry"]
@@ -254,9 +258,19 @@ async def test_entries_lapse_after_their_range(mail_api, smtp):
         mail_api.clock.set(after - timedelta(minutes=1), frozen=True)
         await sweep(mail_api)
         assert len((await mail_api.gql(LIST, token=p["token"]))["me"]["waitlist"]) == 1
+        [listed] = (await mail_api.gql(LIST, token=p["token"]))["me"]["waitlist"]
         mail_api.clock.set(after + timedelta(minutes=1), frozen=True)
         await sweep(mail_api)
         assert (await mail_api.gql(LIST, token=p["token"]))["me"]["waitlist"] == []
+        node = """query($id: ID!) { node(id: $id) { ... on WaitlistEntry { status } } }"""
+        assert (await mail_api.gql(node, {"id": listed["id"]}, token=p["token"]))["node"] == {"status": "LAPSED"}
+        # 30 days after it ended, the entry (its name, email and phone) is deleted
+        mail_api.clock.set(after + timedelta(days=30), frozen=True)
+        await sweep(mail_api)
+        assert (await mail_api.gql(node, {"id": listed["id"]}, token=p["token"]))["node"] == {"status": "LAPSED"}
+        mail_api.clock.set(after + timedelta(days=30, minutes=2), frozen=True)
+        await sweep(mail_api)
+        assert (await mail_api.gql(node, {"id": listed["id"]}, token=p["token"]))["node"] is None
     finally:
         mail_api.clock.reset()
 
