@@ -82,7 +82,8 @@ class SqlWaitlist:
         await self.session.flush()
 
     async def entry(self, entry_id: UUID) -> WaitlistEntry | None:
-        row = await self.session.get(WaitlistEntryRow, entry_id)
+        """Read afresh (a use case reads again after taking the therapist's lock)."""
+        row = await self.session.get(WaitlistEntryRow, entry_id, populate_existing=True)
         return entry_from_row(row) if row else None
 
     async def open_entries(self, therapist_id: UUID) -> list[WaitlistEntry]:
@@ -104,7 +105,8 @@ class SqlWaitlist:
         await self.session.flush()
 
     async def hold(self, hold_id: UUID) -> SlotHold | None:
-        row = await self.session.get(SlotHoldRow, hold_id)
+        """Read afresh (a use case reads again after taking the therapist's lock)."""
+        row = await self.session.get(SlotHoldRow, hold_id, populate_existing=True)
         return hold_from_row(row) if row else None
 
     async def holds_of(self, therapist_id: UUID, entry_ids: list[UUID]) -> list[SlotHold]:
