@@ -111,6 +111,10 @@ class ExternalBusyStore(Protocol):
 
     async def set_tentative_blocks(self, therapist_id: UUID, blocks: bool) -> None: ...
 
+    async def mark_attempted(self, therapist_id: UUID, at: datetime) -> None:
+        """A read is queued: the scheduler's tick leaves the therapist alone for a while."""
+        ...
+
     async def due(self, before: datetime, now: datetime, limit: int) -> list[UUID]:
         """Connected therapists last attempted before `before`, marked attempted at `now`."""
         ...

@@ -104,6 +104,9 @@ class SqlExternalBusy:
     async def set_tentative_blocks(self, therapist_id: UUID, blocks: bool) -> None:
         await self._upsert_sync(therapist_id, {"tentative_blocks": blocks})
 
+    async def mark_attempted(self, therapist_id: UUID, at: datetime) -> None:
+        await self._upsert_sync(therapist_id, {"attempted_at": at})
+
     async def due(self, before: datetime, now: datetime, limit: int) -> list[UUID]:
         joined = INTEGRATIONS.outerjoin(SYNCS, SYNCS.c.therapist_id == INTEGRATIONS.c.therapist_id)
         stmt = (
@@ -116,5 +119,5 @@ class SqlExternalBusy:
         )
         ids = list((await self.session.execute(stmt)).scalars())
         for therapist_id in ids:
-            await self._upsert_sync(therapist_id, {"attempted_at": now})
+            await self.mark_attempted(therapist_id, now)
         return ids
