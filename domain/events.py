@@ -121,6 +121,14 @@ class ClientCancelledSession(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class SessionRestored(DomainEvent):
+    """The therapist uncancelled a session whose client knew it was cancelled (they were told,
+    or cancelled it themselves): the client hears it is back on."""
+
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
 class PortalInviteCreated(DomainEvent):
     """A portal invite was issued (and earlier ones voided); its email goes out after commit."""
 

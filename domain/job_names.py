@@ -23,6 +23,7 @@ PORTAL_INVITE_JOB = "email.portal_invite"
 PASSWORD_RESET_JOB = "email.password_reset"
 REMINDER_JOB = "email.reminder"
 RESCHEDULED_JOB = "email.rescheduled"  # a session moved: the client's updated invite
+RESTORED_JOB = "email.restored"  # an uncancelled session the client knew was cancelled
 REMINDERS_DUE_JOB = "reminders.enqueue_due"  # periodic: reserve and enqueue due reminders
 
 # the audit log

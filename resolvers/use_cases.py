@@ -26,6 +26,7 @@ from domain.services import (
     clients,
     date_overrides,
     event_types,
+    external_busy,
     manage_links,
     outlook_connection,
     portal,
@@ -38,7 +39,6 @@ from domain.services import (
     webhooks,
 )
 from persistence.database import Database
-from persistence.repositories.calendar_feed import SqlCalendarFeeds
 from resolvers import audit as audit_log
 from resolvers import manage_links as manage_link_resolver
 from resolvers import outlook as outlook_resolver
@@ -176,9 +176,11 @@ USE_CASES: dict[type, Binding] = {
     sessions.RecordPayment: therapist(lambda s, me, c: sessions.record_payment(s.uow(), s.clock, me.id, c)),
     sessions.SetClaimStatus: therapist(lambda s, me, c: sessions.set_claim_status(s.uow(), me.id, c)),
     calendar_feed.RotateCalendarFeed: therapist(lambda s, me, c: calendar_feed.rotate(
-        SqlCalendarFeeds(s.db), s.clock, s.notifications.signing_key, me.id)),
+        s.uow(), s.clock, s.notifications.signing_key, me.id)),
     calendar_feed.DisableCalendarFeed: therapist(
-        lambda s, me, c: calendar_feed.disable(SqlCalendarFeeds(s.db), me.id)),
+        lambda s, me, c: calendar_feed.disable(s.uow(), me.id)),
+    external_busy.SetTentativeEventsBlock: therapist(
+        lambda s, me, c: external_busy.set_tentative_blocks(s.uow(), me.id, c)),
     date_overrides.SetDateOverride: therapist(
         lambda s, me, c: date_overrides.set_override(s.uow(), s.clock, me.id, c)),
     date_overrides.RemoveDateOverride: therapist(

@@ -6,7 +6,12 @@ from typing import Protocol, Self
 
 from domain.audit import Entry
 from domain.events import DomainEvent
-from domain.ports.integration_storage import OutlookRepository, WebhookRepository
+from domain.ports.integration_storage import (
+    CalendarFeeds,
+    ExternalBusyStore,
+    OutlookRepository,
+    WebhookRepository,
+)
 from domain.ports.repositories import (
     AvailabilityRepository,
     BookingRequestRepository,
@@ -47,6 +52,8 @@ class UnitOfWork(Protocol):
     series: SeriesRepository
     outlook: OutlookRepository
     webhooks: WebhookRepository
+    calendar_feeds: CalendarFeeds
+    external_busy: ExternalBusyStore
     portal: PortalRepository
     reminder_settings: ReminderSettingsRepository
     password_resets: PasswordResetRepository
