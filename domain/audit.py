@@ -28,7 +28,7 @@ THERAPIST, CLIENT, JOB, ANONYMOUS, SYSTEM = "THERAPIST", "CLIENT", "JOB", "ANONY
 # actions
 READ, CHANGE, SIGN_IN, SIGN_IN_FAILED, EXPORT = "READ", "CHANGE", "SIGN_IN", "SIGN_IN_FAILED", "EXPORT"
 # subject kinds (a note is identified by its session's ID: a session has one note)
-SUBJECT_KINDS = ("client", "session", "note", "payment")
+SUBJECT_KINDS = ("client", "session", "note", "payment", "waitlist_entry")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,7 @@ class Actor:
 
 
 MANAGE_LINK = "manage-link"  # the name of a CLIENT actor who came with a manage-booking link
+WAITLIST_LINK = "waitlist-link"  # … with a waitlist link: the actor's ID is the waitlist entry's
 ANONYMOUS_ACTOR = Actor(ANONYMOUS)
 SYSTEM_ACTOR = Actor(SYSTEM)
 

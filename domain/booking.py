@@ -34,6 +34,7 @@ class BusyKind(StrEnum):
     SESSION = "SESSION"  # blocks; buffers keep clear of it; counts toward its type's daily cap
     TIME_OFF = "TIME_OFF"  # blocks
     OUTSIDE = "OUTSIDE"  # a busy time of the therapist's Outlook calendar: blocks; buffers keep clear
+    HOLD = "HOLD"  # an active waitlist hold (domain/waitlist.py): blocks like the session it may become
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +47,8 @@ class Busy:
 @dataclass(frozen=True)
 class SlotFacts:
     """What decides the free starts of one event type, as the caller loaded it: the therapist's
-    weekly hours, what is busy (sessions, time off, Outlook busy times; a bare Interval counts
-    as a session) and the active series overlapping `window` (see `facts_window`), and the
+    weekly hours, what is busy (sessions, time off, Outlook busy times, waitlist holds; a bare
+    Interval counts as a session) and the active series overlapping `window` (see `facts_window`), and the
     therapist's date overrides (local date → hours; no hours = closed that date)."""
 
     therapist: Therapist
@@ -57,6 +58,15 @@ class SlotFacts:
     active_series: Sequence[Series | SeriesSpan]
     window: Interval
     overrides: Mapping[date, Sequence[TimeSlot]] = field(default_factory=dict)
+
+
+_COUNTED = (BusyKind.SESSION, BusyKind.HOLD)  # toward the event type's daily cap
+
+
+def without_hold(busy: Sequence[Busy | Interval], held: Interval) -> list[Busy | Interval]:
+    """The busy facts a claim checks its start against: all but its own hold (two active holds
+    never share an interval, since a hold is only placed on a start free of the others)."""
+    return [b for b in busy if not (isinstance(b, Busy) and b.kind is BusyKind.HOLD and b.interval == held)]
 
 
 def facts_window(event_type: EventType, first_start: datetime, last_start: datetime) -> Interval:
@@ -90,7 +100,7 @@ def slot_rules(facts: SlotFacts, now: datetime) -> BookingRules:
     busy = [b.interval for b in known] + list(future)
     buffered = [b.interval for b in known if b.kind is not BusyKind.TIME_OFF] + list(future)
     booked = Counter(local_date(b.interval.start, zone) for b in known
-                     if b.kind is BusyKind.SESSION and b.event_type_id == event_type.id)
+                     if b.kind in _COUNTED and b.event_type_id == event_type.id)
     minutes = lambda slots: [(s.start_minute, s.end_minute) for s in slots]  # noqa: E731
     return BookingRules(
         weekly={day: minutes(slots) for day, slots in facts.weekly.items()},

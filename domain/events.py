@@ -58,6 +58,16 @@ class BookingReceived(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class WaitlistHoldChanged(DomainEvent):
+    """A waitlist hold began (`held`) or ended unclaimed (expired, released): the booking page's
+    slots at that time changed. A claim is its session's `SessionChanged`. Times only."""
+
+    start: datetime
+    end: datetime
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
 class IntakeResolved(DomainEvent):
     """An intake client was accepted, rejected or merged into an active client."""
 
@@ -108,6 +118,14 @@ class ClientCancelledSession(DomainEvent):
 
     session_id: UUID
     via_link: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRestored(DomainEvent):
+    """The therapist uncancelled a session whose client knew it was cancelled (they were told,
+    or cancelled it themselves): the client hears it is back on."""
+
+    session_id: UUID
 
 
 @dataclass(frozen=True, slots=True)

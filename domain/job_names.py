@@ -23,6 +23,7 @@ PORTAL_INVITE_JOB = "email.portal_invite"
 PASSWORD_RESET_JOB = "email.password_reset"
 REMINDER_JOB = "email.reminder"
 RESCHEDULED_JOB = "email.rescheduled"  # a session moved: the client's updated invite
+RESTORED_JOB = "email.restored"  # an uncancelled session the client knew was cancelled
 REMINDERS_DUE_JOB = "reminders.enqueue_due"  # periodic: reserve and enqueue due reminders
 
 # the audit log
@@ -32,3 +33,9 @@ PRUNE_JOB = "audit.prune"  # periodic: drop entries past COUCHTIME_AUDIT_RETENTI
 WEBHOOK_FAN_OUT_JOB = "webhooks.fan_out"  # one event → a delivery per subscribed endpoint
 WEBHOOK_DELIVER_JOB = "webhooks.deliver"  # one attempt of one delivery
 WEBHOOK_RETRY_DUE_JOB = "webhooks.retry_due"  # periodic: deliveries whose next attempt is due
+
+# the waitlist
+WAITLIST_OFFER_JOB = "waitlist.offer"  # a slot freed up (or a hold ended): offer it to who waits
+WAITLIST_DUE_JOB = "waitlist.sweep_due"  # periodic: expire holds past 15 minutes, lapse entries
+WAITLIST_JOINED_EMAIL_JOB = "email.waitlist_joined"  # "you're on the waitlist", with the leave link
+WAITLIST_OFFER_EMAIL_JOB = "email.waitlist_offer"  # a hold: the claim link and the leave link

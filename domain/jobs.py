@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from domain.events import DomainEvent
 from domain.notifications import jobs_for_event as notification_jobs
 from domain.outlook import jobs_for_event as outlook_jobs
+from domain.waitlist import jobs_for_event as waitlist_jobs
 from domain.webhooks import jobs_for_events as webhook_jobs
 
 Job = tuple[str, dict]
@@ -20,6 +21,7 @@ Rule = Callable[[DomainEvent], Iterable[Job]]
 RULES: list[Rule] = []
 RULES.append(outlook_jobs)  # session changes sync Outlook (a no-op without a connection)
 RULES.append(notification_jobs)  # bookings, cancellations and portal invites send emails
+RULES.append(waitlist_jobs)  # a freed time is offered to the waitlist
 
 
 def jobs_for(event: DomainEvent) -> list[Job]:

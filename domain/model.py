@@ -229,6 +229,11 @@ class Session:
         self.notify_client = notify_client
         self.cancelled_by, self.cancelled_at = by, at
 
+    @property
+    def client_knows_cancelled(self) -> bool:
+        """Whether the client knows of its cancellation: they were told, or did it themselves."""
+        return self.cancelled and (self.notify_client or self.cancelled_by is CancelledBy.CLIENT)
+
     def uncancel(self) -> None:
         """Back to scheduled, as if never cancelled (reason and notice go)."""
         if not self.cancelled:

@@ -37,6 +37,7 @@ from domain.events import (
     DomainEvent,
     PortalInviteCreated,
     SessionChanged,
+    SessionRestored,
 )
 from domain.job_names import (
     BOOKING_JOB,
@@ -44,6 +45,7 @@ from domain.job_names import (
     CANCELLED_BY_THERAPIST_JOB,
     PORTAL_INVITE_JOB,
     RESCHEDULED_JOB,
+    RESTORED_JOB,
 )
 from domain.model import SessionVisit
 from domain.portal import address_digest
@@ -61,6 +63,9 @@ class EmailKind(StrEnum):
     REMINDER_DAY_BEFORE = "reminder.day_before"
     RESCHEDULED_CLIENT = "rescheduled.client"  # key: session:sequence (one per move)
     CANCELLED_CLIENT_CONFIRMATION = "cancelled_by_client.client"
+    RESTORED_CLIENT = "restored.client"  # key: session:sequence (one per uncancel)
+    # The cancellation kinds are keyed session:sequence too, so a session cancelled again after
+    # an uncancel is told again.
 
 
 
@@ -77,6 +82,8 @@ def jobs_for_event(event: DomainEvent) -> Iterable[tuple[str, dict]]:
     elif isinstance(event, ClientCancelledSession):
         yield CANCELLED_BY_CLIENT_JOB, {"session_id": str(event.session_id),
                                         "via_link": event.via_link}
+    elif isinstance(event, SessionRestored):
+        yield RESTORED_JOB, {"session_id": str(event.session_id)}
     elif isinstance(event, PortalInviteCreated):
         yield PORTAL_INVITE_JOB, {"invite_id": str(event.invite_id)}
 
@@ -198,18 +205,24 @@ class Links:
         return self._at(f"/book/{username}")
 
 
-def booking_for_client(f: SessionFactsForEmail, manage_url: str) -> Email:
+def _session_for_client(f: SessionFactsForEmail, manage_url: str, subject: str,
+                        news: str, *after: str) -> Email:
+    """An email that puts the session (as it is now) in the client's calendar: the news, where,
+    the manage link and a REQUEST invite at the session's current SEQUENCE."""
     lines, button = _where(f)
     return Email(
-        to=f.client_email,
-        subject=f"Your session with {f.therapist_name} is booked",
-        lines=(f"Hello {f.client_first_name},",
-               f"Your {_what(f)} with {f.therapist_name} is booked for "
-               f"{when(f, f.client_display_zone)}.", *lines,
-               "You can cancel up to 24 hours before the start with the link below."),
+        to=f.client_email, subject=f"Your session with {f.therapist_name} {subject}",
+        lines=(f"Hello {f.client_first_name},", news, *lines, *after),
         button=button, footer=(("Manage or cancel this booking", manage_url),),
         invite=_invite(f, InviteMethod.REQUEST, manage_url),
     )
+
+
+def booking_for_client(f: SessionFactsForEmail, manage_url: str) -> Email:
+    return _session_for_client(
+        f, manage_url, "is booked",
+        f"Your {_what(f)} with {f.therapist_name} is booked for {when(f, f.client_display_zone)}.",
+        "You can cancel up to 24 hours before the start with the link below.")
 
 
 def booking_for_therapist(f: SessionFactsForEmail) -> Email:
@@ -224,16 +237,17 @@ def booking_for_therapist(f: SessionFactsForEmail) -> Email:
 
 
 def rescheduled_for_client(f: SessionFactsForEmail, manage_url: str) -> Email:
-    lines, button = _where(f)
-    return Email(
-        to=f.client_email,
-        subject=f"Your session with {f.therapist_name} has moved",
-        lines=(f"Hello {f.client_first_name},",
-               f"{f.therapist_name} moved your {_what(f)} to {when(f, f.client_display_zone)}.",
-               *lines),
-        button=button, footer=(("Manage or cancel this booking", manage_url),),
-        invite=_invite(f, InviteMethod.REQUEST, manage_url),
-    )
+    return _session_for_client(
+        f, manage_url, "has moved",
+        f"{f.therapist_name} moved your {_what(f)} to {when(f, f.client_display_zone)}.")
+
+
+def restored_for_client(f: SessionFactsForEmail, manage_url: str) -> Email:
+    """An uncancelled session: back in the client's calendar (a REQUEST at a new SEQUENCE)."""
+    return _session_for_client(
+        f, manage_url, "is back on",
+        f"{f.therapist_name} restored your {_what(f)} of {when(f, f.client_display_zone)}: "
+        "it takes place as planned.")
 
 
 def cancelled_by_therapist(f: SessionFactsForEmail) -> Email:

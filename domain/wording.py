@@ -81,6 +81,11 @@ def date_only(start: datetime, zone: str, locale: str) -> str:
     return _plain(format_date(start.astimezone(ZoneInfo(zone)), "full", locale=locale))
 
 
+def day(value: date, locale: str) -> str:
+    """A local date that is no instant (a waitlist's range), e.g. "Tuesday, March 2, 2027"."""
+    return _plain(format_date(value, "full", locale=_locale(locale)))
+
+
 def relative_when(start: datetime, zone: str, locale: str, today: date) -> str:
     """For reminders: "today at 2:00 PM EST (Tuesday, March 2, 2027)", "tomorrow at …", else
     the full form. The words are English like the rest of the emails; the locale shapes the

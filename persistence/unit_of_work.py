@@ -15,9 +15,11 @@ from persistence.database import Database
 from persistence.repositories.accounts import SqlTherapists, SqlTokens
 from persistence.repositories.availability import SqlAvailability
 from persistence.repositories.booking_requests import SqlBookingRequests
+from persistence.repositories.calendar_feed import SqlCalendarFeeds
 from persistence.repositories.clients import SqlClients
 from persistence.repositories.email_log import SqlEmailReservations
 from persistence.repositories.event_types import SqlEventTypes
+from persistence.repositories.external_busy import SqlExternalBusy
 from persistence.repositories.outbox import SqlOutbox
 from persistence.repositories.outlook import SqlOutlook
 from persistence.repositories.password_resets import SqlPasswordResets
@@ -26,6 +28,7 @@ from persistence.repositories.reminders import SqlReminderSettings
 from persistence.repositories.series import SqlSeries
 from persistence.repositories.sessions import SqlSessions
 from persistence.repositories.time_off import SqlTimeOff
+from persistence.repositories.waitlist import SqlWaitlist
 from persistence.repositories.webhooks import SqlWebhooks
 
 log = logging.getLogger(__name__)
@@ -58,10 +61,13 @@ class SqlUnitOfWork:
         self.series = SqlSeries(self.session)
         self.outlook = SqlOutlook(self.session)
         self.webhooks = SqlWebhooks(self.session)
+        self.calendar_feeds = SqlCalendarFeeds(self.session)
+        self.external_busy = SqlExternalBusy(self.session)
         self.portal = SqlPortal(self.session)
         self.reminder_settings = SqlReminderSettings(self.session)
         self.password_resets = SqlPasswordResets(self.session)
         self.email_log = SqlEmailReservations(self.session)
+        self.waitlist = SqlWaitlist(self.session)
         self._outbox = SqlOutbox(self.session)
         self.audit = SqlAuditTrail(self.session)  # changes' entries, in this transaction
         self._jobs: list[uuid.UUID] = []

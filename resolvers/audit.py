@@ -65,7 +65,7 @@ def start_reading(operation: str) -> audit.Reads:
 def _practice(actor: audit.Actor, ctx: Context) -> UUID | None:
     if actor.kind == audit.CLIENT:
         link = ctx.memo.get(LINK_CLIENT)
-        if actor.name == audit.MANAGE_LINK and link is not None:
+        if actor.name in (audit.MANAGE_LINK, audit.WAITLIST_LINK) and link is not None:
             return link[1]  # type: ignore[index]
         client = ctx.memo.get("portal_client")
         return getattr(client, "therapist_id", None)

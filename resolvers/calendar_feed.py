@@ -15,7 +15,7 @@ from domain.services import calendar_feed
 from persistence import audit as audit_store
 from persistence.calendar_rows import calendar_rows
 from persistence.database import Database
-from persistence.repositories.calendar_feed import SqlCalendarFeeds
+from persistence.read_models.calendar_feed import SqlCalendarFeedReads
 from resolvers.context import Context
 
 Services = Dependencies[Database]
@@ -30,7 +30,8 @@ def url_of(services: Services, token: str) -> str:
 
 
 async def url(ctx: Context, therapist_id: UUID) -> str | None:
-    token = await calendar_feed.token_of(SqlCalendarFeeds(ctx.services.db), _key(ctx.services), therapist_id)
+    reads = SqlCalendarFeedReads(ctx.services.db)
+    token = await calendar_feed.token_of(reads, _key(ctx.services), therapist_id)
     return url_of(ctx.services, token) if token else None
 
 
@@ -44,7 +45,7 @@ class Served:
 
 async def serve(services: Services, token: str) -> Served | None:
     """The feed's body and ETag, or None when the token opens no feed."""
-    therapist = await calendar_feed.owner_of(SqlCalendarFeeds(services.db), _key(services), token)
+    therapist = await calendar_feed.owner_of(SqlCalendarFeedReads(services.db), _key(services), token)
     if therapist is None:
         return None
     therapist_id = therapist.id

@@ -15,7 +15,7 @@ from persistence.read_models import portal as portal_queries
 from resolvers.errors import unauthenticated
 from resolvers.loaders import Loaders
 
-LINK_CLIENT = "manage_link_client"  # memo: (client ID, therapist ID) a manage link proved
+LINK_CLIENT = "manage_link_client"  # memo: (client ID, therapist ID[, actor name]) a link proved
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -145,5 +145,6 @@ class Context:
             return audit.Actor(audit.CLIENT, client.id)  # type: ignore[attr-defined]
         link = self.memo.get(LINK_CLIENT)
         if link is not None:  # a manage-booking link: the client it was sent to
-            return audit.Actor(audit.CLIENT, link[0], name=audit.MANAGE_LINK)  # type: ignore[index]
+            name = link[2] if len(link) > 2 else audit.MANAGE_LINK  # type: ignore[arg-type]
+            return audit.Actor(audit.CLIENT, link[0], name=name)  # type: ignore[index]
         return audit.ANONYMOUS_ACTOR

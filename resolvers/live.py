@@ -29,6 +29,7 @@ from domain.events import (
     SessionChanged,
     SignedOut,
     TimeOffChanged,
+    WaitlistHoldChanged,
 )
 from domain.intervals import Interval
 from domain.live import Delivery, LiveOverflow
@@ -41,6 +42,7 @@ from resolvers.loaders import Loaders
 T = TypeVar("T")
 AVAILABILITY_EVENTS = (  # bookings and intake actions arrive as their SessionChanged
     SessionChanged, TimeOffChanged, AvailabilityChanged, EventTypeChanged, ProfileUpdated,
+    WaitlistHoldChanged,  # a hold began or ended: its time's slots changed
 )
 
 
@@ -164,7 +166,7 @@ async def booking_page_events(
 def _days(event: DomainEvent, zone: ZoneInfo) -> list[str] | None:
     if isinstance(event, SessionChanged):
         spans = [event.before, event.after]
-    elif isinstance(event, TimeOffChanged):
+    elif isinstance(event, TimeOffChanged | WaitlistHoldChanged):
         spans = [(event.start, event.end)]
     else:
         return None  # hours, event type or profile: any day may have changed

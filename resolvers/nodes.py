@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from persistence.read_models import waitlist as waitlist_reads
 from resolvers import global_ids
 from resolvers.context import Context
 
@@ -21,6 +22,8 @@ async def resolve(ctx: Context, global_id: str) -> tuple[str, object] | None:
         found = await loaders.client_by_id.load(raw_id)
     elif type_name == "Session":
         found = await loaders.session_by_id.load(raw_id)
+    elif type_name == "WaitlistEntry":
+        found = await waitlist_reads.entry_by_id(ctx.services.db, raw_id)
     elif type_name == "TimeOff":
         entries = await loaders.time_off_by_therapist.load(me.id)
         found = next((t for t in entries if t.id == raw_id), None)

@@ -26,6 +26,7 @@ from domain.services import (
     clients,
     date_overrides,
     event_types,
+    external_busy,
     manage_links,
     outlook_connection,
     portal,
@@ -34,13 +35,14 @@ from domain.services import (
     series,
     sessions,
     time_off,
+    waitlist,
     webhooks,
 )
 from persistence.database import Database
-from persistence.repositories.calendar_feed import SqlCalendarFeeds
 from resolvers import audit as audit_log
 from resolvers import manage_links as manage_link_resolver
 from resolvers import outlook as outlook_resolver
+from resolvers import waitlist as waitlist_resolver
 from resolvers.context import Context
 from resolvers.outcome import Outcome, attempt
 
@@ -125,6 +127,14 @@ USE_CASES: dict[type, Binding] = {
     # manage-booking links: the token is the credential; `prove` names its client in the audit log
     manage_links.CancelManagedBooking: anyone(lambda s, _, c: manage_links.cancel(
         s.uow(), s.notifications, s.clock, c), before=manage_link_resolver.prove),
+    # the waitlist (domain/services/waitlist.py): the links' tokens are the credentials
+    waitlist.JoinWaitlist: anyone(lambda s, caller, c: waitlist.join(
+        s.uow(), s.clock, s.limiter, c, client_address=caller.address, limits=s.config.booking_limits)),
+    waitlist.ClaimWaitlistHold: anyone(lambda s, _, c: waitlist.claim(
+        s.uow(), s.notifications.signing_key, s.clock, s.rooms, c), before=waitlist_resolver.prove_claim),
+    waitlist.LeaveWaitlist: anyone(lambda s, _, c: waitlist.leave(
+        s.uow(), s.notifications.signing_key, s.clock, c), before=waitlist_resolver.prove_leave),
+    waitlist.RemoveWaitlistEntry: therapist(lambda s, me, c: waitlist.remove(s.uow(), s.clock, me.id, c)),
     ReminderSettings: therapist(lambda s, me, c: reminders.update_reminder_settings(s.uow(), me.id, c)),
     # Outlook (domain/services/outlook_connection.py)
     outlook_connection.ConnectOutlook: therapist(lambda s, me, _: outlook_connection.start_connect(
@@ -166,9 +176,11 @@ USE_CASES: dict[type, Binding] = {
     sessions.RecordPayment: therapist(lambda s, me, c: sessions.record_payment(s.uow(), s.clock, me.id, c)),
     sessions.SetClaimStatus: therapist(lambda s, me, c: sessions.set_claim_status(s.uow(), me.id, c)),
     calendar_feed.RotateCalendarFeed: therapist(lambda s, me, c: calendar_feed.rotate(
-        SqlCalendarFeeds(s.db), s.clock, s.notifications.signing_key, me.id)),
+        s.uow(), s.clock, s.notifications.signing_key, me.id)),
     calendar_feed.DisableCalendarFeed: therapist(
-        lambda s, me, c: calendar_feed.disable(SqlCalendarFeeds(s.db), me.id)),
+        lambda s, me, c: calendar_feed.disable(s.uow(), me.id)),
+    external_busy.SetTentativeEventsBlock: therapist(
+        lambda s, me, c: external_busy.set_tentative_blocks(s.uow(), me.id, c)),
     date_overrides.SetDateOverride: therapist(
         lambda s, me, c: date_overrides.set_override(s.uow(), s.clock, me.id, c)),
     date_overrides.RemoveDateOverride: therapist(

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import strawberry
 
+from domain.audit import WAITLIST_LINK
 from resolvers import audit as audit_log
 from resolvers import global_ids
 from resolvers.errors import bad_request
@@ -48,16 +49,18 @@ class AuditAction(Enum):
 @described(
     "The kind of record touched.",
     CLIENT="A client record.", SESSION="A session.", NOTE="A session's note.",
-    PAYMENT="A payment of a session.",
+    PAYMENT="A payment of a session.", WAITLIST_ENTRY="A waitlist entry (who waits for a time).",
 )
 class AuditSubjectKind(Enum):
     CLIENT = "client"
     SESSION = "session"
     NOTE = "note"
     PAYMENT = "payment"
+    WAITLIST_ENTRY = "waitlist_entry"
 
 
-_TYPE_OF = {"client": "Client", "session": "Session", "note": "Session", "payment": "Payment"}
+_TYPE_OF = {"client": "Client", "session": "Session", "note": "Session", "payment": "Payment",
+            "waitlist_entry": "WaitlistEntry"}
 
 
 @strawberry.type(description="One record an audit event touched, by kind and ID (never its content).")
@@ -101,6 +104,8 @@ class AuditEvent:
                 subjects.append(AuditSubject(kind=AuditSubjectKind(kind),
                                              id=strawberry.ID(global_ids.encode(_TYPE_OF[kind], UUID(raw)))))
         actor_type = {"THERAPIST": "Therapist", "CLIENT": "Client"}.get(row.actor_kind)
+        if row.actor_name == WAITLIST_LINK:
+            actor_type = "WaitlistEntry"  # who waits is not (yet) a client
         return cls(
             at=row.at, action=AuditAction(row.action), operation=row.operation,
             actor_kind=AuditActorKind(row.actor_kind),

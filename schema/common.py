@@ -83,6 +83,10 @@ ErrorCode = described(
     PRIVATE_ADDRESS="Webhooks: the URL points at a private, loopback or link-local address, which "
     "this server does not call.",
     WEBHOOKS_NOT_CONFIGURED="Webhooks are not set up on this server (COUCHTIME_SECRET_KEYS is unset).",
+    INVALID_WAITLIST_LINK="Waitlist link: not one Couchtime signed, or altered.",
+    HOLD_EXPIRED="Waitlist offer: its 15 minutes passed; the time went to the next person waiting.",
+    HOLD_ENDED="Waitlist offer: no longer open (you left the waitlist, or the therapist removed you).",
+    NOT_WAITING="Waitlist: the entry is no longer on the waitlist (booked, left, removed or lapsed).",
 )(domain_errors.ErrorCode)
 VisitType = described(
     "Where sessions of an event type may take place.",

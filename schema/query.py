@@ -15,6 +15,7 @@ from resolvers.use_cases import run
 from schema import audit as audit_schema
 from schema import manage_booking as manage_schema
 from schema import portal as portal_schema
+from schema import waitlist as waitlist_schema
 from schema import webhooks as webhooks_schema
 from schema.audit import AuditEventConnection
 from schema.booking import AvailableSlot, BookingPage
@@ -30,7 +31,8 @@ from schema.therapist import Therapist
 from schema.time_off import TimeOff
 from schema.webhooks import WebhookDeliveryConnection, WebhookEndpoint
 
-_NODE_TYPES = {"EventType": EventType, "Client": Client, "Session": Session, "TimeOff": TimeOff}
+_NODE_TYPES = {"EventType": EventType, "Client": Client, "Session": Session, "TimeOff": TimeOff,
+               "WaitlistEntry": waitlist_schema.WaitlistEntry}
 
 
 @strawberry.type(description="Everything you can read.")
@@ -116,6 +118,13 @@ class Query:
         self, info: strawberry.Info, token: manage_schema.TokenArgument
     ) -> ManagedBooking:
         return await manage_schema.managed_booking(info, token)
+
+    @strawberry.field(description="Public: the time a waitlist claim link holds, as its client sees it. "
+                      "Errors: INVALID_WAITLIST_LINK. Audited as that client.")
+    async def waitlist_offer(
+        self, info: strawberry.Info, token: waitlist_schema.TokenArgument
+    ) -> waitlist_schema.WaitlistOffer:
+        return await waitlist_schema.waitlist_offer(info, token)
 
     @strawberry.field(description="Client portal: your own sessions (upcoming and past), times in your zone. "
                       "Needs a portal token (clientSignIn); UNAUTHENTICATED otherwise.")

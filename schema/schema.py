@@ -41,6 +41,7 @@ from schema.mutations.reminders import ReminderMutations
 from schema.mutations.series import SeriesMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.time_off import TimeOffMutations
+from schema.mutations.waitlist import WaitlistMutations
 from schema.mutations.webhooks import WebhookMutations
 from schema.query import Query
 from schema.scalars import SCALAR_OVERRIDES
@@ -52,7 +53,8 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 @strawberry.type(
     description="Everything you can change. signUp, signIn, signOut, bookSession, "
-    "requestPasswordReset, resetPassword and cancelManagedBooking need no sign-in; "
+    "requestPasswordReset, resetPassword, cancelManagedBooking, joinWaitlist, claimWaitlistHold and "
+    "leaveWaitlist need no sign-in; "
     "the rest answer UNAUTHENTICATED without a token. A rule that says no comes back in the "
     "payload's `userErrors` (nothing is written); RATE_LIMITED is a GraphQL error."
 )
@@ -61,7 +63,7 @@ class Mutation(  # the parts' fields, merged (what strawberry.tools.merge_types 
     BookingMutations, ClientMutations, SessionMutations, SeriesMutations,
     OutlookMutations, CalendarFeedMutations,
     PortalMutations, ReminderMutations,
-    RecoveryMutations, WebhookMutations, ManageBookingMutations,
+    RecoveryMutations, WebhookMutations, ManageBookingMutations, WaitlistMutations,
 ):
     pass
 

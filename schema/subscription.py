@@ -233,8 +233,8 @@ class Subscription:
 
     @strawberry.subscription(
         description="Public: a booking page learns that its slots changed (a booking, time off, "
-        "hours or event type edited) and which days. No sign-in; carries no personal data. After a "
-        "reconnect, refetch `availableSlots`."
+        "hours or event type edited, a waitlist hold begun or ended) and which days. No sign-in; "
+        "carries no personal data. After a reconnect, refetch `availableSlots`."
     )
     async def availability_changed(
         self,

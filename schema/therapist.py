@@ -20,6 +20,7 @@ from resolvers import (
     time_off,
 )
 from resolvers import date_overrides as date_override_reads
+from schema import waitlist as waitlist_schema
 from schema.common import CalendarView, Node, RangeEnd, RangeStart, Weekday
 from schema.cost import SESSIONS_PER_DAY, bound
 from schema.event_types import EventType
@@ -139,6 +140,8 @@ class Therapist(Node):
     async def event_types(self, info: strawberry.Info) -> list[EventType]:
         found = await info.context.loaders.event_types_by_therapist.load(self.therapist_id)
         return [EventType.from_domain(e) for e in found]
+
+    waitlist = waitlist_schema.WAITLIST_FIELD(waitlist_schema.waitlist)
 
     @strawberry.field(description="Connected calendars and services (My Profile > Integrations).")
     def integrations(self) -> Integrations:

@@ -20,6 +20,7 @@ from domain.job_names import (
     REMINDER_JOB,
     REMINDERS_DUE_JOB,
     RESCHEDULED_JOB,
+    RESTORED_JOB,
 )
 from domain.reminders import ReminderKind
 from domain.services import notifications as service
@@ -58,6 +59,12 @@ async def portal_invite(deps: Dependencies[Database], invite_id: str) -> bool:
         deps.notifications, deps.clock, UUID(uuid_arg("invite_id", invite_id)))
 
 
+async def restored(deps: Dependencies[Database], session_id: str) -> bool:
+    """The client hears an uncancelled session is back on (when they knew it was cancelled)."""
+    return await service.send_restored(
+        deps.notifications, deps.clock, UUID(uuid_arg("session_id", session_id)))
+
+
 async def password_reset(deps: Dependencies[Database], reset_id: str) -> bool:
     """The reset link, once, while it still works (a request for an unknown email sends none)."""
     return await recovery_service.send_reset_email(
@@ -88,6 +95,7 @@ JOBS = (
     Job(CANCELLED_BY_THERAPIST_JOB, cancelled_by_therapist, **EMAIL_RETRY),
     Job(CANCELLED_BY_CLIENT_JOB, cancelled_by_client, **EMAIL_RETRY),
     Job(RESCHEDULED_JOB, rescheduled, **EMAIL_RETRY),
+    Job(RESTORED_JOB, restored, **EMAIL_RETRY),
     Job(PORTAL_INVITE_JOB, portal_invite, **EMAIL_RETRY),
     Job(PASSWORD_RESET_JOB, password_reset, max_retries=3, min_backoff=timedelta(seconds=5),
         max_backoff=timedelta(minutes=5)),  # the link lives 1 hour: no point retrying longer

@@ -19,6 +19,7 @@ from domain.job_names import (
 from workers import audit, outlook, outlook_busy, series
 from workers.jobs import Job
 from workers.notifications import JOBS as notifications_jobs
+from workers.waitlist import JOBS as waitlist_jobs
 from workers.webhooks import JOBS as webhook_jobs
 
 
@@ -40,6 +41,7 @@ JOBS: Mapping[str, Job] = _by_name(
     Job(BUSY_DUE_JOB, outlook_busy.sync_busy_due, periodic=True),  # Outlook busy times, every 10 min
     *notifications_jobs,  # emails and reminders (workers/notifications.py)
     *webhook_jobs,  # fan-out, attempts, due retries (workers/webhooks.py)
+    *waitlist_jobs,  # offers, the sweep, the waitlist's emails (workers/waitlist.py)
     Job(PRUNE_JOB, audit.prune, periodic=True, time_limit=timedelta(minutes=30)),
 )
 

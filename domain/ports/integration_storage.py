@@ -83,11 +83,7 @@ class OutlookRepository(Protocol):
 
 
 class CalendarFeeds(Protocol):
-    """Storage of feed IDs: one live feed per therapist, or none."""
-
-    async def feed_of(self, therapist_id: UUID) -> UUID | None: ...
-
-    async def therapist_of(self, feed_id: UUID) -> Therapist | None: ...
+    """Feed IDs inside a unit of work: one live feed per therapist, or none."""
 
     async def replace(self, therapist_id: UUID, feed_id: UUID, at: datetime) -> None:
         """The therapist's feed is now `feed_id` (the previous one, if any, stops working)."""
@@ -96,24 +92,44 @@ class CalendarFeeds(Protocol):
     async def remove(self, therapist_id: UUID) -> bool: ...
 
 
+class CalendarFeedReads(Protocol):
+    """Reads of feed IDs outside a unit of work (the feed URL, the feed route)."""
+
+    async def feed_of(self, therapist_id: UUID) -> UUID | None: ...
+
+    async def therapist_of(self, feed_id: UUID) -> Therapist | None: ...
+
+
 class ExternalBusyStore(Protocol):
-    async def state(self, therapist_id: UUID) -> BusySync | None: ...
+    """Outlook busy times inside a unit of work: the intervals and the delta-read state."""
 
     async def save_round(self, sync: BusySync, changes: Sequence[Change], *, full: bool) -> None:
-        """Apply a round in one transaction (a full read replaces every stored interval)."""
+        """Apply a round (a full read replaces every stored interval)."""
         ...
 
     async def note_failure(self, therapist_id: UUID, at: datetime, error: str) -> None: ...
 
-    async def set_tentative_blocks(self, therapist_id: UUID, blocks: bool) -> BusySync: ...
+    async def set_tentative_blocks(self, therapist_id: UUID, blocks: bool) -> None: ...
+
+    async def mark_attempted(self, therapist_id: UUID, at: datetime) -> None:
+        """A read is queued: the scheduler's tick leaves the therapist alone for a while."""
+        ...
 
     async def due(self, before: datetime, now: datetime, limit: int) -> list[UUID]:
         """Connected therapists last attempted before `before`, marked attempted at `now`."""
         ...
 
+
+class ExternalBusyReads(Protocol):
+    """Reads of Outlook busy times outside a unit of work."""
+
+    async def state(self, therapist_id: UUID) -> BusySync | None: ...
+
     async def between(self, therapist_id: UUID, start: datetime, end: datetime) -> list[BusyInterval]:
         """Stored intervals overlapping [start, end), minus Couchtime's own events."""
         ...
+
+
 class WebhookRepository(Protocol):
     """Endpoints and their deliveries (persistence/repositories/webhooks.py)."""
 

@@ -26,6 +26,7 @@ from domain.notifications import SessionFactsForEmail
 from domain.portal import PortalAccount, PortalInvite
 from domain.recovery import PasswordReset, ResetFacts
 from domain.reminders import Candidate, ReminderSettings
+from domain.waitlist import SlotHold, WaitlistEntry
 
 
 class TherapistRepository(Protocol):
@@ -186,6 +187,40 @@ class TimeOffRepository(Protocol):
     async def of_therapist(self, therapist_id: UUID) -> list[TimeOff]: ...
 
     async def save_interval(self, time_off: TimeOff) -> None: ...
+
+
+class WaitlistRepository(Protocol):
+    """Waitlist entries and their holds (domain/waitlist.py)."""
+
+    async def add_entry(self, entry: WaitlistEntry) -> None: ...
+
+    async def save_entry(self, entry: WaitlistEntry) -> None: ...
+
+    async def entry(self, entry_id: UUID) -> WaitlistEntry | None: ...
+
+    async def open_entries(self, therapist_id: UUID) -> list[WaitlistEntry]:
+        """WAITING and OFFERED entries, oldest first."""
+        ...
+
+    async def add_hold(self, hold: SlotHold) -> None: ...
+
+    async def save_hold(self, hold: SlotHold) -> None: ...
+
+    async def hold(self, hold_id: UUID) -> SlotHold | None: ...
+
+    async def holds_of(self, therapist_id: UUID, entry_ids: list[UUID]) -> list[SlotHold]: ...
+
+    async def purge_ended(self, before: datetime) -> int:
+        """Delete entries (and their holds) that ended before `before`."""
+        ...
+
+    async def expired_hold_owners(self, now: datetime) -> list[UUID]:
+        """Therapists with an ACTIVE hold past its expiry."""
+        ...
+
+    async def lapse_candidates(self, before: date) -> list[tuple[UUID, str, date]]:
+        """(therapist, zone, earliest last date) of open entries whose last date is before `before`."""
+        ...
 
 
 class BookingRequestRepository(Protocol):

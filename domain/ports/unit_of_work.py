@@ -6,7 +6,12 @@ from typing import Protocol, Self
 
 from domain.audit import Entry
 from domain.events import DomainEvent
-from domain.ports.integration_storage import OutlookRepository, WebhookRepository
+from domain.ports.integration_storage import (
+    CalendarFeeds,
+    ExternalBusyStore,
+    OutlookRepository,
+    WebhookRepository,
+)
 from domain.ports.repositories import (
     AvailabilityRepository,
     BookingRequestRepository,
@@ -21,6 +26,7 @@ from domain.ports.repositories import (
     TherapistRepository,
     TimeOffRepository,
     TokenRepository,
+    WaitlistRepository,
 )
 
 
@@ -46,10 +52,13 @@ class UnitOfWork(Protocol):
     series: SeriesRepository
     outlook: OutlookRepository
     webhooks: WebhookRepository
+    calendar_feeds: CalendarFeeds
+    external_busy: ExternalBusyStore
     portal: PortalRepository
     reminder_settings: ReminderSettingsRepository
     password_resets: PasswordResetRepository
     email_log: EmailLogRepository
+    waitlist: WaitlistRepository
     audit: AuditTrail
 
     async def __aenter__(self) -> Self: ...

@@ -150,40 +150,67 @@ async def book(
         event_type = await uow.event_types.get(req.event_type_id) if req.event_type_id else None
         if event_type is None or event_type.therapist_id != therapist.id:
             raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
-        session = Session.new(
-            therapist_id=therapist.id, client_id=uuid.uuid4(), event_type=event_type,
-            start=req.start, visit=event_type.visit_for(req.visit), meeting_url=rooms.new_room_url(),
-            source=SessionSource.BOOKING, created_at=clock.now(), client_time_zone=time_zone,
-            priced=False,
-        )
-        window = booking.facts_window(event_type, req.start, req.start)
-        facts = booking.SlotFacts(
-            therapist=therapist, event_type=event_type,
-            weekly=await uow.availability.week(therapist.id),
-            busy=await uow.sessions.busy(therapist.id, window.start, window.end),
-            active_series=await uow.series.active_of(therapist.id), window=window,
-            overrides=await uow.availability.overrides(
-                therapist.id, window.start.date() - timedelta(days=1), window.end.date() + timedelta(days=1)),
-        )
-        rules = booking.slot_rules(facts, clock.now())
-        if not rules.is_bookable(req.start):
-            raise RuleViolation.one(
-                ("start",), ErrorCode.SLOT_UNAVAILABLE, "This time is not available. Pick another."
-            )
-        client = Client(
-            id=session.client_id, therapist_id=therapist.id, first_name=req.first_name.strip(),
-            last_name=req.last_name.strip(), email=normalize_email(req.email),
-            phone=(req.phone or "").strip() or None, time_zone=time_zone,
-            status=ClientStatus.INTAKE, created_at=clock.now(),
-        )
-        await uow.clients.add(client)
-        await uow.sessions.add(session)
+        facts = await start_facts(uow, therapist, event_type, req.start)
+        session = await place(uow, clock, rooms, facts, req.start, event_type.visit_for(req.visit), Booker(
+            req.first_name, req.last_name, req.email, req.phone, time_zone))
         await uow.booking_requests.add(key_hash, session.id, clock.now(), details)
-        uow.record(
-            BookingReceived(therapist.id, session.id, client.id, event_type.id, session.start, session.end)
-        )
-        # Live calendars hear of the new session like any other. No ConflictsChanged: a booked
-        # start overlaps no scheduled session (checked above, in this transaction).
-        uow.record(SessionChanged(therapist.id, session.id, "CREATED", None, (session.start, session.end)))
         await uow.commit()
     return Confirmation(session, therapist, event_type, time_zone)
+
+
+@dataclass(frozen=True)
+class Booker:
+    """Who books, as they typed it (checked by the caller's input rules)."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    time_zone: str  # canonical
+
+
+async def start_facts(uow: UnitOfWork, therapist: Therapist, event_type: EventType,
+                      start: datetime, last_start: datetime | None = None) -> booking.SlotFacts:
+    """The slot facts that decide the starts from `start` to `last_start` (default: that one
+    start; `facts_window`), read in the unit of work."""
+    window = booking.facts_window(event_type, start, last_start or start)
+    return booking.SlotFacts(
+        therapist=therapist, event_type=event_type,
+        weekly=await uow.availability.week(therapist.id),
+        busy=await uow.sessions.busy(therapist.id, window.start, window.end),
+        active_series=await uow.series.active_of(therapist.id), window=window,
+        overrides=await uow.availability.overrides(
+            therapist.id, window.start.date() - timedelta(days=1), window.end.date() + timedelta(days=1)),
+    )
+
+
+async def place(uow: UnitOfWork, clock: Clock, rooms: VideoRooms, facts: booking.SlotFacts,
+                start: datetime, visit: SessionVisit, who: Booker) -> Session:
+    """The booking itself, inside the caller's unit of work with the therapist's row locked:
+    re-check the start with the listing's slot function, add the intake client and the
+    session, record `BookingReceived` and `SessionChanged` (bookSession and a waitlist claim)."""
+    therapist, event_type = facts.therapist, facts.event_type
+    session = Session.new(
+        therapist_id=therapist.id, client_id=uuid.uuid4(), event_type=event_type, start=start,
+        visit=visit, meeting_url=rooms.new_room_url(), source=SessionSource.BOOKING,
+        created_at=clock.now(), client_time_zone=who.time_zone, priced=False,
+    )
+    if not booking.slot_rules(facts, clock.now()).is_bookable(start):
+        raise RuleViolation.one(
+            ("start",), ErrorCode.SLOT_UNAVAILABLE, "This time is not available. Pick another."
+        )
+    client = Client(
+        id=session.client_id, therapist_id=therapist.id, first_name=who.first_name.strip(),
+        last_name=who.last_name.strip(), email=normalize_email(who.email),
+        phone=(who.phone or "").strip() or None, time_zone=who.time_zone,
+        status=ClientStatus.INTAKE, created_at=clock.now(),
+    )
+    await uow.clients.add(client)
+    await uow.sessions.add(session)
+    uow.record(
+        BookingReceived(therapist.id, session.id, client.id, event_type.id, session.start, session.end)
+    )
+    # Live calendars hear of the new session like any other. No ConflictsChanged: a booked
+    # start overlaps no scheduled session (checked above, in this transaction).
+    uow.record(SessionChanged(therapist.id, session.id, "CREATED", None, (session.start, session.end)))
+    return session

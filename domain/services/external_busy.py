@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -34,7 +36,7 @@ from domain.outlook import (
     OutlookUnauthorized,
     OutlookUnavailable,
 )
-from domain.ports.integration_storage import ExternalBusyStore
+from domain.ports.integration_storage import ExternalBusyReads
 from domain.ports.outside_world import Clock, OutlookGateway
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.outlook_connection import OutlookSetup, access_token
@@ -51,8 +53,28 @@ class BusyResult(StrEnum):
     DISCONNECTED = "disconnected"  # the grant is dead
 
 
+@dataclass(frozen=True)
+class SetTentativeEventsBlock:
+    block: bool  # True: tentative appointments hide slots like busy ones
+
+
+async def set_tentative_blocks(uow: UnitOfWork, therapist_id: UUID, command: SetTentativeEventsBlock) -> UUID:
+    """The therapist's choice; applies to the booking page's next read."""
+    async with uow:
+        await uow.external_busy.set_tentative_blocks(therapist_id, command.block)
+        await uow.commit()
+    return therapist_id
+
+
+async def _note_failure(uow_factory: Callable[[], UnitOfWork], therapist_id: UUID, at: datetime,
+                        error: str) -> None:
+    async with uow_factory() as uow:
+        await uow.external_busy.note_failure(therapist_id, at, error)
+        await uow.commit()
+
+
 async def sync(uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: OutlookSetup,
-               store: ExternalBusyStore, therapist_id: UUID, *, full: bool = False) -> BusyResult:
+               reads: ExternalBusyReads, therapist_id: UUID, *, full: bool = False) -> BusyResult:
     """One round for one therapist. `full`: read the whole window again (after a connect)."""
     if not setup.ready:
         return BusyResult.SKIPPED
@@ -62,7 +84,7 @@ async def sync(uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: Outlo
     if integration is None or not integration.connected or therapist is None:
         return BusyResult.SKIPPED
     now = clock.now()
-    state = await store.state(therapist_id) or BusySync(therapist_id)
+    state = await reads.state(therapist_id) or BusySync(therapist_id)
     full = full or state.needs_full_read(now)
     start, end = window(now)
     if not full:
@@ -78,25 +100,27 @@ async def sync(uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: Outlo
             full, (start, end) = True, window(now)
             page = await _read(uow_factory, clock, setup, integration, None, start, end)
     except OutlookUnavailable:
-        await store.note_failure(therapist_id, clock.now(), UNAVAILABLE)
+        await _note_failure(uow_factory, therapist_id, clock.now(), UNAVAILABLE)
         return BusyResult.UNAVAILABLE
     except OutlookGrantRevoked:
-        async with uow_factory() as uow:
+        async with uow_factory() as uow:  # disconnect and note why, in one transaction
             await uow.outlook.revoke(therapist_id, expected_version=integration.token_version, reason=REVOKED)
+            await uow.external_busy.note_failure(therapist_id, clock.now(), REVOKED)
             await uow.commit()
-        await store.note_failure(therapist_id, clock.now(), REVOKED)
         return BusyResult.DISCONNECTED
     except SecretUnreadable:
-        await store.note_failure(therapist_id, clock.now(), UNREADABLE)
+        await _note_failure(uow_factory, therapist_id, clock.now(), UNREADABLE)
         return BusyResult.UNAVAILABLE
     except OutlookRejected as exc:
         log.warning("outlook busy read refused: %s", exc.status, extra={"therapist_id": str(therapist_id)})
-        await store.note_failure(therapist_id, clock.now(), UNAVAILABLE)
+        await _note_failure(uow_factory, therapist_id, clock.now(), UNAVAILABLE)
         return BusyResult.UNAVAILABLE
     changes = [change_of(item, therapist.time_zone) for item in page.items]
     done = BusySync(therapist_id, state.tentative_blocks, page.delta_link, start, end,
                     synced_at=clock.now(), attempted_at=now)
-    await store.save_round(done, changes, full=full)
+    async with uow_factory() as uow:
+        await uow.external_busy.save_round(done, changes, full=full)
+        await uow.commit()
     return BusyResult.FULL if full else BusyResult.DELTA
 
 
@@ -114,13 +138,13 @@ async def _read(uow_factory: Callable[[], UnitOfWork], clock: Clock, setup: Outl
             raise OutlookGrantRevoked("a fresh access token was refused") from None
 
 
-async def enqueue_due(uow_factory: Callable[[], UnitOfWork], clock: Clock, store: ExternalBusyStore) -> int:
-    """The scheduler's tick: one read job per connected therapist not read for `INTERVAL`."""
+async def enqueue_due(uow_factory: Callable[[], UnitOfWork], clock: Clock) -> int:
+    """The scheduler's tick: one read job per connected therapist not read for `INTERVAL`,
+    marked attempted in the same transaction that queues its job (none is marked and lost)."""
     now = clock.now()
-    due = await store.due(now - INTERVAL, now, DUE_BATCH)
-    if due:
-        async with uow_factory() as uow:
-            for therapist_id in due:
-                uow.enqueue(BUSY_JOB, {"therapist_id": str(therapist_id)})
-            await uow.commit()
+    async with uow_factory() as uow:
+        due = await uow.external_busy.due(now - INTERVAL, now, DUE_BATCH)
+        for therapist_id in due:
+            uow.enqueue(BUSY_JOB, {"therapist_id": str(therapist_id)})
+        await uow.commit()
     return len(due)

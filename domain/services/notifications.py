@@ -72,8 +72,24 @@ async def send_cancelled_by_therapist(setup: NotificationSetup, clock: Clock, se
     facts = await setup.reads.session_facts(session_id)
     if facts is None or not facts.cancelled or not facts.notify_client:
         return False
-    return await deliver(setup, clock, n.EmailKind.CANCELLED_BY_THERAPIST, str(session_id),
+    return await deliver(setup, clock, n.EmailKind.CANCELLED_BY_THERAPIST, _revision(facts),
                          n.cancelled_by_therapist(facts))
+
+
+def _revision(facts: n.SessionFactsForEmail) -> str:
+    """The email log's key of a message about one revision of a session (cancel, restore,
+    move): a session cancelled, restored and cancelled again is told each time."""
+    return f"{facts.session_id}:{facts.sequence}"
+
+
+async def send_restored(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
+    """The therapist uncancelled a session the client knew was cancelled: it is back on, with
+    the invite that puts it back in their calendar; while still scheduled and ahead."""
+    facts = await setup.reads.session_facts(session_id)
+    if facts is None or facts.cancelled or facts.end <= clock.now():
+        return False
+    return await deliver(setup, clock, n.EmailKind.RESTORED_CLIENT, _revision(facts),
+                         n.restored_for_client(facts, manage_url(setup, facts)))
 
 
 async def send_rescheduled(setup: NotificationSetup, clock: Clock, session_id: UUID) -> bool:
@@ -83,7 +99,7 @@ async def send_rescheduled(setup: NotificationSetup, clock: Clock, session_id: U
     if (facts is None or facts.cancelled or not facts.booked_by_client
             or facts.end <= clock.now()):
         return False
-    return await deliver(setup, clock, n.EmailKind.RESCHEDULED_CLIENT, f"{session_id}:{facts.sequence}",
+    return await deliver(setup, clock, n.EmailKind.RESCHEDULED_CLIENT, _revision(facts),
                          n.rescheduled_for_client(facts, manage_url(setup, facts)))
 
 
@@ -93,11 +109,11 @@ async def send_cancelled_by_client(
     facts = await setup.reads.session_facts(session_id)
     if facts is None or not facts.cancelled:
         return False
-    sent = await deliver(setup, clock, n.EmailKind.CANCELLED_BY_CLIENT, str(session_id),
+    sent = await deliver(setup, clock, n.EmailKind.CANCELLED_BY_CLIENT, _revision(facts),
                          n.cancelled_by_client(facts))
     if via_link:
         rebook = setup.links.booking_page(facts.therapist_username)
-        sent |= await deliver(setup, clock, n.EmailKind.CANCELLED_CLIENT_CONFIRMATION, str(session_id),
+        sent |= await deliver(setup, clock, n.EmailKind.CANCELLED_CLIENT_CONFIRMATION, _revision(facts),
                               n.cancellation_for_client(facts, rebook))
     return sent
 

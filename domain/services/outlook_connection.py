@@ -154,8 +154,10 @@ async def complete_connect(
         await uow.outlook.save_integration(integration)
         await uow.outlook.drop_links(therapist_id)  # IDs of an older connection mean nothing now
         uow.enqueue(RESYNC_JOB, {"therapist_id": str(therapist_id), "backfill": True})
-        # busy times block slots at once; a full read (the account may differ from the last one)
+        # busy times block slots at once; a full read (the account may differ from the last one),
+        # marked as this round's attempt so the scheduler's tick does not queue a second one
         uow.enqueue(BUSY_JOB, {"therapist_id": str(therapist_id), "full": True})
+        await uow.external_busy.mark_attempted(therapist_id, clock.now())
         await uow.commit()
     log.info("outlook connected", extra={"therapist_id": str(therapist_id)})
     return ConnectResult.CONNECTED, therapist_id

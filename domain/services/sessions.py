@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from domain import money
 from domain import text as text_rule
 from domain.errors import ErrorCode, RuleViolation, UserError
-from domain.events import AccountChanged, SessionWorkedOn
+from domain.events import AccountChanged, SessionRestored, SessionWorkedOn
 from domain.model import (
     CalendarView,
     CancelledBy,
@@ -290,8 +290,11 @@ async def uncancel(uow: UnitOfWork, therapist_id: UUID, command: UncancelSession
     """Back to scheduled; overlaps that come back are flagged again (allowed)."""
     async with uow:
         session = await _owned(uow, therapist_id, command.session_id)
+        told = session.client_knows_cancelled
         session.uncancel()
         result = await record_change(uow, session, "UNCANCELLED", None, session.interval)
+        if told:
+            uow.record(SessionRestored(therapist_id, session.id))
         await uow.commit()
     return result
 

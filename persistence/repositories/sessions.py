@@ -14,7 +14,7 @@ from domain.intervals import Interval
 from domain.model import Payment, Session, SessionFacts, SessionStatus
 from domain.worked_on import NO_CLAIM, Work
 from persistence.mapping import payment_from_row, session_from_row, session_to_row
-from persistence.repositories import external_busy
+from persistence.repositories import external_busy, waitlist
 from persistence.tables.sessions import PaymentRow, SessionNoteRow, SessionRow
 from persistence.tables.time_off import TimeOffRow
 
@@ -109,8 +109,9 @@ class SqlSessions:
 
 
 def _busy_statement():
-    """Scheduled sessions (with their event type), time off and blocking Outlook busy times
-    overlapping [start, end), by bound parameters: built once, at import."""
+    """Scheduled sessions (with their event type), time off, blocking Outlook busy times and
+    active waitlist holds (with their event type) overlapping [start, end), by bound parameters:
+    built once, at import."""
     therapist_id, start, end = bindparam("therapist_id"), bindparam("start"), bindparam("end")
     sessions = select(
         SessionRow.start_at.label("s"), SessionRow.end_at.label("e"),
@@ -129,7 +130,9 @@ def _busy_statement():
         TimeOffRow.ends_at > start,
     )
     outlook = external_busy.blocking_select(therapist_id, start, end, literal(BusyKind.OUTSIDE.value), null())
-    return union_all(sessions, time_off, outlook)
+    holds = waitlist.active_holds_select(therapist_id, start, end, literal(BusyKind.HOLD.value),
+                                         waitlist.SlotHoldRow.event_type_id)
+    return union_all(sessions, time_off, outlook, holds)
 
 
 _BUSY = _busy_statement()

@@ -22,6 +22,7 @@ from persistence.tables import (  # noqa: F401  (registers every table on the me
     series,
     sessions,
     time_off,
+    waitlist,
     webhooks,
 )
 from persistence.tables.metadata import metadata

@@ -213,3 +213,40 @@ async def test_the_session_type_is_named_only_where_the_therapist_turned_it_on(m
         for sent in (message, notice):
             assert ("Couples intake" in text_of(sent)) is named
         assert ("Couples intake" in str(calendar_of(message).walk("VEVENT")[0]["SUMMARY"])) is named
+
+
+THERAPIST_CANCEL = """mutation C($input: CancelSessionInput!) { cancelSession(input: $input) {
+  userErrors { code } } }"""
+UNCANCEL = """mutation U($id: ID!) { uncancelSession(input: {sessionId: $id}) { userErrors { code } } }"""
+
+
+async def test_an_uncancelled_session_is_back_in_the_clients_calendar_and_a_second_cancel_is_told_again(
+        mail_api, smtp):
+    b = await booked(mail_api, days_ahead=4)
+    message, _ = await confirmation(mail_api, smtp, b)
+    uid = str(calendar_of(message).walk("VEVENT")[0]["UID"])
+    cancel = {"input": {"sessionId": b["session_id"], "notifyClient": True}}
+    assert (await mail_api.gql(THERAPIST_CANCEL, cancel, token=b["token"]))["cancelSession"]["userErrors"] == []
+    [cancelled] = await smtp.wait_for(b["client_email"], "is cancelled")
+    assert calendar_of(cancelled)["METHOD"] == "CANCEL"
+    data = await mail_api.gql(UNCANCEL, {"id": b["session_id"]}, token=b["token"])
+    assert data["uncancelSession"]["userErrors"] == []
+    [back] = await smtp.wait_for(b["client_email"], "is back on")
+    event = calendar_of(back).walk("VEVENT")[0]
+    assert calendar_of(back)["METHOD"] == "REQUEST" and str(event["UID"]) == uid
+    assert int(event["SEQUENCE"]) > int(calendar_of(cancelled).walk("VEVENT")[0]["SEQUENCE"])
+    assert event.decoded("DTSTART") == b["start"]
+    assert f"{APP_URL}/manage?token=" in text_of(back)
+    assert (await mail_api.gql(THERAPIST_CANCEL, cancel, token=b["token"]))["cancelSession"]["userErrors"] == []
+    await smtp.wait_for(b["client_email"], "is cancelled", count=2)  # told again
+
+
+async def test_uncancelling_a_quiet_cancellation_sends_nothing(mail_api, smtp):
+    b = await booked(mail_api, days_ahead=4)
+    await confirmation(mail_api, smtp, b)
+    cancel = {"input": {"sessionId": b["session_id"], "notifyClient": False}}
+    assert (await mail_api.gql(THERAPIST_CANCEL, cancel, token=b["token"]))["cancelSession"]["userErrors"] == []
+    assert (await mail_api.gql(UNCANCEL, {"id": b["session_id"]}, token=b["token"]))["uncancelSession"][
+        "userErrors"] == []
+    await smtp.settle()
+    assert smtp.to(b["client_email"], "is back on") == [] and smtp.to(b["client_email"], "cancelled") == []

@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from domain.services import external_busy
-from persistence.repositories.external_busy import SqlExternalBusy
+from persistence.read_models.external_busy import SqlExternalBusyReads
 from resolvers import global_ids
 from tests.api import test_outlook
 from tests.api.test_outlook import connect, wait_event
@@ -37,7 +37,7 @@ async def read_busy(api, therapist: dict) -> str:
     """One round of the busy-read job for this therapist (what the scheduler runs every 10 min)."""
     s = api.runtime.services
     owner = global_ids.decode_as(therapist["id"], "Therapist")
-    return (await external_busy.sync(s.uow, s.clock, s.outlook, SqlExternalBusy(s.db), owner)).value
+    return (await external_busy.sync(s.uow, s.clock, s.outlook, SqlExternalBusyReads(s.db), owner)).value
 
 
 async def starts(api, therapist, event_type, day) -> list[str]:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from domain.errors import ErrorCode, RuleViolation
 from domain.model import (
+    CancelledBy,
     EventType,
     Session,
     SessionSource,
@@ -71,6 +72,17 @@ def test_cancel_and_uncancel() -> None:
     with pytest.raises(RuleViolation) as twice:
         s.uncancel()
     assert code_of(twice) is ErrorCode.NOT_CANCELLED
+
+
+def test_the_client_knows_of_a_cancellation_they_were_told_of_or_made() -> None:
+    told, quiet, theirs = session(), session(), session()
+    told.cancel(notify_client=True)
+    quiet.cancel(notify_client=False)
+    theirs.cancel(by=CancelledBy.CLIENT)
+    assert told.client_knows_cancelled and theirs.client_knows_cancelled
+    assert not quiet.client_knows_cancelled
+    told.uncancel()
+    assert not told.client_knows_cancelled  # scheduled again: nothing to know
 
 
 def test_a_blank_reason_is_no_reason() -> None:

@@ -38,5 +38,5 @@ def test_public_use_cases_are_the_ones_meant_to_need_no_sign_in():
     public = sorted(c.__name__ for c, binding in USE_CASES.items() if binding.who is Who.ANYONE)
     assert public == sorted([
         "AcceptInvite", "BookingRequest", "CancelManagedBooking", "ClientSignIn", "RequestReset",
-        "ResetPassword", "SignIn", "SignOut", "SignUp",
-    ])  # CancelManagedBooking: the manage link's token is the credential
+        "ResetPassword", "SignIn", "SignOut", "SignUp", "JoinWaitlist", "ClaimWaitlistHold", "LeaveWaitlist",
+    ])  # CancelManagedBooking, ClaimWaitlistHold, LeaveWaitlist: the link's token is the credential

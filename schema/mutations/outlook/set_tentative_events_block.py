@@ -6,8 +6,10 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import external_busy, outlook
-from schema.common import UserError
+from domain.services.external_busy import SetTentativeEventsBlock
+from resolvers import outlook
+from resolvers.use_cases import run
+from schema.common import UserError, user_errors
 from schema.outlook import OutlookIntegration
 
 
@@ -15,6 +17,9 @@ from schema.outlook import OutlookIntegration
 class SetTentativeEventsBlockInput:
     block: bool = strawberry.field(description="True: a tentative appointment hides the slots it "
                                    "overlaps, like a busy one; false: only busy and away ones do.")
+
+    def to_command(self) -> SetTentativeEventsBlock:
+        return SetTentativeEventsBlock(block=self.block)
 
 
 @strawberry.type(description="The Outlook integration with the choice applied.")
@@ -30,7 +35,9 @@ async def set_tentative_events_block(
     info: strawberry.Info,
     input: Annotated[SetTentativeEventsBlockInput, strawberry.argument(description="The choice.")],
 ) -> SetTentativeEventsBlockPayload:
-    therapist_id = await external_busy.set_tentative_blocks(info.context, input.block)
-    found = await outlook.status(info.context, therapist_id)
+    outcome = await run(info.context, input.to_command())
+    if outcome.value is None:
+        return SetTentativeEventsBlockPayload(outlook=None, user_errors=user_errors(outcome.errors))
+    found = await outlook.status(info.context, outcome.value)
     return SetTentativeEventsBlockPayload(
         outlook=OutlookIntegration.from_domain(found, outlook.available(info.context)), user_errors=[])
