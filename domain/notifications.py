@@ -154,9 +154,14 @@ def when(f: SessionFactsForEmail, zone: str) -> str:
     return f"{wording.when(f.start, zone, f.therapist_locale)} ({f.minutes} minutes)"
 
 
+def session_word(title: str | None, named: bool) -> str:
+    """"session", or "Couples intake session"-like only where the therapist turned the event
+    type's `nameInEmails` on: the one rule for every email and link page about a session."""
+    return f"{title} session" if named and title else "session"
+
+
 def _what(f: SessionFactsForEmail) -> str:
-    """"session", or "Couples intake session"-like only where the therapist turned it on."""
-    return f"{f.event_type_title} session" if f.name_type and f.event_type_title else "session"
+    return session_word(f.event_type_title, f.name_type)
 
 
 def _where(f: SessionFactsForEmail) -> tuple[tuple[str, ...], tuple[str, str] | None]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from domain import wording
 from domain.model import EventType, Therapist
-from domain.notifications import Email, Links
+from domain.notifications import Email, Links, session_word
 from domain.waitlist import HOLD_MINUTES, SlotHold, WaitlistEntry
 
 
@@ -25,8 +25,7 @@ class WaitlistLinks:
 
 
 def what(event_type: EventType) -> str:
-    """"session", or the event type's title where the therapist named it in emails."""
-    return f"{event_type.title} session" if event_type.name_in_emails else "session"
+    return session_word(event_type.title, event_type.name_in_emails)
 
 
 def joined(entry: WaitlistEntry, therapist: Therapist, event_type: EventType, leave_url: str) -> Email:
