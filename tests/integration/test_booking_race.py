@@ -16,18 +16,15 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.support.app import PG_URL, need
-from tests.support.databases import create_pg_database
 from tests.support.processes import (
     BOOK_SESSION,
     book_concurrently,
     booking_input,
+    fresh_pg_servers,
     gql,
-    migrate,
     mutate,
     open_practice,
     post,
-    serve_processes,
     slot_days_ahead,
 )
 
@@ -48,16 +45,8 @@ def instant(value: str) -> datetime:
 @pytest.fixture(scope="module")
 async def servers() -> AsyncIterator[list[str]]:
     """Two `couchtime serve` processes on one fresh, migrated PostgreSQL database."""
-    url, drop = create_pg_database(need("database", PG_URL))
-    try:
-        await asyncio.to_thread(migrate, url)
-        async with serve_processes(url, 2, COUCHTIME_BOOKING_LIMIT_PER_ADDRESS="1000",
-                                   COUCHTIME_LOG_LEVEL="WARNING") as procs:
-            yield [p.base_url for p in procs]
-            for p in procs:  # a masked error (500 or INTERNAL_SERVER_ERROR) logs a traceback
-                assert "Traceback" not in p.log(), p.log()
-    finally:
-        drop()
+    async with fresh_pg_servers(COUCHTIME_BOOKING_LIMIT_PER_ADDRESS="1000") as (urls, _):
+        yield urls
 
 
 @pytest.fixture

@@ -23,17 +23,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from domain.waitlist import claim_token
-from tests.support.app import PG_URL, need
-from tests.support.databases import create_pg_database
 from tests.support.processes import (
     BOOK_SESSION,
     available_starts,
     booking_input,
+    fresh_pg_servers,
     gql,
-    migrate,
     open_practice,
     post,
-    serve_processes,
     set_week,
 )
 from tests.support.waitlist import CANCEL, CLAIM, JOIN
@@ -44,16 +41,8 @@ NEW_BOOKINGS = """{ newBookings { id email sessions(first: 10) { nodes { id star
 
 @pytest.fixture(scope="module")
 async def servers() -> AsyncIterator[tuple[list[str], str]]:
-    url, drop = create_pg_database(need("database", PG_URL))
-    try:
-        await asyncio.to_thread(migrate, url)
-        async with serve_processes(url, 2, COUCHTIME_BOOKING_LIMIT_PER_ADDRESS="1000",
-                                   COUCHTIME_SIGNING_KEY=KEY, COUCHTIME_LOG_LEVEL="WARNING") as procs:
-            yield [p.base_url for p in procs], url
-            for p in procs:
-                assert "Traceback" not in p.log(), p.log()
-    finally:
-        drop()
+    async with fresh_pg_servers(COUCHTIME_BOOKING_LIMIT_PER_ADDRESS="1000", COUCHTIME_SIGNING_KEY=KEY) as found:
+        yield found
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Real `couchtime serve` processes on one database, and the booking-race scenario over HTTP.
 
-Shared by bench/bench_booking.py and tests/integration/test_booking_race.py: several server
+Shared by bench/bench_booking.py and the race tests (tests/integration/test_*_race.py): several server
 processes (as in production behind a load balancer) against one PostgreSQL database.
 """
 
@@ -142,6 +142,25 @@ async def serve_processes(database_url: str, count: int = 2, **settings: str
 
 class HttpFailure(AssertionError):
     """A response that is not HTTP 200 with a JSON body."""
+
+
+@asynccontextmanager
+async def fresh_pg_servers(count: int = 2, **settings: str) -> AsyncIterator[tuple[list[str], str]]:
+    """`count` `couchtime serve` processes on one fresh, migrated PostgreSQL database (the race
+    tests'): their base URLs and the database URL. Afterwards no process may have logged a
+    traceback (a masked error, 500 or INTERNAL_SERVER_ERROR, logs one)."""
+    from tests.support.app import PG_URL, need  # the test app (not needed by the benches)
+    from tests.support.databases import create_pg_database
+
+    url, drop = create_pg_database(need("database", PG_URL))
+    try:
+        await asyncio.to_thread(migrate, url)
+        async with serve_processes(url, count, **{"COUCHTIME_LOG_LEVEL": "WARNING", **settings}) as procs:
+            yield [p.base_url for p in procs], url
+            for p in procs:
+                assert "Traceback" not in p.log(), p.log()
+    finally:
+        drop()
 
 
 async def post(http: httpx.AsyncClient, base_url: str, query: str, variables: dict | None = None,
