@@ -14,6 +14,7 @@ from resolvers import audit as audit_log
 from resolvers import global_ids
 from resolvers.errors import bad_request
 from schema.clients import PageInfo
+from schema.common import PageAfter, PageSize
 from schema.cost import bound
 from schema.enums import described
 
@@ -134,10 +135,8 @@ class AuditEventConnection:
 
 async def audit_events(
     info: strawberry.Info,
-    first: Annotated[int, strawberry.argument(
-        description="Page size, 1–100; else BAD_USER_INPUT (`field`: first).")] = 50,
-    after: Annotated[str | None, strawberry.argument(
-        description="`pageInfo.endCursor` of the previous page. A malformed cursor is BAD_REQUEST.")] = None,
+    first: PageSize = 50,
+    after: PageAfter = None,
     client_id: Annotated[strawberry.ID | None, strawberry.argument(
         description="Only events about this client: the client itself, or its sessions, notes and "
         "payments.")] = None,

@@ -9,7 +9,7 @@ import strawberry
 
 from domain import audit, matching, model, portal
 from resolvers import clients, global_ids
-from schema.common import Node
+from schema.common import Node, PageAfter, PageSize
 from schema.cost import bound
 from schema.enums import described
 from schema.sessions import Session
@@ -92,14 +92,8 @@ class Client(Node):
     )
     async def sessions(
         self, info: strawberry.Info,
-        first: Annotated[int, strawberry.argument(
-            description="Page size, 1–100 (required); anything else is a BAD_USER_INPUT error "
-            "(`field`: first)."
-        )],
-        after: Annotated[str | None, strawberry.argument(
-            description="`pageInfo.endCursor` of the previous page; omit for the first page. "
-            "A malformed cursor, or one whose item is gone, is a BAD_REQUEST error."
-        )] = None,
+        first: PageSize,
+        after: PageAfter = None,
         when: Annotated[SessionWhen, strawberry.argument(  # type: ignore[valid-type]
             description="ALL (the default), UPCOMING or PAST: a weekly client has hundreds."
         )] = clients.SessionWhen.ALL,

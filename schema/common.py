@@ -18,6 +18,14 @@ RangeStart = Annotated[datetime, strawberry.argument(name="from", description="R
                                                      "offset (else BAD_USER_INPUT).")]
 RangeEnd = Annotated[datetime, strawberry.argument(description="Range end (exclusive), with a UTC offset.")]
 
+# The page arguments of every Relay connection (clients, new bookings, a client's sessions, audit
+# events, webhook deliveries); each field sets its own default page size.
+PageSize = Annotated[int, strawberry.argument(
+    description="Page size, 1–100; anything else is a BAD_USER_INPUT error (`field`: first).")]
+PageAfter = Annotated[str | None, strawberry.argument(
+    description="`pageInfo.endCursor` of the previous page; omit for the first page. A malformed "
+    "cursor, or one whose item is gone, is a BAD_REQUEST error.")]
+
 ErrorCode = described(
     "Why a mutation said no (in `userErrors`; nothing was changed). Stable: switch on these, not on "
     "messages. `field` names the input at fault.",

@@ -21,7 +21,16 @@ from schema.audit import AuditEventConnection
 from schema.booking import AvailableSlot, BookingPage
 from schema.calendar import ConflictPair, ReschedulePreview, conflict_change
 from schema.clients import Client, ClientConnection
-from schema.common import CalendarView, Node, RangeEnd, RangeStart, UserError, user_errors
+from schema.common import (
+    CalendarView,
+    Node,
+    PageAfter,
+    PageSize,
+    RangeEnd,
+    RangeStart,
+    UserError,
+    user_errors,
+)
 from schema.cost import SESSIONS_PER_DAY, SLOTS_PER_DAY, bound
 from schema.event_types import EventType
 from schema.manage_booking import ManagedBooking
@@ -145,13 +154,8 @@ class Query:
     )
     async def new_bookings_connection(
         self, info: strawberry.Info,
-        first: Annotated[int, strawberry.argument(
-            description="Page size, 1–100; anything else is a BAD_USER_INPUT error (`field`: first)."
-        )] = 50,
-        after: Annotated[str | None, strawberry.argument(
-            description="`pageInfo.endCursor` of the previous page; omit for the first page. "
-            "A malformed cursor, or one whose client has left the queue, is a BAD_REQUEST error."
-        )] = None,
+        first: PageSize = 50,
+        after: PageAfter = None,
     ) -> ClientConnection:
         found, has_next = await clients.new_bookings_page(info.context, first=first, after=after)
         return ClientConnection.of(found, has_next=has_next, after=after)
@@ -163,13 +167,8 @@ class Query:
     )
     async def clients(
         self, info: strawberry.Info,
-        first: Annotated[int, strawberry.argument(
-            description="Page size, 1–100; anything else is a BAD_USER_INPUT error (`field`: first)."
-        )] = 50,
-        after: Annotated[str | None, strawberry.argument(
-            description="`pageInfo.endCursor` of the previous page; omit for the first page. "
-            "A malformed cursor, or one whose item is gone, is a BAD_REQUEST error."
-        )] = None,
+        first: PageSize = 50,
+        after: PageAfter = None,
         search: Annotated[str | None, strawberry.argument(
             description="Case-insensitive text to find in the full name, last name or email "
             "(first 100 characters used)."

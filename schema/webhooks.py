@@ -13,6 +13,7 @@ from resolvers import global_ids
 from resolvers import webhooks as reads
 from resolvers.errors import bad_request
 from schema.clients import PageInfo
+from schema.common import PageAfter, PageSize
 from schema.cost import bound
 from schema.enums import described
 
@@ -119,10 +120,8 @@ async def webhook_endpoints(info: strawberry.Info) -> list[WebhookEndpoint]:
 
 async def webhook_deliveries(
     info: strawberry.Info,
-    first: Annotated[int, strawberry.argument(
-        description="Page size, 1–100; else BAD_USER_INPUT (`field`: first).")] = 20,
-    after: Annotated[str | None, strawberry.argument(
-        description="`pageInfo.endCursor` of the previous page. A malformed cursor is BAD_REQUEST.")] = None,
+    first: PageSize = 20,
+    after: PageAfter = None,
     endpoint_id: Annotated[strawberry.ID | None, strawberry.argument(
         description="Only deliveries to this endpoint.")] = None,
 ) -> WebhookDeliveryConnection:
