@@ -11,6 +11,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 from uuid import UUID
 
 from domain import booking, text, tokens
@@ -61,16 +62,33 @@ class BookingLimits:
     window_seconds: int
 
 
-def _input_errors(req: BookingRequest) -> list[UserError]:
+class BookerDetails(Protocol):
+    """What a public request from the booking page says about who asks."""
+
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    time_zone: str
+
+
+def booker_errors(c: BookerDetails) -> list[UserError]:
+    """The booking page's rules for who asks (bookSession, joinWaitlist): the client's contact
+    details, their IANA zone, the page's username."""
     errors = contact_errors(
-        first_name=req.first_name, last_name=req.last_name, email=req.email, phone=req.phone,
+        first_name=c.first_name, last_name=c.last_name, email=c.email, phone=c.phone,
         time_zone=None, prefix=("client",),
     )
-    if canonical_time_zone(req.time_zone) is None:
+    if canonical_time_zone(c.time_zone) is None:
         errors.append(
             UserError(("timeZone",), ErrorCode.INVALID_TIME_ZONE, "Use an IANA time zone.")
         )
-    errors += text.character_errors(req.username, ("username",))
+    return errors + text.character_errors(c.username, ("username",))
+
+
+def _input_errors(req: BookingRequest) -> list[UserError]:
+    errors = booker_errors(req)
     errors += text.character_errors(req.idempotency_key, ("idempotencyKey",))
     if not 1 <= len(req.idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         errors.append(

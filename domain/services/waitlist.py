@@ -13,17 +13,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from domain import booking, text, tokens
+from domain import booking, tokens
 from domain import waitlist as rules
 from domain.accounts import canonical_time_zone, normalize_email, normalize_username
-from domain.clients import contact_errors
-from domain.errors import ErrorCode, RateLimited, RuleViolation, UserError
+from domain.errors import ErrorCode, RateLimited, RuleViolation
 from domain.events import WaitlistHoldChanged
 from domain.job_names import WAITLIST_JOINED_EMAIL_JOB, WAITLIST_OFFER_EMAIL_JOB, WAITLIST_OFFER_JOB
 from domain.model import EventType, SessionVisit, Therapist
 from domain.ports.outside_world import Clock, RateLimiter, VideoRooms
 from domain.ports.unit_of_work import UnitOfWork
-from domain.services.booking import Booker, BookingLimits, Confirmation, place, start_facts
+from domain.services.booking import Booker, BookingLimits, Confirmation, booker_errors, place, start_facts
 from domain.waitlist import EntryStatus, HoldStatus, SlotHold, WaitlistEntry
 from domain.wallclock import local_date
 
@@ -67,14 +66,6 @@ class OfferView:
     event_type: EventType
 
 
-def _join_errors(c: JoinWaitlist) -> list[UserError]:
-    errors = contact_errors(first_name=c.first_name, last_name=c.last_name, email=c.email, phone=c.phone,
-                            time_zone=None, prefix=("client",))
-    if canonical_time_zone(c.time_zone) is None:
-        errors.append(UserError(("timeZone",), ErrorCode.INVALID_TIME_ZONE, "Use an IANA time zone."))
-    return errors + text.character_errors(c.username, ("username",))
-
-
 async def join(uow: UnitOfWork, clock: Clock, limiter: RateLimiter, c: JoinWaitlist, *,
                client_address: str, limits: BookingLimits) -> WaitlistEntry:
     """Public: wait for a free start of one event type between two local dates. The answer is
@@ -84,7 +75,7 @@ async def join(uow: UnitOfWork, clock: Clock, limiter: RateLimiter, c: JoinWaitl
                                     limits.window_seconds)
     if retry_after is not None:
         raise RateLimited(retry_after)
-    errors = _join_errors(c)
+    errors = booker_errors(c)
     if errors:
         raise RuleViolation(errors)
     now = clock.now()
