@@ -68,6 +68,7 @@ async def test_joining_checks_its_input_and_reveals_nothing(mail_api, smtp):
         result, _ = await join(mail_api, p, **overrides) if client is None else await _join_as(mail_api, p, client)
         assert codes(result) == expected, (overrides, result) if client is None else (client, result)
         assert result["joined"] is False
+    assert (await mail_api.gql(LIST, token=p["token"]))["me"]["waitlist"] == []  # nothing stored
     # a full date and a date with a free time answer alike: the answer says nothing of the calendar
     result, email = await join(mail_api, p, first=p["day"], last=p["day"] + timedelta(days=61))
     assert result == {"joined": True, "userErrors": []}
