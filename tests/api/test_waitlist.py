@@ -224,6 +224,10 @@ async def test_bad_links_open_nothing(mail_api, smtp):
         assert codes(claim) == ["INVALID_WAITLIST_LINK"], bad
     assert codes((await mail_api.gql(LEAVE, {"input": {"token": claim_token}}))["leaveWaitlist"]) == \
         ["INVALID_WAITLIST_LINK"]
+    listed = (await mail_api.gql(LIST, token=p["token"]))["me"]["waitlist"]
+    assert [e["status"] for e in listed] == ["OFFERED"]  # nothing changed: still holding its offer
+    body = await mail_api.post(OFFER, {"token": claim_token})
+    assert body["data"]["waitlistOffer"]["status"] == "ACTIVE", body
 
 
 async def test_the_therapist_lists_and_removes_only_their_own(mail_api, smtp):
