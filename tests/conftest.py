@@ -8,40 +8,37 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from couchtime.app import create_app
-from tests.support.app import BACKENDS, Api, LiveServer, app_settings, fresh_database
+from tests.support.app import BACKENDS, Api, Servers
 from tests.support.clock import MutableClock
 from tests.support.mail import Inbox, shared_mail_api, shared_smtp
 
 
 @pytest.fixture(scope="session")
+async def start_shared_api(tmp_path_factory) -> AsyncIterator[Callable]:
+    """Factory for the servers the whole run shares (`api`, `mail_api`): stopped at the session's end."""
+    async with Servers(tmp_path_factory) as servers:
+        yield servers.start
+
+
+@pytest.fixture(scope="module")
+async def start_module_api(tmp_path_factory) -> AsyncIterator[Callable]:
+    """Factory for a server one test module shares: stopped when the module's tests are done."""
+    async with Servers(tmp_path_factory) as servers:
+        yield servers.start
+
+
+@pytest.fixture
 async def start_api(tmp_path_factory) -> AsyncIterator[Callable]:
-    """Factory: start_api(backend, **settings_overrides) → Api on its own fresh database."""
-    started: list[tuple[LiveServer, Api]] = []
-    cleanups: list[Callable[[], None]] = []
-
-    async def start(backend: str, *, clock: MutableClock | None = None, **overrides) -> Api:
-        url = fresh_database(backend, tmp_path_factory, cleanups)
-        clock = clock or MutableClock()
-        app = create_app(app_settings(url, **overrides), clock=clock)
-        server = LiveServer(app)
-        base_url = await server.start()
-        api = Api(base_url, app, clock, server.server)
-        started.append((server, api))
-        return api
-
-    yield start
-    for server, api in started:
-        await api.close()
-        await server.stop()
-    for cleanup in cleanups:
-        cleanup()
+    """Factory: start_api(backend, **settings_overrides) → Api on its own fresh database, stopped
+    (its workers and scheduler with it) when the test ends."""
+    async with Servers(tmp_path_factory) as servers:
+        yield servers.start
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-async def api(request, start_api) -> Api:
+async def api(request, start_shared_api) -> Api:
     """The shared server per backend; tests isolate by signing up their own therapist."""
-    return await start_api(request.param)
+    return await start_shared_api(request.param)
 
 
 @pytest.fixture
@@ -57,6 +54,6 @@ def smtp() -> Inbox:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-async def mail_api(request, start_api, smtp: Inbox) -> Api:
+async def mail_api(request, start_shared_api, smtp: Inbox) -> Api:
     """The server per backend that sends its email to `smtp` (shared by every email test)."""
-    return await shared_mail_api(start_api, request.param)
+    return await shared_mail_api(start_shared_api, request.param)

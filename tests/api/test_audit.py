@@ -198,10 +198,10 @@ async def test_the_therapist_pages_their_own_log_by_client_and_time(api):
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-async def portal_api(request, start_api, smtp):
+async def portal_api(request, start_module_api, smtp):
     """A mail-enabled server of its own: the shared one (`shared_mail_api`) is first started by
     test_notifications.py, whose log checks rely on the app setting the log level when it starts."""
-    return await start_api(request.param, **mail_settings(smtp))
+    return await start_module_api(request.param, **mail_settings(smtp))
 
 
 async def test_a_portal_clients_my_sessions_is_recorded(portal_api, smtp):

@@ -97,10 +97,10 @@ _CALLERS: dict[str, dict[str, Caller]] = {}
 
 
 @pytest.fixture(params=["anonymous", "therapist", "portal client"])
-async def caller(request, start_api) -> Caller:
+async def caller(request, start_shared_api) -> Caller:
     backend = request.node.callspec.params["backend"]
     if backend not in _CALLERS:
-        api = await shared_mail_api(start_api, backend)
+        api = await shared_mail_api(start_shared_api, backend)
         _CALLERS[backend] = await _callers(api)
     return _CALLERS[backend][request.param]
 

@@ -50,9 +50,9 @@ def microsoft():
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-async def outlook_api(request, start_api, microsoft):
+async def outlook_api(request, start_shared_api, microsoft):
     """An app whose Outlook settings point at the fake, with fast retries."""
-    return await start_api(
+    return await start_shared_api(
         request.param, **microsoft.settings(), secret_keys=(KEY,),
         outlook_retry_base_ms=10, outbox_relay_seconds=1,
     )

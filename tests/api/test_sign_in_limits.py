@@ -115,8 +115,8 @@ async def test_weak_passwords_are_refused_on_sign_up_and_nothing_is_stored(api):
     assert ok["userErrors"] == []
 
 
-async def test_weak_portal_passwords_are_refused_and_the_invite_stays_usable(start_api, backend):
-    api = await shared_mail_api(start_api, backend)
+async def test_weak_portal_passwords_are_refused_and_the_invite_stays_usable(start_shared_api, backend):
+    api = await shared_mail_api(start_shared_api, backend)
     b = await booked(api)
     data = await api.gql(INVITE, {"input": {"clientId": b["client_id"]}}, token=b["token"])
     assert data["inviteClientToPortal"]["userErrors"] == []

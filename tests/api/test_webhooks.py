@@ -46,11 +46,11 @@ async def receiver():
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-async def hooks_api(request, start_api):
+async def hooks_api(request, start_module_api):
     """An app that may call loopback endpoints (the development setting), with a 1 s timeout and
     no scheduler ticks: the tests run the retry job themselves, after moving the clock."""
-    api = await start_api(request.param, **mail_settings(shared_smtp()), secret_keys=(KEY,),
-                          webhooks_allow_private=True, webhooks_timeout_seconds=1)
+    api = await start_module_api(request.param, **mail_settings(shared_smtp()), secret_keys=(KEY,),
+                                 webhooks_allow_private=True, webhooks_timeout_seconds=1)
     yield api
     api.clock.reset()
 
@@ -296,9 +296,9 @@ async def test_secrets_are_encrypted_at_rest_and_follow_a_key_rotation(hooks_api
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-async def strict_api(request, start_api):
+async def strict_api(request, start_module_api):
     """Private addresses not allowed: what production does (which also needs SMTP and keys)."""
-    return await start_api(request.param, secret_keys=(KEY,), scheduler_tick_seconds=0)
+    return await start_module_api(request.param, secret_keys=(KEY,), scheduler_tick_seconds=0)
 
 
 @pytest.mark.parametrize("url", [

@@ -18,6 +18,7 @@ import httpx
 import pytest
 import uvicorn
 
+from couchtime.app import create_app
 from couchtime.live_sockets import SERVER_OPTIONS
 from couchtime.settings import Settings
 from persistence import migrate
@@ -77,8 +78,8 @@ def app_settings(database_url: str, **overrides: Any) -> Settings:
         database_max_overflow=5,
         log_format="text",
         log_level="WARNING",
-        # each test app runs an in-process worker whose threads poll every 100 ms; the session
-        # keeps ~90 apps alive, so 8 threads each kept ~800 threads waking the 2 CPUs
+        # each test app runs an in-process worker whose threads poll every 100 ms; the run's shared
+        # servers and one test's own live at once, and 8 threads each would wake the 2 CPUs for nothing
         worker_threads=2,
     )
     return replace(base, **overrides)
@@ -170,3 +171,33 @@ class LiveServer:
         self.server.should_exit = True
         if self.task:
             await self.task
+
+
+class Servers:
+    """Starts test servers, each on its own fresh database, and stops them all on exit: their
+    embedded workers and scheduler stop with them, so no test's server runs on behind the next."""
+
+    def __init__(self, tmp_path_factory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.started: list[tuple[LiveServer, Api]] = []
+        self.cleanups: list = []
+
+    async def start(self, backend: str, *, clock: MutableClock | None = None, **overrides: Any) -> Api:
+        url = fresh_database(backend, self.tmp_path_factory, self.cleanups)
+        clock = clock or MutableClock()
+        app = create_app(app_settings(url, **overrides), clock=clock)
+        server = LiveServer(app)
+        base_url = await server.start()
+        api = Api(base_url, app, clock, server.server)
+        self.started.append((server, api))
+        return api
+
+    async def __aenter__(self) -> Servers:
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        for server, api in self.started:
+            await api.close()
+            await server.stop()
+        for cleanup in self.cleanups:
+            cleanup()

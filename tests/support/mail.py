@@ -101,9 +101,9 @@ def shared_smtp():
     return _SMTP[0]
 
 
-async def shared_mail_api(start_api, backend: str):
+async def shared_mail_api(start_shared_api, backend: str):
     """One server per backend for all email tests (each server holds database connections until
     the session ends; the PostgreSQL test server allows 100)."""
     if backend not in _APIS:
-        _APIS[backend] = await start_api(backend, **mail_settings(shared_smtp()))
+        _APIS[backend] = await start_shared_api(backend, **mail_settings(shared_smtp()))
     return _APIS[backend]
