@@ -26,6 +26,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
@@ -84,16 +85,18 @@ def live_server(tmp_path: Path) -> Iterator[str]:
             "(install: npm ci --prefix graphiql, from the project root)"
         )
 
+    with _served(_build_app(tmp_path)) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def _served(app) -> Iterator[str]:
+    """Serve `app` with uvicorn in a background thread on a free loopback port."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        _build_app(tmp_path),
-        log_config=None,
-        lifespan="on",
-        loop="asyncio",
-    )
+    config = uvicorn.Config(app, log_config=None, lifespan="on", loop="asyncio")
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, daemon=True
@@ -110,6 +113,16 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def _get(url: str) -> tuple[int, dict[str, str]]:
+    """GET over real HTTP with the path sent as written (no dot-segment clean-up on the way)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}
 
 
 # ----------------------------------------------------------------------- browser
@@ -365,8 +378,6 @@ def test_graphiql_runs_query_with_local_assets_only(
 
 
 def test_static_mount_serves_only_allow_listed_files(tmp_path: Path) -> None:
-    from starlette.testclient import TestClient
-
     modules = tmp_path / "node_modules"
     for asset in GRAPHIQL_ASSETS:
         (modules / asset.local_path).parent.mkdir(parents=True, exist_ok=True)
@@ -376,29 +387,16 @@ def test_static_mount_serves_only_allow_listed_files(tmp_path: Path) -> None:
     assert graphiql_assets_present(modules)
     assert not graphiql_assets_present(tmp_path / "missing")
 
-    client = TestClient(
-        Starlette(routes=[graphiql_static_mount(modules, path=ASSET_BASE)])
-    )
-    ok = client.get(f"{ASSET_BASE}/react/umd/react.production.min.js")
-    assert ok.status_code == 200
-    assert ok.headers["cache-control"] == "public, max-age=86400"
-    for path in (
-        "react/package.json",
-        "../secret.txt",
-        "%2e%2e/secret.txt",
-        "",
-        "react/umd/",
-    ):
-        assert client.get(f"{ASSET_BASE}/{path}").status_code == 404, path
+    with _served(Starlette(routes=[graphiql_static_mount(modules, path=ASSET_BASE)])) as base:
+        status, headers = _get(f"{base}{ASSET_BASE}/react/umd/react.production.min.js")
+        assert status == 200
+        assert headers["cache-control"] == "public, max-age=86400"
+        for path in ("react/package.json", "../secret.txt", "%2e%2e/secret.txt", "", "react/umd/"):
+            assert _get(f"{base}{ASSET_BASE}/{path}")[0] == 404, path
 
     # A missing node_modules gives 404s, not server errors.
-    missing = TestClient(
-        Starlette(routes=[graphiql_static_mount(tmp_path / "nope", path=ASSET_BASE)])
-    )
-    assert (
-        missing.get(f"{ASSET_BASE}/react/umd/react.production.min.js").status_code
-        == 404
-    )
+    with _served(Starlette(routes=[graphiql_static_mount(tmp_path / "nope", path=ASSET_BASE)])) as base:
+        assert _get(f"{base}{ASSET_BASE}/react/umd/react.production.min.js")[0] == 404
 
 
 def test_graphiql_html_local_and_cdn() -> None:
