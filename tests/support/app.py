@@ -151,8 +151,11 @@ class LiveServer:
     def __init__(self, app) -> None:
         self.app = app
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on",
-                           access_log=False, **SERVER_OPTIONS)  # websockets as `couchtime serve` has them
+            uvicorn.Config(
+                app, host="127.0.0.1", port=0, log_config=None, lifespan="on", access_log=False,
+                timeout_graceful_shutdown=10,  # a test that left a request open cannot hang teardown
+                **SERVER_OPTIONS,  # websockets as `couchtime serve` has them
+            )
         )
         self.task: asyncio.Task | None = None
 
