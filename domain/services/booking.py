@@ -155,7 +155,7 @@ async def book(
     if errors:
         raise RuleViolation(errors)
     username = normalize_username(req.username)
-    time_zone = canonical_time_zone(req.time_zone) or req.time_zone
+    booker = Booker.of(req)
     key_hash = _key_hash(username, req.idempotency_key)
     async with uow:
         therapist = await uow.therapists.by_username(username, for_update=True)
@@ -169,22 +169,31 @@ async def book(
         if event_type is None or event_type.therapist_id != therapist.id:
             raise RuleViolation.one(("eventTypeId",), ErrorCode.NOT_FOUND, "No such event type.")
         facts = await start_facts(uow, therapist, event_type, req.start)
-        session = await place(uow, clock, rooms, facts, req.start, event_type.visit_for(req.visit), Booker(
-            req.first_name, req.last_name, req.email, req.phone, time_zone))
+        session = await place(uow, clock, rooms, facts, req.start, event_type.visit_for(req.visit), booker)
         await uow.booking_requests.add(key_hash, session.id, clock.now(), details)
         await uow.commit()
-    return Confirmation(session, therapist, event_type, time_zone)
+    return Confirmation(session, therapist, event_type, booker.time_zone)
 
 
 @dataclass(frozen=True)
 class Booker:
-    """Who books, as they typed it (checked by the caller's input rules)."""
+    """Who books or waits, tidied as the practice stores a client: names trimmed, the email
+    normalized, no empty phone, the zone's canonical name."""
 
     first_name: str
     last_name: str
     email: str
     phone: str | None
-    time_zone: str  # canonical
+    time_zone: str
+
+    @classmethod
+    def of(cls, asked: BookerDetails) -> Booker:
+        """The details as typed on the booking page (already passed `booker_errors`), tidied."""
+        return cls(
+            first_name=asked.first_name.strip(), last_name=asked.last_name.strip(),
+            email=normalize_email(asked.email), phone=(asked.phone or "").strip() or None,
+            time_zone=canonical_time_zone(asked.time_zone) or asked.time_zone,
+        )
 
 
 async def start_facts(uow: UnitOfWork, therapist: Therapist, event_type: EventType,
@@ -218,9 +227,8 @@ async def place(uow: UnitOfWork, clock: Clock, rooms: VideoRooms, facts: booking
             ("start",), ErrorCode.SLOT_UNAVAILABLE, "This time is not available. Pick another."
         )
     client = Client(
-        id=session.client_id, therapist_id=therapist.id, first_name=who.first_name.strip(),
-        last_name=who.last_name.strip(), email=normalize_email(who.email),
-        phone=(who.phone or "").strip() or None, time_zone=who.time_zone,
+        id=session.client_id, therapist_id=therapist.id, first_name=who.first_name,
+        last_name=who.last_name, email=who.email, phone=who.phone, time_zone=who.time_zone,
         status=ClientStatus.INTAKE, created_at=clock.now(),
     )
     await uow.clients.add(client)

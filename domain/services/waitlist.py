@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain import booking, tokens
 from domain import waitlist as rules
-from domain.accounts import canonical_time_zone, normalize_email, normalize_username
+from domain.accounts import normalize_username
 from domain.errors import ErrorCode, RateLimited, RuleViolation
 from domain.events import WaitlistHoldChanged
 from domain.job_names import WAITLIST_JOINED_EMAIL_JOB, WAITLIST_OFFER_EMAIL_JOB, WAITLIST_OFFER_JOB
@@ -92,11 +92,12 @@ async def join(uow: UnitOfWork, clock: Clock, limiter: RateLimiter, c: JoinWaitl
             raise RuleViolation(errors)
         if len(await uow.waitlist.open_entries(therapist.id)) >= rules.MAX_WAITING_PER_THERAPIST:
             raise RuleViolation.one((), ErrorCode.LIMIT_REACHED, "This waitlist is full. Try again later.")
+        who = Booker.of(c)
         entry = WaitlistEntry(
             id=uuid.uuid4(), therapist_id=therapist.id, event_type_id=event_type.id,
-            first_name=c.first_name.strip(), last_name=c.last_name.strip(), email=normalize_email(c.email),
-            phone=(c.phone or "").strip() or None, time_zone=canonical_time_zone(c.time_zone) or c.time_zone,
-            first_date=c.first_date, last_date=c.last_date, created_at=now, visit=visit,
+            first_name=who.first_name, last_name=who.last_name, email=who.email, phone=who.phone,
+            time_zone=who.time_zone, first_date=c.first_date, last_date=c.last_date, created_at=now,
+            visit=visit,
         )
         await uow.waitlist.add_entry(entry)
         uow.enqueue(WAITLIST_JOINED_EMAIL_JOB, {"entry_id": str(entry.id)})
