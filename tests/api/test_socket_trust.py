@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
+from websockets.exceptions import ConnectionClosed
 
 from domain import tokens
 from persistence.tables.accounts import AuthTokenRow
@@ -83,9 +84,13 @@ async def test_expiry_closes_the_socket_and_stops_delivery(start_api, backend):
         fresh = (await api.gql(SIGN_IN, {"i": {"email": therapist["email"], "password": "correct horse battery"}}))
         await create(api, fresh["signIn"]["token"], client, event_type, "2026-03-04T15:00:00Z")
         await no_data(live, op)
-        later = await live.subscribe(PHI)
+        try:  # the next operation looks the token up and is refused ...
+            later = await live.subscribe(PHI)
+        except ConnectionClosed:  # ... unless the guard's tick (once a second) closed the socket first
+            later = None
         assert await closed_with(live) == 4403
-        await no_data(live, later)
+        if later is not None:
+            await no_data(live, later)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
